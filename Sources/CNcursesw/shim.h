@@ -1,0 +1,10 @@
+#ifndef FATHOM_CNCURSESW_SHIM_H
+#define FATHOM_CNCURSESW_SHIM_H
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <wchar.h>
+#include <curses.h>
+#endif

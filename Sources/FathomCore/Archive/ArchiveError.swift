@@ -1,0 +1,23 @@
+/// Why the outer image archive (file, directory or standard input) could not be read.
+///
+/// `description` is `FILE: what is wrong`, the line the CLI prints after `fathom: `.
+public enum ArchiveError: Error, CustomStringConvertible, Sendable {
+    case notFound(archive: String)
+    case unreadable(archive: String, reason: String)
+    case emptyFile(archive: String)
+    case notAnArchive(archive: String, reason: String)
+    case truncated(archive: String, member: String?, reason: String)
+    case symlinkLoop(archive: String, member: String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(a): "\(a): no such file or directory"
+        case let .unreadable(a, r): "\(a): cannot read: \(r)"
+        case let .emptyFile(a): "\(a): empty file, not an image archive"
+        case let .notAnArchive(a, r): "\(a): not a tar archive (\(r))"
+        case let .truncated(a, m, r):
+            if let m { "\(a): truncated or corrupt archive while reading '\(m)' (\(r))" } else { "\(a): truncated or corrupt archive (\(r))" }
+        case let .symlinkLoop(a, m): "\(a): symbolic link loop at '\(m)'"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// One layer's entries as read from its tar, whiteouts included, before replay.
+///
+/// A struct of arrays: row `i` of every array describes the `i`-th member in
+/// tar order (the `./` root entry excluded). Paths are normalised bytes
+/// (`PathNormalizer`), concatenated in `pathBytes`; a whiteout's path is the
+/// path it removes, an opaque whiteout's path is its directory.
+public struct Changeset: Sendable {
+    /// All paths' bytes, back to back.
+    public private(set) var pathBytes: ContiguousArray<UInt8> = []
+    /// End offset in `pathBytes` of row `i`'s path (its start is the previous end, or 0).
+    public private(set) var pathEnds: ContiguousArray<UInt32> = []
+    public private(set) var kinds: ContiguousArray<EntryKind> = []
+    /// Header size in bytes (0 for directories, links and whiteouts in practice).
+    public private(set) var sizes: ContiguousArray<Int64> = []
+    /// Permission bits, `mode & 0o7777`.
+    public private(set) var modes: ContiguousArray<UInt16> = []
+    public private(set) var uids: ContiguousArray<UInt32> = []
+    public private(set) var gids: ContiguousArray<UInt32> = []
+    /// Link targets of symlinks (verbatim) and hardlinks (normalised), by row.
+    public private(set) var linkTargets: [Int: [UInt8]] = [:]
+    /// Device numbers of character and block devices, by row.
+    public private(set) var devices: [Int: Device] = [:]
+    /// Tar members read, the root entry included (PAX and GNU long-name headers are not members).
+    public internal(set) var memberCount = 0
+    /// Sum of the header sizes of every member but the root: dive's layer `Size`.
+    public internal(set) var headerSizeBytes: Int64 = 0
+    /// Sum of the sizes of regular-file members (hardlinks and whiteouts ship no bytes).
+    public private(set) var fileBytes: Int64 = 0
+    /// Names under a `.wh..wh.` prefix other than the opaque marker, which are ignored.
+    public internal(set) var ignoredNames: [String] = []
+
+    /// Device numbers (major, minor).
+    public struct Device: Sendable, Equatable { public var major: UInt32; public var minor: UInt32 }
+
+    /// Number of rows.
+    public var count: Int { kinds.count }
+
+    /// The normalised path of row `i` as bytes.
+    public func pathSlice(_ i: Int) -> ArraySlice<UInt8> {
+        let start = i == 0 ? 0 : Int(pathEnds[i - 1])
+        return ArraySlice(pathBytes[start..<Int(pathEnds[i])])
+    }
+
+    /// The normalised path of row `i` (invalid UTF-8 replaced by U+FFFD).
+    public func path(_ i: Int) -> String { String(decoding: pathSlice(i), as: UTF8.self) }
+
+    mutating func reserve(_ n: Int) {
+        kinds.reserveCapacity(n); sizes.reserveCapacity(n); modes.reserveCapacity(n)
+        uids.reserveCapacity(n); gids.reserveCapacity(n); pathEnds.reserveCapacity(n)
+    }
+
+    mutating func append(path: UnsafeRawBufferPointer, kind: EntryKind, size: Int64, mode: UInt16,
+                         uid: UInt32, gid: UInt32, linkTarget: [UInt8]?, device: Device?) {
+        let row = kinds.count
+        pathBytes.append(contentsOf: path)
+        pathEnds.append(UInt32(pathBytes.count))
+        kinds.append(kind)
+        sizes.append(size)
+        modes.append(mode)
+        uids.append(uid)
+        gids.append(gid)
+        if let linkTarget { linkTargets[row] = linkTarget }
+        if let device { devices[row] = device }
+        if kind == .file { fileBytes += size }
+    }
+}

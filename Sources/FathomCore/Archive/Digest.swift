@@ -1,0 +1,25 @@
+import Crypto
+
+/// A content digest in OCI form, `sha256:<64 hex>` (OCI image-spec descriptor.md "Digests").
+public struct Digest: Hashable, Sendable, CustomStringConvertible {
+    /// `algorithm:hex`, e.g. `sha256:403ef4…`.
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    /// The hex part, without the algorithm.
+    public var hex: String { value.split(separator: ":", maxSplits: 1).last.map(String.init) ?? value }
+    /// The first 12 hex digits, as `docker images` shows them.
+    public var short: String { String(hex.prefix(12)) }
+    public var description: String { value }
+
+    init(sha256 hasher: SHA256) {
+        let bytes = hasher.finalize()
+        var s = "sha256:"
+        s.reserveCapacity(71)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var chars: [UInt8] = []
+        chars.reserveCapacity(64)
+        for b in bytes { chars.append(hexDigits[Int(b >> 4)]); chars.append(hexDigits[Int(b & 15)]) }
+        s += String(decoding: chars, as: UTF8.self)
+        value = s
+    }
+}

@@ -1,0 +1,92 @@
+import CArchive
+import Crypto
+
+/// Reads one layer blob from a byte stream: detects its compression from the
+/// bytes, decompresses it with libarchive, walks the tar headers and computes
+/// the blob digest and the diff ID on the way. Nothing is written to disk.
+enum LayerReader {
+    /// Reads a whole layer blob.
+    ///
+    /// - Parameter stream: The blob as stored (possibly gzip or zstd compressed); read to its end.
+    /// - Returns: The changeset, compression, digest and diff ID.
+    /// - Throws: `LayerError` for a blob that is not a (compressed) tar or has a `..` member;
+    ///   errors of the underlying stream pass through unchanged.
+    static func read(_ stream: ByteStream) throws -> LayerBlob {
+        var digestHasher = SHA256()
+        var storedBytes: Int64 = 0
+        let stored = ByteStream {
+            let block = try stream.next()
+            digestHasher.update(bufferPointer: block)
+            storedBytes += Int64(block.count)
+            return block
+        }
+        let magic = try stored.peek(4)
+        let compression = Compression.detect(magic)
+
+        var diffHasher = SHA256()
+        var tarBytes: Int64 = 0
+        var decompressor: ArchiveHandle?
+        let tarStream: ByteStream
+        if compression == .none {
+            tarStream = ByteStream {
+                let block = try stored.next()
+                tarBytes += Int64(block.count)
+                return block
+            }
+        } else {
+            let d = ArchiveHandle(mode: .decompress)
+            decompressor = d
+            guard d.open(stream: stored), case .entry = d.nextHeader() else {
+                if let e = d.callbackError { throw e }
+                throw LayerError.corrupt(compression, d.errorMessage())
+            }
+            tarStream = ByteStream {
+                let block: UnsafeRawBufferPointer
+                do { block = try d.dataBlock() } catch let f as ArchiveHandle.Failure {
+                    throw LayerError.corrupt(compression, f.message)
+                }
+                diffHasher.update(bufferPointer: block)
+                tarBytes += Int64(block.count)
+                return block
+            }
+        }
+
+        let changeset = try readTar(tarStream)
+        try tarStream.drain()
+        if compression != .none { try stored.drain() }
+        _ = decompressor
+        let digest = Digest(sha256: digestHasher)
+        let diffID = compression == .none ? digest : Digest(sha256: diffHasher)
+        return LayerBlob(changeset: changeset, compression: compression, digest: digest, diffID: diffID,
+                         storedBytes: storedBytes, tarBytes: tarBytes)
+    }
+
+    /// Walks the tar headers of an uncompressed layer stream.
+    private static func readTar(_ stream: ByteStream) throws -> Changeset {
+        var changeset = Changeset()
+        if try stream.peek(1).isEmpty { return changeset }  // a 0-byte layer has no entries
+        let tar = ArchiveHandle(mode: .plainTar)
+        guard tar.open(stream: stream) else {
+            if let e = tar.callbackError { throw e }
+            throw LayerError.notTar(tar.errorMessage())
+        }
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
+        var first = true
+        while true {
+            let entry: OpaquePointer
+            switch tar.nextHeader() {
+            case .end:
+                return changeset
+            case let .failed(message):
+                if let e = tar.callbackError { throw e }
+                throw first ? LayerError.notTar(message) : LayerError.truncated(message)
+            case let .entry(e):
+                entry = e
+            }
+            first = false
+            changeset.memberCount += 1
+            try EntryDecoder.append(entry, to: &changeset, scratch: &scratch)
+        }
+    }
+}

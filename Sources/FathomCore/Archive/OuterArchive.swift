@@ -1,0 +1,141 @@
+import CArchive
+import Foundation
+
+/// Streams the members of an image archive in one pass, in archive order.
+///
+/// The input is a tar file (plain, or compressed with anything libarchive
+/// recognises from the bytes: gzip, zstd, xz, …), `-` for standard input, or a
+/// directory (an OCI layout or an extracted `docker save`), whose files are
+/// visited in byte order of their relative paths.
+struct OuterArchive {
+    /// The path as the user gave it (`-` for standard input); used in messages.
+    let displayPath: String
+
+    /// - Throws: `ArchiveError.notFound` when the path does not exist.
+    init(path: String) throws {
+        displayPath = path
+        if path != "-" && !FileManager.default.fileExists(atPath: path) {
+            throw ArchiveError.notFound(archive: path)
+        }
+    }
+
+    private var isDirectory: Bool {
+        var dir: ObjCBool = false
+        return displayPath != "-" && FileManager.default.fileExists(atPath: displayPath, isDirectory: &dir) && dir.boolValue
+    }
+
+    /// Calls `body` for every member, with a stream of its bytes (empty for non-files).
+    /// `body` may leave the stream unread; the rest is skipped.
+    /// - Throws: `ArchiveError` for an unreadable, empty, non-tar or truncated input; errors from `body` pass through.
+    func forEachMember(_ body: (ArchiveMember, ByteStream) throws -> Void) throws {
+        if isDirectory { try forEachFile(body); return }
+        if displayPath != "-" {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: displayPath)
+            if let size = attributes?[.size] as? NSNumber, size.int64Value == 0 {
+                throw ArchiveError.emptyFile(archive: displayPath)
+            }
+            if FileManager.default.isReadableFile(atPath: displayPath) == false {
+                throw ArchiveError.unreadable(archive: displayPath, reason: "permission denied")
+            }
+        }
+        let handle = ArchiveHandle(mode: .outerTar)
+        guard handle.open(path: displayPath == "-" ? nil : displayPath) else {
+            throw ArchiveError.unreadable(archive: displayPath, reason: handle.errorMessage())
+        }
+        var first = true
+        var scratch: [UInt8] = []
+        while true {
+            let entry: OpaquePointer
+            switch handle.nextHeader() {
+            case .end:
+                if first && displayPath == "-" { throw ArchiveError.emptyFile(archive: displayPath) }
+                return
+            case let .failed(message):
+                if first {
+                    if message.contains("Unrecognized archive format") || message.contains("unrecognized") {
+                        throw ArchiveError.notAnArchive(archive: displayPath, reason: "unrecognized header")
+                    }
+                    throw ArchiveError.notAnArchive(archive: displayPath, reason: message)
+                }
+                throw ArchiveError.truncated(archive: displayPath, member: nil, reason: message)
+            case let .entry(e):
+                entry = e
+            }
+            first = false
+            let member = try Self.member(entry, scratch: &scratch, archive: displayPath)
+            let memberPath = member.path
+            var exhausted = false
+            let stream = ByteStream {
+                if exhausted { return UnsafeRawBufferPointer(start: nil, count: 0) }
+                do {
+                    let block = try handle.dataBlock()
+                    if block.isEmpty { exhausted = true }
+                    return block
+                } catch let f as ArchiveHandle.Failure {
+                    throw ArchiveError.truncated(archive: displayPath, member: memberPath, reason: f.message)
+                }
+            }
+            try body(member, stream)
+        }
+    }
+
+    private static func member(_ entry: OpaquePointer, scratch: inout [UInt8], archive: String) throws -> ArchiveMember {
+        let raw = archive_entry_pathname(entry).map { UnsafeRawBufferPointer(start: $0, count: strlen($0)) }
+            ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        try? PathNormalizer.normalize(raw, into: &scratch)
+        let path = String(decoding: scratch, as: UTF8.self)
+        let size = archive_entry_size(entry)
+        if let hard = archive_entry_hardlink(entry) {
+            let target = (try? PathNormalizer.normalize(String(cString: hard))) ?? String(cString: hard)
+            return ArchiveMember(path: path, kind: .hardlink, linkTarget: target, sizeBytes: size)
+        }
+        switch archive_entry_filetype(entry) {
+        case FileTypeBits.regular:
+            return ArchiveMember(path: path, kind: .file, linkTarget: nil, sizeBytes: size)
+        case FileTypeBits.directory:
+            return ArchiveMember(path: path, kind: .directory, linkTarget: nil, sizeBytes: 0)
+        case FileTypeBits.symlink:
+            let target = archive_entry_symlink(entry).map { String(cString: $0) } ?? ""
+            return ArchiveMember(path: path, kind: .symlink, linkTarget: target, sizeBytes: 0)
+        default:
+            return ArchiveMember(path: path, kind: .other, linkTarget: nil, sizeBytes: size)
+        }
+    }
+
+    /// A directory input: every regular file below it, in byte order of relative paths.
+    /// Symbolic links inside the directory are followed by the file system.
+    private func forEachFile(_ body: (ArchiveMember, ByteStream) throws -> Void) throws {
+        let root = URL(fileURLWithPath: displayPath).standardizedFileURL
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw ArchiveError.unreadable(archive: displayPath, reason: "cannot list the directory")
+        }
+        var files: [(String, URL)] = []
+        let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        for case let url as URL in enumerator {
+            let isFile = (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false
+            guard isFile else { continue }
+            let full = url.standardizedFileURL.path
+            let relative = full.hasPrefix(rootPath) ? String(full.dropFirst(rootPath.count)) : url.lastPathComponent
+            files.append((relative, url))
+        }
+        files.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        for (relative, url) in files {
+            let fd = open(url.path, O_RDONLY)
+            guard fd >= 0 else {
+                throw ArchiveError.unreadable(archive: displayPath, reason: "\(relative): \(String(cString: strerror(errno)))")
+            }
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
+            let display = displayPath
+            let stream = ByteStream {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    throw ArchiveError.unreadable(archive: display, reason: "\(relative): \(String(cString: strerror(errno)))")
+                }
+                return buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<n]) }
+            }
+            try body(ArchiveMember(path: relative, kind: .file, linkTarget: nil, sizeBytes: size), stream)
+        }
+    }
+}

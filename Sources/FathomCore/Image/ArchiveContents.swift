@@ -1,0 +1,80 @@
+/// Everything one pass over an image archive keeps: JSON documents, layer
+/// blobs read as they streamed by, and links between members.
+///
+/// Which members are layers is only known once `manifest.json` or `index.json`
+/// has been read, and in a classic `docker save` the manifest comes last; so
+/// every member that is not JSON is read as a candidate layer on the way, and
+/// one that turns out not to be a tar keeps its error in case it is referenced.
+struct ArchiveContents {
+    /// Members whose bytes start with `{` or `[` (manifests, configs, indexes), by path.
+    var documents: [String: [UInt8]] = [:]
+    /// Other regular members, read as layer blobs, by path.
+    var blobs: [String: Result<LayerBlob, LayerError>] = [:]
+    /// Symlink and hardlink members: path → target path (archive-relative, normalised).
+    var links: [String: String] = [:]
+
+    /// Largest member kept as a JSON document, in bytes.
+    static let documentLimitBytes: Int64 = 64 << 20
+
+    /// Reads the whole archive in one pass.
+    /// - Throws: `ArchiveError` when the archive itself cannot be read.
+    static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil) throws -> ArchiveContents {
+        var contents = ArchiveContents()
+        try archive.forEachMember { member, stream in
+            switch member.kind {
+            case .file:
+                let head = try stream.peek(64)
+                let firstByte = head.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+                if (firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[")) && member.sizeBytes <= documentLimitBytes {
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(Int(max(member.sizeBytes, 0)))
+                    while true {
+                        let block = try stream.next()
+                        if block.isEmpty { break }
+                        bytes.append(contentsOf: block)
+                    }
+                    contents.documents[member.path] = bytes
+                } else {
+                    progress?(member.path)
+                    do {
+                        contents.blobs[member.path] = .success(try LayerReader.read(stream))
+                    } catch let e as LayerError {
+                        contents.blobs[member.path] = .failure(e)
+                        try stream.drain()
+                    }
+                }
+            case .symlink:
+                contents.links[member.path] = Self.resolveSymlink(member.linkTarget ?? "", from: member.path)
+            case .hardlink:
+                contents.links[member.path] = member.linkTarget ?? ""
+            case .directory, .other:
+                break
+            }
+        }
+        return contents
+    }
+
+    /// The archive path a symlink member points at: relative targets are taken from the member's directory.
+    static func resolveSymlink(_ target: String, from member: String) -> String {
+        var parts: [Substring] = target.hasPrefix("/") ? [] : member.split(separator: "/").dropLast()
+        for component in target.split(separator: "/") {
+            if component == "." || component.isEmpty { continue }
+            if component == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(component)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// Follows links from `path` to a stored member.
+    /// - Returns: The final path, or nil when no member has that path.
+    /// - Throws: `ImageError.symlinkLoop` after 40 hops (as Linux `ELOOP`).
+    func resolve(_ path: String, archive: String) throws -> String? {
+        var current = (try? PathNormalizer.normalize(path)) ?? path
+        for _ in 0..<40 {
+            if documents[current] != nil || blobs[current] != nil { return current }
+            guard let next = links[current] else { return nil }
+            current = next
+        }
+        throw ImageError.symlinkLoop(archive: archive, member: path)
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+
+/// Turns an image archive into an `Image`: reads it in one pass, recognises the
+/// layout from its contents, chooses the image and platform, maps history to layers.
+public enum ImageLoader {
+    /// Loads the image at `path` (a file, a directory, or `-` for standard input).
+    ///
+    /// - Throws: `ArchiveError` when the input cannot be read as an archive,
+    ///   `ImageError` when it holds no usable image or a referenced layer is bad.
+    public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
+        let archive = try OuterArchive(path: path)
+        let contents = try ArchiveContents.scan(archive, progress: options.progress)
+        var resolver = Resolver(contents: contents, archive: path, options: options)
+        return try resolver.image()
+    }
+}
+
+/// The steps after the scan: layout, selection, layers, history.
+struct Resolver {
+    let contents: ArchiveContents
+    let archive: String
+    let options: LoadOptions
+    var warnings: [String] = []
+
+    init(contents: ArchiveContents, archive: String, options: LoadOptions) {
+        self.contents = contents
+        self.archive = archive
+        self.options = options
+    }
+
+    mutating func image() throws -> Image {
+        if contents.documents["manifest.json"] != nil {
+            return try fromDockerManifest()
+        }
+        if contents.documents["index.json"] != nil {
+            return try fromOCIIndex()
+        }
+        throw ImageError.noImage(archive: archive)
+    }
+
+    // MARK: documents
+
+    func document(_ member: String, referencedBy: String) throws -> [UInt8] {
+        guard let path = try contents.resolve(member, archive: archive), let bytes = contents.documents[path] else {
+            throw ImageError.missingMember(archive: archive, member: member, referencedBy: referencedBy)
+        }
+        return bytes
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], member: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let e as DecodingError {
+            throw ImageError.badDocument(archive: archive, member: member, reason: Self.describe(e))
+        }
+    }
+
+    static func describe(_ e: DecodingError) -> String {
+        switch e {
+        case let .dataCorrupted(c): "invalid JSON: \(c.debugDescription)"
+        case let .keyNotFound(k, c): "missing field '\((c.codingPath + [k]).map(\.stringValue).joined(separator: "."))'"
+        case let .typeMismatch(_, c), let .valueNotFound(_, c):
+            "unexpected value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))': \(c.debugDescription)"
+        @unknown default: "\(e)"
+        }
+    }
+
+    // MARK: docker save (manifest.json)
+
+    mutating func fromDockerManifest() throws -> Image {
+        let bytes = contents.documents["manifest.json"]!
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            throw ImageError.invalidJSON(archive: archive, member: "manifest.json", reason: "\((error as NSError).localizedDescription)")
+        }
+        guard let list = json as? [Any], !list.isEmpty else {
+            let found = json is NSNull ? "null" : (json as? [Any]).map { _ in "[]" } ?? "a \(type(of: json)) value"
+            throw ImageError.notAnArray(archive: archive, member: "manifest.json", found: found)
+        }
+        let entries = try decode([DockerManifestEntry].self, bytes, member: "manifest.json")
+        let entry = try chooseManifestEntry(entries)
+
+        let configPath = try contents.resolve(entry.Config, archive: archive) ?? entry.Config
+        let configBytes = try document(entry.Config, referencedBy: "manifest.json")
+        let config = try decode(ImageConfig.self, configBytes, member: entry.Config)
+
+        var layers: [Layer] = []
+        for (i, member) in entry.Layers.enumerated() {
+            layers.append(try layer(i, member: member, mediaType: nil, referencedBy: "manifest.json"))
+        }
+
+        let layout: Image.Layout
+        if configPath.hasPrefix("blobs/") {
+            layout = .dockerSaveOCI
+        } else if entry.Config.hasPrefix("sha256:") {
+            layout = .kanikoTarball
+        } else if entry.Layers.allSatisfy({ $0.hasSuffix("/layer.tar") && $0.split(separator: "/").count == 2 }) {
+            layout = .dockerSaveClassic
+        } else if entry.Layers.allSatisfy({ !$0.contains("/") }) {
+            layout = .skopeoDockerArchive
+        } else {
+            layout = .dockerArchive
+        }
+        return try finish(layout: layout, names: (entry.RepoTags ?? []).sorted(), platforms: nil, config: config, layers: layers)
+    }
+
+    func chooseManifestEntry(_ entries: [DockerManifestEntry]) throws -> DockerManifestEntry {
+        let allNames = entries.map { ($0.RepoTags ?? []).first ?? $0.Config }
+        guard let wanted = options.imageName else {
+            if entries.count == 1 { return entries[0] }
+            throw ImageError.severalImages(archive: archive, names: allNames)
+        }
+        let matches = entries.filter { e in
+            (e.RepoTags ?? []).contains { ImageName.matches(tag: $0, wanted: wanted) } || ImageName.matchesDigest(e.Config, wanted: wanted)
+        }
+        guard let first = matches.first else {
+            throw ImageError.imageNotFound(archive: archive, wanted: wanted, names: allNames)
+        }
+        return first
+    }
+
+    // MARK: OCI layout (index.json)
+
+    struct Candidate {
+        var manifestDigest: String
+        var manifest: ImageManifest
+        var platform: Platform?
+        var names: [String]
+    }
+
+    mutating func fromOCIIndex() throws -> Image {
+        let index = try decode(ImageIndex.self, contents.documents["index.json"]!, member: "index.json")
+        var candidates: [Candidate] = []
+        for descriptor in index.manifests ?? [] {
+            let names = [descriptor.annotations?["io.containerd.image.name"],
+                         descriptor.annotations?["org.opencontainers.image.ref.name"]].compactMap { $0 }
+            try collect(descriptor, names: names, depth: 0, into: &candidates)
+        }
+        if candidates.isEmpty { throw ImageError.noImage(archive: archive) }
+        let chosen = try chooseCandidate(candidates)
+
+        let configMember = Self.blobPath(chosen.manifest.config.digest)
+        let configBytes = try document(configMember, referencedBy: "manifest \(chosen.manifestDigest)")
+        let config = try decode(ImageConfig.self, configBytes, member: configMember)
+        var layers: [Layer] = []
+        for (i, d) in chosen.manifest.layers.enumerated() {
+            layers.append(try layer(i, member: Self.blobPath(d.digest), mediaType: d.mediaType,
+                                    referencedBy: "manifest \(chosen.manifestDigest)"))
+        }
+        let platforms = candidates.compactMap(\.platform)
+        return try finish(layout: .oci, names: Array(Set(chosen.names)).sorted(),
+                          platforms: platforms.isEmpty ? nil : platforms, config: config, layers: layers)
+    }
+
+    static func blobPath(_ digest: String) -> String {
+        let parts = digest.split(separator: ":", maxSplits: 1)
+        return parts.count == 2 ? "blobs/\(parts[0])/\(parts[1])" : "blobs/\(digest)"
+    }
+
+    /// Walks index → (nested indexes) → image manifests, depth first.
+    /// Skips attestation manifests, `unknown/unknown` platforms and unknown media types.
+    mutating func collect(_ d: Descriptor, names: [String], depth: Int, into out: inout [Candidate]) throws {
+        guard depth < 8 else { return }
+        if d.annotations?["vnd.docker.reference.type"] == "attestation-manifest" { return }
+        if d.platform?.os == "unknown" || d.platform?.architecture == "unknown" { return }
+        let member = Self.blobPath(d.digest)
+        var mediaType = d.mediaType
+        if mediaType == nil || mediaType == MediaType.ociIndex || mediaType == MediaType.dockerList
+            || mediaType == MediaType.ociManifest || mediaType == MediaType.dockerManifest {
+            let bytes = try document(member, referencedBy: "index.json")
+            if mediaType == nil {
+                let peek = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+                mediaType = peek?["mediaType"] as? String ?? (peek?["manifests"] != nil ? MediaType.ociIndex : MediaType.ociManifest)
+            }
+            switch mediaType {
+            case MediaType.ociIndex, MediaType.dockerList:
+                let nested = try decode(ImageIndex.self, bytes, member: member)
+                for child in nested.manifests ?? [] {
+                    try collect(child, names: names, depth: depth + 1, into: &out)
+                }
+            default:
+                let manifest = try decode(ImageManifest.self, bytes, member: member)
+                var platform = d.platform.flatMap { p in
+                    p.os.flatMap { os in p.architecture.map { Platform(os: os, architecture: $0, variant: p.variant) } }
+                }
+                if platform == nil, let configBytes = try? document(Self.blobPath(manifest.config.digest), referencedBy: member),
+                   let config = try? decode(ImageConfig.self, configBytes, member: member),
+                   let os = config.os, let arch = config.architecture {
+                    platform = Platform(os: os, architecture: arch, variant: config.variant)
+                }
+                out.append(Candidate(manifestDigest: d.digest, manifest: manifest, platform: platform, names: names))
+            }
+        } else {
+            warnings.append("skipped index entry \(d.digest) of media type \(mediaType ?? "?")")
+        }
+    }
+
+    func chooseCandidate(_ all: [Candidate]) throws -> Candidate {
+        var pool = all
+        if let wanted = options.imageName {
+            pool = all.filter { c in
+                c.names.contains { ImageName.matches(tag: $0, wanted: wanted) || $0 == wanted } || ImageName.matchesDigest(c.manifestDigest, wanted: wanted)
+            }
+            if pool.isEmpty {
+                throw ImageError.imageNotFound(archive: archive, wanted: wanted, names: Array(Set(all.flatMap(\.names))).sorted())
+            }
+        } else {
+            let distinctNames = Set(all.map { $0.names.sorted().joined(separator: ",") })
+            if distinctNames.count > 1 {
+                throw ImageError.severalImages(archive: archive, names: all.map { $0.names.first ?? $0.manifestDigest })
+            }
+        }
+        let platformNames = pool.map { $0.platform?.description ?? "unknown" }
+        if let wanted = options.platform {
+            if let exact = pool.first(where: { $0.platform == wanted }) { return exact }
+            if let loose = pool.first(where: { $0.platform.map(wanted.selects) ?? false }) { return loose }
+            throw ImageError.platformNotFound(archive: archive, wanted: wanted.description, platforms: platformNames)
+        }
+        if pool.count == 1 { return pool[0] }
+        if let host = pool.first(where: { $0.platform.map(Platform.host.selects) ?? false }) { return host }
+        throw ImageError.severalPlatforms(archive: archive, platforms: platformNames)
+    }
+
+    // MARK: layers and history
+
+    func layer(_ i: Int, member: String, mediaType: String?, referencedBy: String) throws -> Layer {
+        guard let path = try contents.resolve(member, archive: archive) else {
+            throw ImageError.missingMember(archive: archive, member: member, referencedBy: referencedBy)
+        }
+        guard let result = contents.blobs[path] else {
+            throw ImageError.notALayer(archive: archive, index: i, member: member)
+        }
+        switch result {
+        case let .success(blob):
+            return Layer(index: i, memberPath: path, mediaType: mediaType, blob: blob, configDiffID: nil, history: nil)
+        case let .failure(error):
+            throw ImageError.badLayer(archive: archive, index: i, member: member, error: error)
+        }
+    }
+
+    mutating func finish(layout: Image.Layout, names: [String], platforms: [Platform]?, config: ImageConfig,
+                         layers: [Layer]) throws -> Image {
+        var layers = layers
+        let diffIDs = config.rootfs?.diff_ids ?? []
+        if diffIDs.count != layers.count {
+            if options.verify {
+                throw ImageError.layerCountMismatch(archive: archive, manifestLayers: layers.count, diffIDs: diffIDs.count)
+            }
+            warnings.append("the manifest lists \(layers.count) layers but the config has \(diffIDs.count) diff IDs")
+        }
+        for i in layers.indices {
+            let configured = i < diffIDs.count ? Digest(diffIDs[i]) : nil
+            layers[i].configDiffID = configured
+            if let configured, configured != layers[i].blob.diffID {
+                if options.verify {
+                    throw ImageError.diffIDMismatch(archive: archive, index: i, computed: layers[i].blob.diffID, configured: configured)
+                }
+                warnings.append("layer \(i): diff ID \(layers[i].blob.diffID) does not match the config's \(configured)")
+            }
+        }
+        // History: entries with empty_layer have no layer; the rest map to layers in order,
+        // only when their count equals the layer count (otherwise the mapping is unknowable).
+        let nonEmpty = (config.history ?? []).filter { !$0.isEmptyLayer }
+        if nonEmpty.count == layers.count {
+            for i in layers.indices { layers[i].history = nonEmpty[i] }
+        } else {
+            warnings.append(config.history == nil
+                ? "the config has no history; layer commands are unknown"
+                : "the config's history has \(nonEmpty.count) layer entries for \(layers.count) layers; layer commands are unknown")
+        }
+        for (i, layer) in layers.enumerated() where !layer.blob.changeset.ignoredNames.isEmpty {
+            warnings.append("layer \(i): ignored \(layer.blob.changeset.ignoredNames.count) unknown whiteout names")
+        }
+        var platform: Platform? = nil
+        if let os = config.os, let arch = config.architecture {
+            platform = Platform(os: os, architecture: arch, variant: config.variant)
+        }
+        return Image(archivePath: archive, layout: layout, names: names, platform: platform, platforms: platforms,
+                     config: config, layers: layers, warnings: warnings)
+    }
+}

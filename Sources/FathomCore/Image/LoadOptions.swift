@@ -1,0 +1,19 @@
+/// How to choose and check the image inside an archive.
+public struct LoadOptions: Sendable {
+    /// `--image NAME[:TAG]` or a digest (`sha256:…`, or a unique prefix of its hex); nil = the only image.
+    public var imageName: String?
+    /// `--platform os/arch[/variant]`; nil = the only one, else the host's.
+    public var platform: Platform?
+    /// `--verify`: a computed diff ID that differs from the config's is an error, not a warning.
+    public var verify: Bool
+    /// Called with each member path as its blob is read (for progress display).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(imageName: String? = nil, platform: Platform? = nil, verify: Bool = false,
+                progress: (@Sendable (String) -> Void)? = nil) {
+        self.imageName = imageName
+        self.platform = platform
+        self.verify = verify
+        self.progress = progress
+    }
+}
