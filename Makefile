@@ -1,0 +1,37 @@
+# fathom: the two set-up commands of the README are `make run` and `make test`.
+# Each installs the Debian packages it needs when they are missing, then builds.
+
+SWIFT      ?= swift
+FIXTURES   ?= ../shared/fixtures
+SAMPLE     ?= SampleImages/wasteful.docker.tar
+APT_PACKAGES := libarchive-dev libncursesw5-dev pkg-config tmux zstd gzip python3
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test conformance clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# The main job: open the bundled wasteful sample image.
+run: build
+	.build/debug/fathom $(SAMPLE)
+
+# Unit and CLI tests, then the fixture conformance check against every truth file.
+test: build
+	$(SWIFT) test
+	$(MAKE) conformance
+
+conformance:
+	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) --layers-only
+
+clean:
+	rm -rf .build
