@@ -4,7 +4,7 @@
 SWIFT      ?= swift
 FIXTURES   ?= ../shared/fixtures
 SAMPLE     ?= SampleImages/wasteful.docker.tar
-APT_PACKAGES := libarchive-dev libncursesw5-dev pkg-config tmux zstd gzip python3
+APT_PACKAGES := libarchive-dev zlib1g-dev libncursesw5-dev pkg-config tmux zstd gzip python3
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test conformance clean

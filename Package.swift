@@ -18,6 +18,11 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
@@ -26,6 +31,7 @@ let package = Package(
             name: "FathomCore",
             dependencies: [
                 "CArchive",
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

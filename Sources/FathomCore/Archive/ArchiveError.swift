@@ -7,7 +7,6 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case emptyFile(archive: String)
     case notAnArchive(archive: String, reason: String)
     case truncated(archive: String, member: String?, reason: String)
-    case symlinkLoop(archive: String, member: String)
 
     public var description: String {
         switch self {
@@ -17,7 +16,6 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case let .notAnArchive(a, r): "\(a): not a tar archive (\(r))"
         case let .truncated(a, m, r):
             if let m { "\(a): truncated or corrupt archive while reading '\(m)' (\(r))" } else { "\(a): truncated or corrupt archive (\(r))" }
-        case let .symlinkLoop(a, m): "\(a): symbolic link loop at '\(m)'"
         }
     }
 }

@@ -17,7 +17,7 @@ final class ArchiveHandle {
         case outerTar
         /// A plain tar stream (an already decompressed layer).
         case plainTar
-        /// gzip or zstd decompression of a raw stream (a compressed layer blob).
+        /// zstd decompression of a raw stream (a compressed layer blob; gzip goes through `GzipInflater`).
         case decompress
     }
 
@@ -33,7 +33,6 @@ final class ArchiveHandle {
             archive_read_support_format_tar(raw)
             archive_read_support_format_gnutar(raw)
         case .decompress:
-            archive_read_support_filter_gzip(raw)
             archive_read_support_filter_zstd(raw)
             archive_read_support_format_raw(raw)
         }

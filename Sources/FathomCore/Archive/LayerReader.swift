@@ -25,30 +25,33 @@ enum LayerReader {
 
         var diffHasher = SHA256()
         var tarBytes: Int64 = 0
-        var decompressor: ArchiveHandle?
-        let tarStream: ByteStream
-        if compression == .none {
-            tarStream = ByteStream {
-                let block = try stored.next()
-                tarBytes += Int64(block.count)
-                return block
-            }
-        } else {
+        var decompressor: AnyObject?
+        let decompressed: ByteStream
+        switch compression {
+        case .none:
+            decompressed = stored
+        case .gzip:
+            let inflater = GzipInflater(source: stored)
+            decompressor = inflater
+            decompressed = inflater.decompressed()
+        case .zstd:
             let d = ArchiveHandle(mode: .decompress)
             decompressor = d
             guard d.open(stream: stored), case .entry = d.nextHeader() else {
                 if let e = d.callbackError { throw e }
                 throw LayerError.corrupt(compression, d.errorMessage())
             }
-            tarStream = ByteStream {
-                let block: UnsafeRawBufferPointer
-                do { block = try d.dataBlock() } catch let f as ArchiveHandle.Failure {
+            decompressed = ByteStream {
+                do { return try d.dataBlock() } catch let f as ArchiveHandle.Failure {
                     throw LayerError.corrupt(compression, f.message)
                 }
-                diffHasher.update(bufferPointer: block)
-                tarBytes += Int64(block.count)
-                return block
             }
+        }
+        let tarStream = ByteStream {
+            let block = try decompressed.next()
+            if compression != .none { diffHasher.update(bufferPointer: block) }
+            tarBytes += Int64(block.count)
+            return block
         }
 
         let changeset = try readTar(tarStream)

@@ -40,7 +40,11 @@ struct OuterArchive {
         }
         let handle = ArchiveHandle(mode: .outerTar)
         guard handle.open(path: displayPath == "-" ? nil : displayPath) else {
-            throw ArchiveError.unreadable(archive: displayPath, reason: handle.errorMessage())
+            let message = handle.errorMessage()
+            if message.localizedCaseInsensitiveContains("unrecognized archive format") {
+                throw ArchiveError.notAnArchive(archive: displayPath, reason: "unrecognized header")
+            }
+            throw ArchiveError.unreadable(archive: displayPath, reason: message)
         }
         var first = true
         var scratch: [UInt8] = []
@@ -52,7 +56,7 @@ struct OuterArchive {
                 return
             case let .failed(message):
                 if first {
-                    if message.contains("Unrecognized archive format") || message.contains("unrecognized") {
+                    if message.localizedCaseInsensitiveContains("unrecognized archive format") {
                         throw ArchiveError.notAnArchive(archive: displayPath, reason: "unrecognized header")
                     }
                     throw ArchiveError.notAnArchive(archive: displayPath, reason: message)
@@ -111,12 +115,22 @@ struct OuterArchive {
         }
         var files: [(String, URL)] = []
         let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        var links: [(String, String)] = []
         for case let url as URL in enumerator {
-            let isFile = (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false
-            guard isFile else { continue }
             let full = url.standardizedFileURL.path
             let relative = full.hasPrefix(rootPath) ? String(full.dropFirst(rootPath.count)) : url.lastPathComponent
-            files.append((relative, url))
+            let isFile = (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false
+            if isFile {
+                files.append((relative, url))
+            } else if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+                // A link that does not lead to a regular file (dangling, or a loop): keep it as a link
+                // member so that the loader reports it as it would inside a tar.
+                links.append((relative, target))
+            }
+        }
+        for (relative, target) in links {
+            try body(ArchiveMember(path: relative, kind: .symlink, linkTarget: target, sizeBytes: 0),
+                     ByteStream { UnsafeRawBufferPointer(start: nil, count: 0) })
         }
         files.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
         for (relative, url) in files {
@@ -125,15 +139,16 @@ struct OuterArchive {
                 throw ArchiveError.unreadable(archive: displayPath, reason: "\(relative): \(String(cString: strerror(errno)))")
             }
             defer { close(fd) }
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
             let display = displayPath
             let stream = ByteStream {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                let n = read(fd, buffer.baseAddress, buffer.count)
                 if n < 0 {
                     throw ArchiveError.unreadable(archive: display, reason: "\(relative): \(String(cString: strerror(errno)))")
                 }
-                return buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<n]) }
+                return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
             }
             try body(ArchiveMember(path: relative, kind: .file, linkTarget: nil, sizeBytes: size), stream)
         }

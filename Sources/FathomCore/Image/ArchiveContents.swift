@@ -6,7 +6,7 @@
 /// every member that is not JSON is read as a candidate layer on the way, and
 /// one that turns out not to be a tar keeps its error in case it is referenced.
 struct ArchiveContents {
-    /// Members whose bytes start with `{` or `[` (manifests, configs, indexes), by path.
+    /// Members whose bytes start with `{` or `[`, or named `*.json` (manifests, configs, indexes), by path.
     var documents: [String: [UInt8]] = [:]
     /// Other regular members, read as layer blobs, by path.
     var blobs: [String: Result<LayerBlob, LayerError>] = [:]
@@ -25,7 +25,10 @@ struct ArchiveContents {
             case .file:
                 let head = try stream.peek(64)
                 let firstByte = head.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-                if (firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[")) && member.sizeBytes <= documentLimitBytes {
+                let looksLikeJSON = firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[")
+                // `.json` members are kept whatever they hold, so that a `null` or broken
+                // manifest.json is reported as such rather than as a missing manifest.
+                if (looksLikeJSON || member.path.hasSuffix(".json")) && member.sizeBytes <= documentLimitBytes {
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(Int(max(member.sizeBytes, 0)))
                     while true {
