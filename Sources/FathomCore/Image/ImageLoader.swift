@@ -73,7 +73,9 @@ struct Resolver {
         do {
             json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            throw ImageError.invalidJSON(archive: archive, member: "manifest.json", reason: "\((error as NSError).localizedDescription)")
+            let ns = error as NSError
+            let reason = (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
+            throw ImageError.invalidJSON(archive: archive, member: "manifest.json", reason: reason)
         }
         guard let list = json as? [Any], !list.isEmpty else {
             let found = json is NSNull ? "null" : (json as? [Any]).map { _ in "[]" } ?? "a \(type(of: json)) value"
