@@ -82,6 +82,38 @@ struct Truth: Decodable {
     var finalBytes: Int64?
     var shippedBytes: Int64?
     var reclaimableBytes: Int64?
+    var finalTree: [TruthNode]?
+    var dive: TruthDive?
+
+    struct TruthNode: Decodable {
+        var path: String
+        var type: String
+        var size: Int64
+        var mode: String
+        var uid: UInt32
+        var gid: UInt32
+        var linkTarget: String?
+        var implicit: Bool?
+        var devMajor: UInt32?
+        var devMinor: UInt32?
+        var rawPathHex: String?
+    }
+
+    struct TruthDive: Decodable {
+        var efficiency: Double
+        var wastedBytes: Int64
+        var userWastedPercent: Double?
+        var sizeBytes: Int64
+        var userSizeBytes: Int64
+        var layerSizes: [Int64]
+        var inefficientFiles: [TruthInefficient]
+    }
+
+    struct TruthInefficient: Decodable, Equatable {
+        var path: String
+        var count: Int
+        var sizeBytes: Int64
+    }
 
     struct TruthConfig: Decodable {
         var user: String?

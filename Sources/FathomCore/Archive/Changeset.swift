@@ -18,6 +18,8 @@ public struct Changeset: Sendable {
     public private(set) var gids: ContiguousArray<UInt32> = []
     /// Link targets of symlinks (verbatim) and hardlinks (normalised), by row.
     public private(set) var linkTargets: [Int: [UInt8]] = [:]
+    /// SHA-256 of each regular file's content, by row (zero for other kinds).
+    public private(set) var contentDigests: ContiguousArray<ContentDigest> = []
     /// Device numbers of character and block devices, by row.
     public private(set) var devices: [Int: Device] = [:]
     /// Tar members read, the root entry included (PAX and GNU long-name headers are not members).
@@ -44,6 +46,11 @@ public struct Changeset: Sendable {
     /// The normalised path of row `i` (invalid UTF-8 replaced by U+FFFD).
     public func path(_ i: Int) -> String { String(decoding: pathSlice(i), as: UTF8.self) }
 
+    /// Records the content digest of the last row appended.
+    mutating func setLastContentDigest(_ digest: ContentDigest) {
+        contentDigests[contentDigests.count - 1] = digest
+    }
+
     mutating func reserve(_ n: Int) {
         kinds.reserveCapacity(n); sizes.reserveCapacity(n); modes.reserveCapacity(n)
         uids.reserveCapacity(n); gids.reserveCapacity(n); pathEnds.reserveCapacity(n)
@@ -59,6 +66,7 @@ public struct Changeset: Sendable {
         modes.append(mode)
         uids.append(uid)
         gids.append(gid)
+        contentDigests.append(ContentDigest.zero)
         if let linkTarget { linkTargets[row] = linkTarget }
         if let device { devices[row] = device }
         if kind == .file { fileBytes += size }

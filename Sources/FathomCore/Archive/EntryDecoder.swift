@@ -7,8 +7,11 @@ enum EntryDecoder {
     private static let opaqueName: [UInt8] = Array(".wh..wh..opq".utf8)
     private static let metaPrefix: [UInt8] = Array(".wh..wh.".utf8)
 
-    static func append(_ entry: OpaquePointer, to changeset: inout Changeset, scratch: inout [UInt8]) throws {
-        guard let cName = archive_entry_pathname(entry) else { return }
+    /// Appends the row for `entry`, if it has one.
+    /// - Returns: The kind of the row appended, nil for the root entry and ignored names.
+    @discardableResult
+    static func append(_ entry: OpaquePointer, to changeset: inout Changeset, scratch: inout [UInt8]) throws -> EntryKind? {
+        guard let cName = archive_entry_pathname(entry) else { return nil }
         let nameLength = strlen(cName)
         let name = UnsafeRawBufferPointer(start: cName, count: nameLength)
         do {
@@ -17,7 +20,7 @@ enum EntryDecoder {
             throw LayerError.pathEscapesRoot(String(decoding: name, as: UTF8.self))
         }
         let size = archive_entry_size(entry)
-        if scratch.isEmpty { return }  // the root entry "./": a member, but no path
+        if scratch.isEmpty { return nil }  // the root entry "./": a member, but no path
         changeset.headerSizeBytes += size
 
         let mode = UInt16(truncatingIfNeeded: archive_entry_perm(entry) & 0o7777)
@@ -34,16 +37,18 @@ enum EntryDecoder {
                     changeset.append(path: UnsafeRawBufferPointer(rebasing: raw[0..<dirEnd]), kind: .opaqueWhiteout,
                                      size: 0, mode: mode, uid: uid, gid: gid, linkTarget: nil, device: nil)
                 }
+                return .opaqueWhiteout
             } else if last.starts(with: metaPrefix) {
                 changeset.ignoredNames.append(String(decoding: scratch, as: UTF8.self))
+                return nil
             } else {
                 scratch.removeSubrange(lastStart..<(lastStart + whiteoutPrefix.count))
                 scratch.withUnsafeBytes { raw in
                     changeset.append(path: raw, kind: .whiteout, size: 0, mode: mode, uid: uid, gid: gid,
                                      linkTarget: nil, device: nil)
                 }
+                return .whiteout
             }
-            return
         }
 
         var kind: EntryKind
@@ -82,5 +87,6 @@ enum EntryDecoder {
             changeset.append(path: raw, kind: kind, size: size, mode: mode, uid: uid, gid: gid,
                              linkTarget: linkTarget, device: device)
         }
+        return kind
     }
 }

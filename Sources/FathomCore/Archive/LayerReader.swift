@@ -89,7 +89,19 @@ enum LayerReader {
             }
             first = false
             changeset.memberCount += 1
-            try EntryDecoder.append(entry, to: &changeset, scratch: &scratch)
+            let appended = try EntryDecoder.append(entry, to: &changeset, scratch: &scratch)
+            if appended == .file {
+                var hasher = SHA256()
+                while true {
+                    let block: UnsafeRawBufferPointer
+                    do { block = try tar.dataBlock() } catch let f as ArchiveHandle.Failure {
+                        throw LayerError.truncated(f.message)
+                    }
+                    if block.isEmpty { break }
+                    hasher.update(bufferPointer: block)
+                }
+                changeset.setLastContentDigest(ContentDigest(hasher))
+            }
         }
     }
 }

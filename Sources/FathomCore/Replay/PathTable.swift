@@ -1,0 +1,94 @@
+/// Every path seen in an image, as a tree of interned names: node 0 is the root,
+/// every other node is (parent, name). Paths are looked up component by component
+/// through a (parent, name) → node index, never by string.
+public struct PathTable: Sendable {
+    public typealias NodeID = Int32
+    public static let root: NodeID = 0
+
+    public private(set) var names = NameTable()
+    public private(set) var parents: ContiguousArray<NodeID> = [-1]
+    public private(set) var nameIDs: ContiguousArray<NameTable.NameID> = [0]
+    /// Children of each node ever created, in creation order.
+    public private(set) var children: [[NodeID]] = [[]]
+    private var index: [UInt64: NodeID] = [:]
+
+    public init() { _ = names.intern([UInt8]()) }
+
+    public var count: Int { parents.count }
+
+    private static func key(_ parent: NodeID, _ name: NameTable.NameID) -> UInt64 {
+        UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(name)
+    }
+
+    /// The child `name` of `parent`, created when absent.
+    public mutating func child(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID {
+        let k = Self.key(parent, name)
+        if let n = index[k] { return n }
+        let n = NodeID(parents.count)
+        parents.append(parent)
+        nameIDs.append(name)
+        children.append([])
+        children[Int(parent)].append(n)
+        index[k] = n
+        return n
+    }
+
+    /// The existing child `name` of `parent`.
+    public func existingChild(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID? { index[Self.key(parent, name)] }
+
+    /// The node of a normalised path (components separated by `/`), created with its ancestors when absent.
+    public mutating func node<C: Collection>(forPath path: C) -> NodeID where C.Element == UInt8, C.Index == Int {
+        var node = Self.root
+        var start = path.startIndex
+        while start < path.endIndex {
+            var end = start
+            while end < path.endIndex && path[end] != 0x2F { end += 1 }
+            if end > start { node = child(node, names.intern(path[start..<end])) }
+            start = end + 1
+        }
+        return node
+    }
+
+    /// The node of a normalised path, if every component exists.
+    public func existingNode<C: Collection>(forPath path: C) -> NodeID? where C.Element == UInt8, C.Index == Int {
+        var node = Self.root
+        var start = path.startIndex
+        while start < path.endIndex {
+            var end = start
+            while end < path.endIndex && path[end] != 0x2F { end += 1 }
+            if end > start {
+                guard let id = names.lookup(path[start..<end]), let c = existingChild(node, id) else { return nil }
+                node = c
+            }
+            start = end + 1
+        }
+        return node
+    }
+
+    /// The name of `node` as bytes.
+    public func nameBytes(_ node: NodeID) -> ArraySlice<UInt8> { names.bytes(nameIDs[Int(node)]) }
+
+    /// The path of `node` as bytes, without a leading `/` (empty for the root).
+    public func pathBytes(_ node: NodeID) -> [UInt8] {
+        var chain: [NodeID] = []
+        var n = node
+        while n != Self.root { chain.append(n); n = parents[Int(n)] }
+        var out: [UInt8] = []
+        for c in chain.reversed() {
+            if !out.isEmpty { out.append(0x2F) }
+            out.append(contentsOf: nameBytes(c))
+        }
+        return out
+    }
+
+    /// The path of `node` as text (invalid UTF-8 replaced by U+FFFD), without a leading `/`.
+    public func path(_ node: NodeID) -> String { String(decoding: pathBytes(node), as: UTF8.self) }
+
+    /// `node`'s depth (root = 0).
+    public func depth(_ node: NodeID) -> Int {
+        var d = 0
+        var n = node
+        while n != Self.root { d += 1; n = parents[Int(n)] }
+        return d
+    }
+}

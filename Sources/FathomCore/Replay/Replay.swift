@@ -1,0 +1,186 @@
+/// The union filesystem replay: applies each layer's changeset to the stack below,
+/// as overlayfs does, and records what every layer added, changed and removed.
+///
+/// Rules (OCI image-spec layer.md "Whiteouts"; fixtures/tools/README.md "Union rules"):
+/// a layer's whiteouts apply first and only to lower content (`.wh.NAME` removes NAME
+/// and its subtree, `.wh..wh..opq` every lower child of its directory); then its entries
+/// in tar order: missing parents become implicit directories, directory over directory
+/// keeps the children, anything else replaces the path and its subtree; a hardlink shares
+/// its target's inode. Regular-file bytes are accounted per inode, so a hardlink is counted
+/// once and `reclaimable = shipped − final` holds exactly.
+public struct Replay: Sendable {
+    public private(set) var paths = PathTable()
+    /// The current state of every node (nil = absent); after `apply` of the last layer, the final filesystem.
+    public private(set) var current: ContiguousArray<NodeState?> = [nil]
+    public private(set) var inodes: [Inode] = []
+    public private(set) var diffs: [LayerDiff] = []
+    public private(set) var warnings: [String] = []
+
+    public init() {}
+
+    /// Replays every layer of `changesets`, base first.
+    public init(changesets: [Changeset]) {
+        for c in changesets { apply(c) }
+    }
+
+    private mutating func grow() {
+        while current.count < paths.count { current.append(nil) }
+    }
+
+    /// Applies the next layer.
+    public mutating func apply(_ changeset: Changeset) {
+        let layer = diffs.count
+        var saved: [PathTable.NodeID: NodeState?] = [:]
+        var touched: [PathTable.NodeID] = []
+        var implicitCreated: [PathTable.NodeID] = []
+
+        func remember(_ n: PathTable.NodeID) {
+            if saved.index(forKey: n) == nil { saved[n] = .some(current[Int(n)]) }
+        }
+        func hide(_ n: PathTable.NodeID) {
+            guard let state = current[Int(n)] else { return }
+            remember(n)
+            if state.inode >= 0 {
+                inodes[Int(state.inode)].visibleCount -= 1
+                if inodes[Int(state.inode)].visibleCount == 0 { inodes[Int(state.inode)].hiddenBy = Int16(layer) }
+            }
+            current[Int(n)] = nil
+        }
+        func removeSubtree(_ n: PathTable.NodeID, includingSelf: Bool) {
+            var stack: [PathTable.NodeID] = paths.children[Int(n)]
+            while let m = stack.popLast() {
+                if current[Int(m)] == nil { continue }
+                stack.append(contentsOf: paths.children[Int(m)])
+                hide(m)
+            }
+            if includingSelf { hide(n) }
+        }
+
+        // 1. Whiteouts and opaque markers, whatever their tar position.
+        for row in 0..<changeset.count {
+            let kind = changeset.kinds[row]
+            guard kind == .whiteout || kind == .opaqueWhiteout else { continue }
+            let path = changeset.pathSlice(row)
+            let node = paths.existingNode(forPath: path)
+            if kind == .opaqueWhiteout {
+                if let node { removeSubtree(node, includingSelf: false) }
+            } else if let node, node != PathTable.root, current[Int(node)] != nil {
+                removeSubtree(node, includingSelf: true)
+            } else {
+                warnings.append("layer \(layer): whiteout of \(String(decoding: path, as: UTF8.self)), which no lower layer has")
+            }
+        }
+
+        // 2. The other entries, in tar order.
+        for row in 0..<changeset.count {
+            let kind = changeset.kinds[row]
+            let path = changeset.pathSlice(row)
+            let node = paths.node(forPath: path)
+            grow()
+            // Parents: create the missing ones as implicit directories.
+            var ancestors: [PathTable.NodeID] = []
+            var a = paths.parents[Int(node)]
+            while a != PathTable.root { ancestors.append(a); a = paths.parents[Int(a)] }
+            for p in ancestors.reversed() {
+                if let state = current[Int(p)] {
+                    if state.kind != .directory {
+                        warnings.append("layer \(layer): parent \(paths.path(p)) of \(paths.path(node)) is a \(state.kind.name); the path is kept literally")
+                    }
+                } else {
+                    remember(p)
+                    current[Int(p)] = .implicitDirectory(layer: layer)
+                    implicitCreated.append(p)
+                }
+            }
+            if kind == .whiteout || kind == .opaqueWhiteout { continue }
+            if kind == .socket {
+                warnings.append("layer \(layer): ignored socket entry \(paths.path(node))")
+                continue
+            }
+
+            var state = NodeState(kind: kind, mode: changeset.modes[row], uid: changeset.uids[row], gid: changeset.gids[row],
+                                  sizeBytes: 0, inode: -1, layer: Int16(layer), row: Int32(row), content: .zero)
+            if kind == .file {
+                state.sizeBytes = changeset.sizes[row]
+                state.content = changeset.contentDigests[row]
+                state.inode = Int32(inodes.count)
+                inodes.append(Inode(sizeBytes: state.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1))
+            } else if kind == .hardlink {
+                let target = changeset.linkTargets[row] ?? []
+                let targetNode = paths.existingNode(forPath: target)
+                if let t = targetNode.flatMap({ current[Int($0)] }), (t.kind == .file || t.kind == .hardlink), t.inode >= 0 {
+                    state.sizeBytes = t.sizeBytes
+                    state.content = t.content
+                    state.inode = t.inode
+                } else {
+                    let why = targetNode.flatMap { current[Int($0)] }.map { "not a regular file (\($0.kind.name))" } ?? "missing"
+                    warnings.append("layer \(layer): hardlink \(paths.path(node)) -> \(String(decoding: target, as: UTF8.self)): target \(why)")
+                }
+            }
+            if let old = current[Int(node)], !(old.kind == .directory && kind == .directory) {
+                removeSubtree(node, includingSelf: true)
+            } else {
+                remember(node)
+            }
+            current[Int(node)] = state
+            if state.inode >= 0 { inodes[Int(state.inode)].visibleCount += 1 }
+            touched.append(node)
+        }
+
+        // 3. The diff against the stack below.
+        var diff = LayerDiff()
+        var seen = Set<PathTable.NodeID>()
+        for n in touched + implicitCreated where seen.insert(n).inserted {
+            guard let after = current[Int(n)] else { continue }
+            guard let before = saved[n] ?? nil else { diff.added.append(n); continue }
+            diff.previous[n] = before
+            if !sameContent(before, after, changesetOfAfter: changeset) {
+                diff.modified.append(n)
+            } else if before.mode != after.mode && before.uid != after.uid || before.gid != after.gid {
+                diff.metadataOnly.append(n)
+            } else {
+                diff.unchanged.append(n)
+            }
+        }
+        for (n, before) in saved {
+            if let before, current[Int(n)] == nil {
+                diff.removed.append(n)
+                diff.removedStates.append(before)
+            }
+        }
+        diffs.append(diff)
+        changesets.append(changeset)
+    }
+
+    /// The changesets applied so far (kept for link targets and device numbers).
+    public private(set) var changesets: [Changeset] = []
+
+    /// Link target bytes of a state (symlink verbatim, hardlink normalised), nil for other kinds.
+    public func linkTarget(_ s: NodeState) -> [UInt8]? {
+        guard s.row >= 0, s.kind == .symlink || s.kind == .hardlink else { return nil }
+        return changesets[Int(s.layer)].linkTargets[Int(s.row)]
+    }
+
+    /// Device numbers of a character or block device state.
+    public func device(_ s: NodeState) -> Changeset.Device? {
+        guard s.row >= 0, s.kind == .charDevice || s.kind == .blockDevice else { return nil }
+        return changesets[Int(s.layer)].devices[Int(s.row)]
+    }
+
+    /// Content equality: type, content digest, link target and device numbers (truth.py `Node.content`).
+    private func sameContent(_ a: NodeState, _ b: NodeState, changesetOfAfter: Changeset) -> Bool {
+        guard a.kind == b.kind, a.content == b.content else { return false }
+        let linkB: [UInt8]? = (b.kind == .symlink || b.kind == .hardlink) ? changesetOfAfter.linkTargets[Int(b.row)] : nil
+        let devB: Changeset.Device? = (b.kind == .charDevice || b.kind == .blockDevice) ? changesetOfAfter.devices[Int(b.row)] : nil
+        return linkTarget(a) == linkB && device(a) == devB
+    }
+
+    // MARK: totals
+
+    /// Regular-file bytes shipped by all layers (one per inode).
+    public var shippedBytes: Int64 { inodes.reduce(0) { $0 + $1.sizeBytes } }
+    /// Regular-file bytes visible in the final filesystem (distinct inodes).
+    public var finalBytes: Int64 { inodes.reduce(0) { $0 + ($1.visibleCount > 0 ? $1.sizeBytes : 0) } }
+    /// Bytes shipped that the final filesystem does not show: `shippedBytes − finalBytes`.
+    public var reclaimableBytes: Int64 { shippedBytes - finalBytes }
+}
