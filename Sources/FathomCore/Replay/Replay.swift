@@ -136,7 +136,7 @@ public struct Replay: Sendable {
             diff.previous[n] = before
             if !sameContent(before, after, changesetOfAfter: changeset) {
                 diff.modified.append(n)
-            } else if before.mode != after.mode && before.uid != after.uid || before.gid != after.gid {
+            } else if before.mode != after.mode || before.uid != after.uid || before.gid != after.gid {
                 diff.metadataOnly.append(n)
             } else {
                 diff.unchanged.append(n)
