@@ -1,0 +1,105 @@
+/// dive 0.13.1's file tree (`dive/filetree`), reproduced with its quirks so that
+/// dive-compatible numbers come out to the last digit (dive-reference.md §1–§2):
+/// whiteouts are nodes under their literal `.wh.NAME`; opaque markers are dropped
+/// (their directories are still created); intermediate directories without an entry
+/// get an empty payload; the last duplicate of a path wins.
+///
+/// Used only for the dive-compatible metrics and dive's JSON `fileList`; fathom's own
+/// accounting is `Replay`.
+struct DiveTree {
+    typealias NodeID = Int32
+
+    /// A node's FileInfo: where it came from and what dive reads of it. nil = dive's empty FileInfo.
+    struct Payload: Equatable {
+        var sizeBytes: Int64
+        var isDirectory: Bool
+        var layer: Int16
+        var row: Int32
+    }
+
+    var names: [NameTable.NameID] = [0]
+    var parents: [NodeID] = [-1]
+    var children: [[NodeID]] = [[]]
+    var payloads: [Payload?] = [nil]
+    var alive: [Bool] = [true]
+    private var index: [UInt64: NodeID] = [:]
+
+    private static func key(_ p: NodeID, _ n: NameTable.NameID) -> UInt64 { UInt64(UInt32(bitPattern: p)) << 32 | UInt64(n) }
+
+    func child(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID? {
+        guard let c = index[Self.key(parent, name)], alive[Int(c)] else { return nil }
+        return c
+    }
+
+    private mutating func makeChild(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID {
+        let n = NodeID(names.count)
+        names.append(name); parents.append(parent); children.append([]); payloads.append(nil); alive.append(true)
+        children[Int(parent)].append(n)
+        index[Self.key(parent, name)] = n
+        return n
+    }
+
+    /// dive `AddPath`: walks or creates the components; a missing component starting with
+    /// `.wh..wh..` stops the insertion; the last node's payload is replaced.
+    mutating func add(_ components: [NameTable.NameID], payload: Payload?, names table: NameTable) {
+        var node: NodeID = 0
+        for (i, name) in components.enumerated() {
+            if let c = child(node, name) {
+                node = c
+            } else {
+                if table.bytes(name).starts(with: DiveTree.opaquePrefix) { return }
+                node = makeChild(node, name)
+            }
+            if i == components.count - 1 { payloads[Int(node)] = payload }
+        }
+    }
+
+    func lookup(_ components: [NameTable.NameID]) -> NodeID? {
+        var node: NodeID = 0
+        for name in components {
+            guard let c = child(node, name) else { return nil }
+            node = c
+        }
+        return node
+    }
+
+    /// Removes a node and its subtree (never the root).
+    mutating func remove(_ node: NodeID) {
+        guard node != 0 else { return }
+        alive[Int(node)] = false
+        let p = parents[Int(node)]
+        if let i = children[Int(p)].firstIndex(of: node) { children[Int(p)].remove(at: i) }
+        index[Self.key(p, names[Int(node)])] = nil
+    }
+
+    /// Live children sorted by name bytes (Go `sort.Strings`).
+    func sortedChildren(_ node: NodeID, _ table: NameTable) -> [NodeID] {
+        children[Int(node)].filter { alive[Int($0)] }.sorted {
+            table.bytes(names[Int($0)]).lexicographicallyPrecedes(table.bytes(names[Int($1)]))
+        }
+    }
+
+    /// Post-order (children first, byte-sorted) over every node below the root.
+    func postOrder(_ table: NameTable, from start: NodeID = 0, includeStart: Bool = false, _ visit: (NodeID) throws -> Void) rethrows {
+        var stack: [(NodeID, Bool)] = [(start, false)]
+        while let (n, expanded) = stack.popLast() {
+            if expanded {
+                if n != start || includeStart { try visit(n) }
+                continue
+            }
+            stack.append((n, true))
+            for c in sortedChildren(n, table).reversed() { stack.append((c, false)) }
+        }
+    }
+
+    /// The components of a node from the root.
+    func components(_ node: NodeID) -> [NameTable.NameID] {
+        var out: [NameTable.NameID] = []
+        var n = node
+        while n != 0 { out.append(names[Int(n)]); n = parents[Int(n)] }
+        return out.reversed()
+    }
+
+    static let whiteoutPrefix: [UInt8] = Array(".wh.".utf8)
+    static let opaquePrefix: [UInt8] = Array(".wh..wh..".utf8)
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import FathomCore
+
+/// dive-compatible numbers: dive's own asserted values, and the truth files' dive block on every fixture.
+@Suite struct DiveMetricsTests {
+    func model(_ relative: String, options: LoadOptions = LoadOptions()) throws -> DiveModel {
+        let image = try ImageLoader.load(path: Fixtures.url(relative).path, options: options)
+        return DiveModel(changesets: image.layers.map(\.blob.changeset))
+    }
+
+    @Test func divesOwnTestImageToTheLastDigit() throws {
+        // dive/image/docker/image_archive_analysis_test.go (Test_Analysis)
+        let m = try model("dive/test-docker-image.tar").metrics
+        #expect(m.efficiency == 0.9844212134184309)
+        #expect(m.sizeBytes == 1220598)
+        #expect(m.userSizeBytes == 66237)
+        #expect(m.wastedBytes == 32025)
+        #expect(m.userWastedPercent == 0.4834911001404049)
+        #expect(m.layerSizeBytes == [1154361, 6405, 0, 6405, 6405, 6405, 6405, 6405, 6405, 0, 2187, 6405, 6405, 6405])
+        #expect(m.inefficientFiles.map { "\($0.count) \($0.sizeBytes) \($0.path)" } == [
+            "2 12810 /root/saved.txt", "2 12810 /root/example/somefile1.txt", "2 6405 /root/example/somefile3.txt",
+        ])
+    }
+
+    @Test func orphanWhiteoutAbortsTheLayerWalkLikeDive() throws {
+        // whiteout-nonexistent: dive stops that layer's walk at the orphan whiteout and its key keeps
+        // min = -1, so the numerator is one byte short (the real dive reports the same value).
+        let m = try model("synthetic/whiteout-nonexistent.tar")
+        #expect(m.metrics.efficiency == 0.9998761149653121)
+        #expect(m.abortedWalks.map(\.layer) == [1])
+        #expect(m.abortedWalks.first?.path == "/etc/aaa-ghost")
+    }
+
+    @Test(arguments: try Fixtures.cases())
+    func diveBlockOfTheTruthFile(_ c: TruthCase) throws {
+        let truth = try c.truth()
+        guard truth.error == nil, let dive = truth.dive else { return }
+        let image = try ImageLoader.load(path: c.archive.path, options: c.options)
+        let m = DiveModel(changesets: image.layers.map(\.blob.changeset)).metrics
+        #expect(abs(m.efficiency - dive.efficiency) <= 1e-12, "\(c.name) efficiency \(m.efficiency) vs \(dive.efficiency)")
+        #expect(m.wastedBytes == dive.wastedBytes, "\(c.name) wastedBytes")
+        #expect(m.sizeBytes == dive.sizeBytes, "\(c.name) sizeBytes")
+        #expect(m.userSizeBytes == dive.userSizeBytes, "\(c.name) userSizeBytes")
+        #expect(m.layerSizeBytes == dive.layerSizes, "\(c.name) layer sizes")
+        if let want = dive.userWastedPercent {
+            #expect(abs((m.userWastedPercent ?? .nan) - want) <= 1e-12, "\(c.name) userWastedPercent")
+        } else {
+            #expect(m.userWastedPercent == nil, "\(c.name) userWastedPercent must be null")
+        }
+        // truth orders ties by path; dive's tie order differs, so compare as sets and sizes in order
+        let got = m.inefficientFiles.map { Truth.TruthInefficient(path: $0.path, count: $0.count, sizeBytes: $0.sizeBytes) }
+        #expect(got.map(\.sizeBytes) == dive.inefficientFiles.map(\.sizeBytes), "\(c.name) inefficient sizes")
+        #expect(Set(got.map { "\($0.path) \($0.count) \($0.sizeBytes)" }) == Set(dive.inefficientFiles.map { "\($0.path) \($0.count) \($0.sizeBytes)" }),
+                "\(c.name) inefficient files")
+    }
+}
