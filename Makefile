@@ -31,7 +31,7 @@ test: build
 	$(MAKE) conformance
 
 conformance:
-	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) --layers-only
+	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 
 
 clean:
 	rm -rf .build

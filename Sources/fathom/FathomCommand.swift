@@ -36,6 +36,11 @@ struct FathomCommand: ParsableCommand {
                                valueName: "os/arch[/variant]"))
     var platform: String?
 
+    @Option(name: [.customShort("j"), .customLong("json")],
+            help: ArgumentHelp("Write the JSON report (dive's `layer` and `image`, plus fathom's `fathom` object) to PATH, or - for standard output.",
+                               valueName: "PATH"))
+    var jsonPath: String?
+
     @Flag(help: "Recompute every layer's diff ID (SHA-256 of the uncompressed layer) and fail if it differs from the config's rootfs.diff_ids.")
     var verify = false
 
@@ -57,6 +62,20 @@ struct FathomCommand: ParsableCommand {
             fail(e.description)
         } catch {
             fail("\(imagePath): \(error)")
+        }
+        let analysis = Analysis(image: image)
+        if let jsonPath {
+            let bytes = JSONReport.render(analysis) + [0x0A]
+            if jsonPath == "-" {
+                FileHandle.standardOutput.write(Data(bytes))
+                return
+            }
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: jsonPath))
+            } catch {
+                fail("\(jsonPath): cannot write the JSON report: \(error.localizedDescription)")
+            }
+            return
         }
         FileHandle.standardOutput.write(Data(TextSummary.render(image).utf8))
     }

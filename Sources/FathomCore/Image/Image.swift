@@ -37,6 +37,8 @@ public struct Image: Sendable {
 public struct Layer: Sendable {
     /// 0-based position in the manifest (0 = base).
     public var index: Int
+    /// The member as the manifest names it (`<id>/layer.tar`, `blobs/sha256/<hex>`), before links are followed.
+    public var reference: String
     /// The archive member that holds the blob (after following links).
     public var memberPath: String
     /// Media type from the OCI manifest; nil for `docker save` manifests.

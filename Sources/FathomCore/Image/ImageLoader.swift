@@ -236,7 +236,8 @@ struct Resolver {
         }
         switch result {
         case let .success(blob):
-            return Layer(index: i, memberPath: path, mediaType: mediaType, blob: blob, configDiffID: nil, history: nil)
+            return Layer(index: i, reference: member, memberPath: path, mediaType: mediaType, blob: blob, configDiffID: nil,
+                         history: nil)
         case let .failure(error):
             throw ImageError.badLayer(archive: archive, index: i, member: member, error: error)
         }

@@ -16,4 +16,6 @@ public struct LayerDiff: Sendable {
     public var removedStates: [NodeState] = []
     /// The state each modified / metadata-only / unchanged path had below, by node.
     public var previous: [PathTable.NodeID: NodeState] = [:]
+    /// The state this layer left at each added / modified / metadata-only / unchanged path, by node.
+    public var written: [PathTable.NodeID: NodeState] = [:]
 }

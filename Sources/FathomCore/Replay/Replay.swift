@@ -132,6 +132,7 @@ public struct Replay: Sendable {
         var seen = Set<PathTable.NodeID>()
         for n in touched + implicitCreated where seen.insert(n).inserted {
             guard let after = current[Int(n)] else { continue }
+            diff.written[n] = after
             guard let before = saved[n] ?? nil else { diff.added.append(n); continue }
             diff.previous[n] = before
             if !sameContent(before, after, changesetOfAfter: changeset) {

@@ -1,0 +1,29 @@
+/// Everything fathom knows about an image: the layers as read, the union replay,
+/// dive's metrics and fathom's own accounting. Built once; every face reads it.
+public struct Analysis: Sendable {
+    public let image: Image
+    public let replay: Replay
+    public let dive: DiveModel
+    /// Per layer, parallel to `image.layers`.
+    public let layerFigures: [LayerFigures]
+    public let duplicates: [DuplicateGroup]
+
+    /// Replays the image and computes every metric.
+    public init(image: Image) {
+        self.image = image
+        let changesets = image.layers.map(\.blob.changeset)
+        replay = Replay(changesets: changesets)
+        dive = DiveModel(changesets: changesets)
+        layerFigures = LayerFigures.compute(replay)
+        duplicates = DuplicateGroup.find(in: replay)
+    }
+
+    /// Regular-file bytes in all layers, each inode once.
+    public var shippedBytes: Int64 { replay.shippedBytes }
+    /// Regular-file bytes visible in the final filesystem.
+    public var finalBytes: Int64 { replay.finalBytes }
+    /// Bytes shipped that the final filesystem does not show (`shipped − final`).
+    public var reclaimableBytes: Int64 { replay.reclaimableBytes }
+    /// Warnings of loading and replay together.
+    public var warnings: [String] { image.warnings + replay.warnings }
+}

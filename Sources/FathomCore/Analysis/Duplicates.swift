@@ -1,0 +1,29 @@
+/// Identical content at different paths of the final filesystem.
+public struct DuplicateGroup: Sendable {
+    /// Bytes of one copy.
+    public var sizeBytes: Int64
+    /// The content digest all copies share.
+    public var content: ContentDigest
+    /// The paths (one per distinct inode; hardlinks to one inode are not duplicates), sorted.
+    public var paths: [String]
+    /// Bytes the extra copies take: `sizeBytes × (paths.count − 1)`.
+    public var extraBytes: Int64 { sizeBytes * Int64(paths.count - 1) }
+
+    /// Groups the final filesystem's regular files by content; only groups of two or more
+    /// distinct inodes of at least `minimumBytes` are kept, largest extra bytes first.
+    static func find(in replay: Replay, minimumBytes: Int64 = 1) -> [DuplicateGroup] {
+        var byContent: [ContentDigest: (size: Int64, inodes: Set<Int32>, nodes: [PathTable.NodeID])] = [:]
+        for n in 1..<replay.paths.count {
+            guard let s = replay.current[n], s.kind == .file, s.sizeBytes >= minimumBytes else { continue }
+            var entry = byContent[s.content] ?? (s.sizeBytes, [], [])
+            if entry.inodes.insert(s.inode).inserted { entry.nodes.append(PathTable.NodeID(n)) }
+            byContent[s.content] = entry
+        }
+        return byContent.compactMap { content, e in
+            guard e.nodes.count > 1 else { return nil }
+            let paths = e.nodes.map { replay.paths.pathBytes($0) }.sorted { $0.lexicographicallyPrecedes($1) }
+                .map { String(decoding: $0, as: UTF8.self) }
+            return DuplicateGroup(sizeBytes: e.size, content: content, paths: paths)
+        }.sorted { $0.extraBytes != $1.extraBytes ? $0.extraBytes > $1.extraBytes : $0.paths[0] < $1.paths[0] }
+    }
+}

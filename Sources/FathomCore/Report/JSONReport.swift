@@ -1,0 +1,159 @@
+/// The `--json` report: dive 0.13.1's export (`layer`, `image`) in its exact shape, so that
+/// tools reading dive's JSON keep working, plus fathom's own `fathom` object
+/// (schema: `docs/report.schema.json`).
+public enum JSONReport {
+    /// Renders the report. Paths without a leading `/` in `fileList`, as dive writes them.
+    /// - Returns: UTF-8 bytes, with no trailing newline (as dive).
+    public static func render(_ a: Analysis) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("layer")
+        writeDiveLayers(a, &w)
+        w.key("image")
+        writeDiveImage(a, &w)
+        w.key("fathom")
+        writeFathom(a, &w)
+        w.endObject()
+        return w.bytes
+    }
+
+    static func writeDiveLayers(_ a: Analysis, _ w: inout JSONWriter) {
+        let history = DiveExport.layerHistory(a.image)
+        let dive = a.dive
+        w.beginArray()
+        for (i, layer) in a.image.layers.enumerated() {
+            w.element()
+            w.beginObject()
+            w.field("index", i)
+            w.field("id", DiveExport.layerID(layer))
+            w.field("digestId", history[i].digestID)
+            w.field("sizeBytes", layer.blob.changeset.headerSizeBytes)
+            w.field("command", history[i].command)
+            w.key("fileList")
+            w.beginArray()
+            let tree = dive.trees[i]
+            let changeset = layer.blob.changeset
+            tree.postOrder(dive.names) { n in
+                w.element()
+                w.beginObject()
+                if let p = tree.payloads[Int(n)], Int(p.layer) == i {
+                    let row = Int(p.row)
+                    let kind = changeset.kinds[row]
+                    let pathBytes = tree.components(n).map { Array(dive.names.bytes($0)) }.joined(separator: [0x2F])
+                    w.field("path", String(decoding: Array(pathBytes), as: UTF8.self))
+                    w.field("typeFlag", Int(kind.tarTypeFlag))
+                    w.field("linkName", changeset.linkTargets[row].map { String(decoding: $0, as: UTF8.self) } ?? "")
+                    w.field("size", changeset.sizes[row])
+                    w.field("fileMode", DiveExport.goFileMode(kind: kind, mode: changeset.modes[row]))
+                    w.field("uid", changeset.uids[row])
+                    w.field("gid", changeset.gids[row])
+                    w.field("isDir", kind == .directory)
+                } else {
+                    w.field("path", ""); w.field("typeFlag", 0); w.field("linkName", ""); w.field("size", 0)
+                    w.field("fileMode", 0); w.field("uid", 0); w.field("gid", 0); w.field("isDir", false)
+                }
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    static func writeDiveImage(_ a: Analysis, _ w: inout JSONWriter) {
+        let m = a.dive.metrics
+        w.beginObject()
+        w.field("sizeBytes", m.sizeBytes)
+        w.field("inefficientBytes", m.wastedBytes)
+        w.field("efficiencyScore", double: m.efficiency)
+        w.key("fileReference")
+        w.beginArray()
+        for f in m.inefficientFiles {
+            w.element()
+            w.beginObject()
+            w.field("count", f.count)
+            w.field("sizeBytes", f.sizeBytes)
+            w.field("file", f.path)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+
+    static func writeFathom(_ a: Analysis, _ w: inout JSONWriter) {
+        let image = a.image
+        let m = a.dive.metrics
+        w.beginObject()
+        w.field("schemaVersion", 1)
+        w.key("source")
+        w.beginObject()
+        w.field("path", image.archivePath)
+        w.field("layout", image.layout.rawValue)
+        w.key("image"); w.beginArray(); for n in image.names { w.element(); w.string(n) }; w.endArray()
+        w.field("platform", optional: image.platform?.description)
+        w.endObject()
+
+        w.key("summary")
+        w.beginObject()
+        w.field("layers", image.layers.count)
+        w.field("finalBytes", a.finalBytes)
+        w.field("shippedBytes", a.shippedBytes)
+        w.field("reclaimableBytes", a.reclaimableBytes)
+        w.field("efficiency", double: m.efficiency)
+        w.field("wastedBytes", m.wastedBytes)
+        w.field("userWastedPercent", double: m.userWastedPercent)
+        w.field("duplicateBytes", a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes })
+        w.endObject()
+
+        w.key("layers")
+        w.beginArray()
+        for (i, layer) in image.layers.enumerated() {
+            let f = a.layerFigures[i]
+            w.element()
+            w.beginObject()
+            w.field("index", i)
+            w.field("diffId", layer.blob.diffID.value)
+            w.field("digest", layer.blob.digest.value)
+            w.field("mediaType", optional: layer.mediaType)
+            w.field("compression", layer.blob.compression.rawValue)
+            w.field("command", optional: layer.createdBy)
+            w.field("entries", layer.blob.changeset.memberCount)
+            w.field("sizeBytes", layer.blob.changeset.fileBytes)
+            w.field("storedBytes", layer.blob.storedBytes)
+            w.field("addedBytes", f.addedBytes)
+            w.field("modifiedBytes", f.modifiedBytes)
+            w.field("removedBytes", f.removedBytes)
+            w.field("metadataOnlyCount", f.metadataOnlyCount)
+            w.field("metadataOnlyBytes", f.metadataOnlyBytes)
+            w.field("reclaimableBytes", f.reclaimableBytes)
+            w.field("hidesBytes", f.hidesBytes)
+            w.key("hiddenBy")
+            w.beginArray()
+            for h in f.hiddenBy {
+                w.element(); w.beginObject(); w.field("layer", h.layer); w.field("bytes", h.bytes); w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("duplicates")
+        w.beginArray()
+        for g in a.duplicates {
+            w.element()
+            w.beginObject()
+            w.field("bytes", g.sizeBytes)
+            w.field("extraBytes", g.extraBytes)
+            w.field("digest", g.content.hex)
+            w.key("paths"); w.beginArray(); for p in g.paths { w.element(); w.string(p) }; w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("warnings")
+        w.beginArray()
+        for warning in a.warnings { w.element(); w.string(warning) }
+        w.endArray()
+        w.endObject()
+    }
+}

@@ -1,0 +1,125 @@
+/// Writes JSON in the exact layout of Go's `json.MarshalIndent(v, "", "  ")`, which is
+/// what dive's `--json` export uses (dive-reference.md §4): two-space indent, `"key": value`,
+/// empty containers as `[]` / `{}`, `<`, `>`, `&` escaped as `\u003c` …, no trailing newline.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var hasElements: [Bool] = []
+
+    init() { bytes.reserveCapacity(1 << 16) }
+
+    private mutating func newline() {
+        bytes.append(0x0A)
+        for _ in 0..<hasElements.count { bytes.append(0x20); bytes.append(0x20) }
+    }
+
+    /// Separator and indentation before a value or key in the current container.
+    private mutating func beginElement() {
+        guard !hasElements.isEmpty else { return }
+        if hasElements[hasElements.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        hasElements[hasElements.count - 1] = true
+        newline()
+    }
+
+    mutating func beginObject() { bytes.append(UInt8(ascii: "{")); hasElements.append(false) }
+    mutating func beginArray() { bytes.append(UInt8(ascii: "[")); hasElements.append(false) }
+
+    mutating func endObject() { end(UInt8(ascii: "}")) }
+    mutating func endArray() { end(UInt8(ascii: "]")) }
+
+    private mutating func end(_ closer: UInt8) {
+        let had = hasElements.removeLast()
+        if had { newline() }
+        bytes.append(closer)
+    }
+
+    /// Starts an array element (call before writing the element's value).
+    mutating func element() { beginElement() }
+
+    /// Writes `"key": ` in the current object.
+    mutating func key(_ k: String) {
+        beginElement()
+        string(k)
+        bytes.append(UInt8(ascii: ":")); bytes.append(0x20)
+    }
+
+    mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": bytes.append(contentsOf: Array("\\\"".utf8))
+            case "\\": bytes.append(contentsOf: Array("\\\\".utf8))
+            case "\n": bytes.append(contentsOf: Array("\\n".utf8))
+            case "\r": bytes.append(contentsOf: Array("\\r".utf8))
+            case "\t": bytes.append(contentsOf: Array("\\t".utf8))
+            case "\u{08}": bytes.append(contentsOf: Array("\\b".utf8))
+            case "\u{0C}": bytes.append(contentsOf: Array("\\f".utf8))
+            case "<", ">", "&", "\u{2028}", "\u{2029}":
+                let v = scalar.value
+                bytes.append(contentsOf: Array("\\u".utf8))
+                for shift in [12, 8, 4, 0] { bytes.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
+            default:
+                if scalar.value < 0x20 {
+                    bytes.append(contentsOf: Array("\\u00".utf8))
+                    bytes.append(hex[Int(scalar.value >> 4)]); bytes.append(hex[Int(scalar.value & 0xF)])
+                } else {
+                    bytes.append(contentsOf: Array(String(scalar).utf8))
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: Array(text.utf8)) }
+    mutating func int<I: BinaryInteger>(_ v: I) { raw(String(v)) }
+    mutating func bool(_ v: Bool) { raw(v ? "true" : "false") }
+    mutating func null() { raw("null") }
+    /// A float as Go's encoding/json writes it; nil, NaN and infinities as `null`.
+    mutating func double(_ v: Double?) {
+        guard let v, v.isFinite else { null(); return }
+        raw(GoFloat.format(v))
+    }
+
+    // Convenience for `"key": value` pairs.
+    mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    mutating func field<I: BinaryInteger>(_ k: String, _ v: I) { key(k); int(v) }
+    mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
+    mutating func field(_ k: String, double v: Double?) { key(k); double(v) }
+    mutating func field(_ k: String, optional v: String?) { key(k); if let v { string(v) } else { null() } }
+}
+
+/// Go's float64 JSON formatting (`encoding/json` floatEncoder): the shortest digits that
+/// round-trip, in plain notation for 1e-6 ≤ |x| < 1e21, else exponent notation (`1e-7`).
+enum GoFloat {
+    static func format(_ x: Double) -> String {
+        if x == 0 { return x.sign == .minus ? "-0" : "0" }
+        // Swift's description is the shortest round-trip representation too; re-lay its digits.
+        let text = "\(x.magnitude)"
+        var digits = "", exponent = 0
+        let parts = text.split(separator: "e")
+        let mantissa = String(parts[0])
+        if parts.count == 2 { exponent = Int(parts[1]) ?? 0 }
+        let pieces = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let intPart = String(pieces[0]), fracPart = pieces.count > 1 ? String(pieces[1]) : ""
+        digits = intPart + fracPart
+        var pointPosition = intPart.count + exponent  // position of the decimal point within `digits`
+        while digits.hasPrefix("0") && digits.count > 1 { digits.removeFirst(); pointPosition -= 1 }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        let sign = x < 0 ? "-" : ""
+        let abs = x.magnitude
+        if abs < 1e-6 || abs >= 1e21 {
+            let e = pointPosition - 1
+            var m = String(digits.prefix(1))
+            if digits.count > 1 { m += "." + digits.dropFirst() }
+            return sign + m + "e" + (e < 0 ? "-" : "+") + String(e.magnitude)
+        }
+        if pointPosition <= 0 {
+            return sign + "0." + String(repeating: "0", count: -pointPosition) + digits
+        }
+        if pointPosition >= digits.count {
+            return sign + digits + String(repeating: "0", count: pointPosition - digits.count)
+        }
+        let idx = digits.index(digits.startIndex, offsetBy: pointPosition)
+        return sign + digits[..<idx] + "." + digits[idx...]
+    }
+}
