@@ -8,18 +8,33 @@ struct FathomCommand: ParsableCommand {
         commandName: "fathom",
         abstract: "Explore a container image layer by layer, and find the bytes it ships for nothing.",
         discussion: """
-        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image
-        layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an
-        extracted layout given as a directory, or `-` to read the archive from standard input.
+        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input.
+
+        Without --json or --ci, fathom prints the analysis as text: the layers, dive's figures (efficiency, wasted bytes, user wasted percent, inefficient files) and fathom's exact ones (reclaimable bytes, the bytes later layers hide; duplicate content).
 
         Examples:
-          fathom wasteful.tar                       summary of the image in wasteful.tar
-          docker save app:1 | fathom -              read the archive from a pipe, in one pass
-          fathom --image b:2 multi.tar              choose one image of several
-          fathom --platform linux/arm64 oci.tar     choose one platform of a multi-platform index
-          fathom --verify app.tar                   recompute every diff ID and check it
+          fathom wasteful.tar                  analyse the image in wasteful.tar
+          docker save app:1 | fathom -         read a pipe, in one pass
+          fathom --image b:2 multi.tar         choose one image of several
+          fathom --platform linux/arm64 x.tar  choose one platform of an index
+          fathom --verify app.tar              check every layer's diff ID
+          fathom --json report.json app.tar    write the JSON report
+          fathom --ci --highestWastedBytes 20MB app.tar
+                                               gate a pipeline
 
-        Exit codes: 0 success; 2 the input cannot be read or holds no usable image.
+        CI rules: thresholds come from the flags, else the --ci-config file (dive's .dive-ci YAML: `rules:` then one `name: value` line per rule), else the defaults. A value of disabled, off, false or "" turns a rule off.
+          lowestEfficiency          fail if efficiency < value
+                                    (ratio 0-1; default 0.9)
+          highestWastedBytes        fail if wasted bytes > value (20MB is
+                                    20,000,000; 20MiB is 20,971,520; default
+                                    disabled)
+          highestUserWastedPercent  fail if wasted bytes / bytes above the
+                                    base layer > value (ratio; default 0.1)
+          highestReclaimableBytes   fail if the bytes later layers hide >
+                                    value (fathom's; default disabled)
+        CI mode is on with --ci, or when the environment variable CI is true, 1 or yes (with --json, only --ci turns it on).
+
+        Exit codes: 0 success (every CI rule passed); 1 a CI rule failed; 2 the input cannot be read or holds no usable image, the command line or the CI configuration is invalid.
         """,
         version: "0.1.0"
     )
@@ -36,13 +51,36 @@ struct FathomCommand: ParsableCommand {
                                valueName: "os/arch[/variant]"))
     var platform: String?
 
+    @Flag(help: "Recompute every layer's diff ID (SHA-256 of the uncompressed layer) and fail if it differs from the config's rootfs.diff_ids.")
+    var verify = false
+
     @Option(name: [.customShort("j"), .customLong("json")],
             help: ArgumentHelp("Write the JSON report (dive's `layer` and `image`, plus fathom's `fathom` object) to PATH, or - for standard output.",
                                valueName: "PATH"))
     var jsonPath: String?
 
-    @Flag(help: "Recompute every layer's diff ID (SHA-256 of the uncompressed layer) and fail if it differs from the config's rootfs.diff_ids.")
-    var verify = false
+    @Flag(help: "Run the CI gate: print the analysis and the rule results; exit 1 when a rule fails.")
+    var ci = false
+
+    @Option(name: .customLong("ci-config"), help: ArgumentHelp("The CI rules file (YAML, dive's .dive-ci format).", valueName: "FILE"))
+    var ciConfigPath: String = ".dive-ci"
+
+    @Option(name: .customLong("ci-top"), help: ArgumentHelp("How many inefficient files the text analysis lists.", valueName: "N"))
+    var ciTop: Int = 20
+
+    @Option(name: .customLong("lowestEfficiency"), help: ArgumentHelp("CI rule: lowest allowed efficiency (ratio 0-1, or disabled).", valueName: "RATIO"))
+    var lowestEfficiency: String?
+
+    @Option(name: .customLong("highestWastedBytes"), help: ArgumentHelp("CI rule: highest allowed wasted bytes (e.g. 20MB, 20MiB, or disabled).", valueName: "BYTES"))
+    var highestWastedBytes: String?
+
+    @Option(name: .customLong("highestUserWastedPercent"),
+            help: ArgumentHelp("CI rule: highest allowed wasted bytes / bytes above the base layer (ratio 0-1, or disabled).", valueName: "RATIO"))
+    var highestUserWastedPercent: String?
+
+    @Option(name: [.customLong("highest-reclaimable-bytes"), .customLong("highestReclaimableBytes")],
+            help: ArgumentHelp("CI rule (fathom's): highest allowed bytes that later layers hide (e.g. 50MB, or disabled).", valueName: "BYTES"))
+    var highestReclaimableBytes: String?
 
     func run() throws {
         var wantedPlatform: Platform? = nil
@@ -52,32 +90,92 @@ struct FathomCommand: ParsableCommand {
             }
             wantedPlatform = p
         }
-        let options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
+        let ciMode = ci || (jsonPath == nil && Self.environmentEnablesCI())
+        var ciConfig = CIConfig()
+        var ciConfigLine = "  Using default CI config"
+        if ciMode {
+            do {
+                if FileManager.default.fileExists(atPath: ciConfigPath) {
+                    guard let text = try? String(contentsOfFile: ciConfigPath, encoding: .utf8) else {
+                        fail("\(ciConfigPath): cannot read the CI configuration")
+                    }
+                    try ciConfig.apply(yaml: text, file: ciConfigPath)
+                    ciConfigLine = "  Using CI config: \(ciConfigPath)"
+                } else if ciConfigPath != ".dive-ci" {
+                    fail("\(ciConfigPath): no such file (the --ci-config file)")
+                }
+                let flags: [(String, String?, CIRule)] = [
+                    ("--lowestEfficiency", lowestEfficiency, .lowestEfficiency),
+                    ("--highestWastedBytes", highestWastedBytes, .highestWastedBytes),
+                    ("--highestUserWastedPercent", highestUserWastedPercent, .highestUserWastedPercent),
+                    ("--highest-reclaimable-bytes", highestReclaimableBytes, .highestReclaimableBytes),
+                ]
+                for (flag, value, rule) in flags {
+                    if let value { try ciConfig.apply(flag: flag, value: value, rule: rule) }
+                }
+            } catch let e as CIConfigError {
+                fail(e.description)
+            }
+        }
+
+        let progress = Progress()
+        var options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
+        if progress.isEnabled {
+            options.progress = { @Sendable (member: String) in progress.show(member) }
+        }
         let image: Image
         do {
             image = try ImageLoader.load(path: imagePath, options: options)
         } catch let e as ArchiveError {
+            progress.clear()
             fail(e.description)
         } catch let e as ImageError {
+            progress.clear()
             fail(e.description)
         } catch {
+            progress.clear()
             fail("\(imagePath): \(error)")
         }
+        progress.clear()
         let analysis = Analysis(image: image)
+
         if let jsonPath {
             let bytes = JSONReport.render(analysis) + [0x0A]
             if jsonPath == "-" {
                 FileHandle.standardOutput.write(Data(bytes))
-                return
+            } else {
+                do {
+                    try Data(bytes).write(to: URL(fileURLWithPath: jsonPath))
+                } catch {
+                    fail("\(jsonPath): cannot write the JSON report: \(error.localizedDescription)")
+                }
             }
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: jsonPath))
-            } catch {
-                fail("\(jsonPath): cannot write the JSON report: \(error.localizedDescription)")
-            }
+        }
+        if ciMode {
+            // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
+            let toStderr = jsonPath == "-"
+            let color = Self.useColor(fd: toStderr ? 2 : 1)
+            var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, color: color)
+            let gate = CIGate(analysis: analysis, config: ciConfig)
+            text += gate.render(color: color)
+            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
+            if !gate.passed { throw ExitCode(1) }
             return
         }
-        FileHandle.standardOutput.write(Data(TextSummary.render(image).utf8))
+        if jsonPath == nil {
+            FileHandle.standardOutput.write(Data(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1)).utf8))
+        }
+    }
+
+    /// `CI` set to a true value (Go `strconv.ParseBool` true forms, as dive, plus `yes`).
+    static func environmentEnablesCI() -> Bool {
+        guard let v = ProcessInfo.processInfo.environment["CI"] else { return false }
+        return ["1", "t", "true", "yes", "y"].contains(v.lowercased())
+    }
+
+    /// Colour only on a terminal and without `NO_COLOR` (no-color.org).
+    static func useColor(fd: Int32) -> Bool {
+        isatty(fd) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
     }
 
     /// Prints `fathom: MESSAGE` on one line of standard error and exits 2.
@@ -85,5 +183,24 @@ struct FathomCommand: ParsableCommand {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("fathom: \(oneLine)\n".utf8))
         Foundation.exit(2)
+    }
+}
+
+/// A one-line progress display on standard error, only when it is a terminal.
+final class Progress: @unchecked Sendable {
+    let isEnabled = isatty(2) == 1
+    private var count = 0
+    private let lock = NSLock()
+
+    func show(_ member: String) {
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        let short = member.count > 50 ? "…" + member.suffix(49) : member
+        FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: reading blob \(count): \(short)".utf8))
+    }
+
+    func clear() {
+        guard isEnabled, count > 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

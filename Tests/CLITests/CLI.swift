@@ -24,23 +24,30 @@ enum CLI {
     }
 
     /// Runs fathom with `arguments`; `stdin` is a file to feed on standard input (else /dev/null).
-    static func run(_ arguments: [String], stdin: URL? = nil) throws -> Result {
-        try run(executable: binary, arguments, stdin: stdin)
+    static func run(_ arguments: [String], stdin: URL? = nil, cwd: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        try run(executable: binary, arguments, stdin: stdin, cwd: cwd, extraEnvironment: environment)
     }
 
     /// Runs any program (used to make variants with tar, gzip, zstd).
     @discardableResult
-    static func run(executable: String, _ arguments: [String], stdin: URL? = nil, cwd: URL? = nil) throws -> Result {
+    static func run(executable: String, _ arguments: [String], stdin: URL? = nil, cwd: URL? = nil,
+                    extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let cwd { process.currentDirectoryURL = cwd }
+        // CI systems set CI=true, which turns fathom's CI mode on; tests choose it explicitly.
+        var environment = ProcessInfo.processInfo.environment
+        environment["CI"] = nil
+        environment["NO_COLOR"] = nil
+        for (k, v) in extraEnvironment { environment[k] = v }
+        process.environment = environment
         // Capture into files: no pipe can fill up and block the child.
         let scratch = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err

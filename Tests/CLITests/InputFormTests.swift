@@ -3,9 +3,9 @@ import Testing
 
 /// The same archive given as a file, compressed, as a directory and on standard input reads the same.
 @Suite struct InputFormTests {
-    /// The layer table (everything after the blank line that follows the header block).
+    /// The layer table: the block between the first and the second blank line.
     func layerTable(_ output: String) -> String {
-        output.components(separatedBy: "\n\n").dropFirst().joined(separator: "\n\n")
+        output.components(separatedBy: "\n\n").dropFirst().first ?? ""
     }
 
     var wasteful: URL { CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar") }

@@ -18,7 +18,8 @@ public enum TextSummary {
         line("  user        \(user.isEmpty ? "(not set: root)" : user)")
         line("  entrypoint  \(jsonList(runtime?.Entrypoint))")
         line("  cmd         \(jsonList(runtime?.Cmd))")
-        line("  env         \(runtime?.Env?.count ?? 0) variables")
+        let envCount = runtime?.Env?.count ?? 0
+        line("  env         \(envCount) \(envCount == 1 ? "variable" : "variables")")
         let tarBytes = image.layers.reduce(Int64(0)) { $0 + $1.blob.tarBytes }
         let storedBytes = image.layers.reduce(Int64(0)) { $0 + $1.blob.storedBytes }
         let fileBytes = image.layers.reduce(Int64(0)) { $0 + $1.blob.changeset.fileBytes }
@@ -31,7 +32,7 @@ public enum TextSummary {
             rows.append([
                 "\(layer.index)", layer.blob.diffID.short, layer.blob.compression.rawValue,
                 "\(layer.blob.changeset.memberCount)", ByteFormat.si(layer.blob.changeset.fileBytes),
-                LayerCommand.display(layer.createdBy, comment: layer.history?.comment),
+                Self.truncated(LayerCommand.display(layer.createdBy, comment: layer.history?.comment), 110),
             ])
         }
         let widths = (0..<5).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -44,11 +45,12 @@ public enum TextSummary {
             }
             line(cells.joined(separator: "  ") + "  " + row[5])
         }
-        if !image.warnings.isEmpty {
-            line()
-            for w in image.warnings { line("warning: \(w)") }
-        }
         return out
+    }
+
+    /// `text` cut to `limit` characters with a trailing `…` (the JSON report has the full command).
+    static func truncated(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     private static func jsonList(_ list: [String]?) -> String {

@@ -1,0 +1,51 @@
+import Yams
+
+/// The thresholds of the `--ci` gate, from defaults, a `.dive-ci` file and flags, in dive's
+/// precedence: a flag beats the file, the file beats the default (dive-reference.md §5).
+public struct CIConfig: Sendable {
+    /// Threshold per rule.
+    public var thresholds: [CIRule: CIThreshold]
+    /// Where each rule's value came from (`default`, the file, or `--flag`), for the report.
+    public var sources: [CIRule: String]
+
+    /// Only the defaults.
+    public init() {
+        thresholds = [:]
+        sources = [:]
+        for r in CIRule.allCases {
+            thresholds[r] = try! CIThreshold.parse(r.defaultValue, for: r, source: "default")
+            sources[r] = "default"
+        }
+    }
+
+    /// Applies a `.dive-ci` YAML document (`rules:` with the rule keys).
+    ///
+    /// Unknown keys under `rules:` are an error (dive ignores them silently; fathom says so, because a
+    /// misspelt rule would otherwise never run). Other top-level keys are ignored, as in dive.
+    /// - Throws: `CIConfigError`.
+    public mutating func apply(yaml: String, file: String) throws {
+        let node: Node?
+        do { node = try Yams.compose(yaml: yaml) } catch {
+            throw CIConfigError.invalidYAML(file: file, reason: "\(error)".split(separator: "\n").joined(separator: " "))
+        }
+        guard let node else { return }  // an empty file: defaults
+        guard let top = node.mapping else { throw CIConfigError.notAMapping(file: file, key: "(top level)") }
+        guard let rules = top["rules"] else { return }
+        if rules.null != nil || rules.scalar?.string == "" { return }
+        guard let mapping = rules.mapping else { throw CIConfigError.notAMapping(file: file, key: "rules") }
+        for (k, v) in mapping {
+            let key = k.string ?? "\(k)"
+            guard let rule = CIRule(key: key) else { throw CIConfigError.unknownRule(file: file, key: key) }
+            let text = v.scalar?.string ?? ""
+            thresholds[rule] = try CIThreshold.parse(text, for: rule, source: file)
+            sources[rule] = file
+        }
+    }
+
+    /// Applies a flag's value (`--lowestEfficiency 0.95`).
+    /// - Throws: `CIConfigError.invalidValue` naming the flag.
+    public mutating func apply(flag: String, value: String, rule: CIRule) throws {
+        thresholds[rule] = try CIThreshold.parse(value, for: rule, source: flag)
+        sources[rule] = flag
+    }
+}

@@ -1,0 +1,17 @@
+/// Why a CI configuration (`.dive-ci` file or rule flag) is invalid. The CLI exits 2.
+public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
+    case invalidYAML(file: String, reason: String)
+    case unknownRule(file: String, key: String)
+    case notAMapping(file: String, key: String)
+    case invalidValue(source: String, rule: String, value: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidYAML(f, r): "\(f): invalid YAML: \(r)"
+        case let .unknownRule(f, k):
+            "\(f): unknown rule '\(k)' under rules: (known: \(CIRule.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case let .notAMapping(f, k): "\(f): '\(k)' must be a mapping"
+        case let .invalidValue(s, rule, v, r): "\(s): \(rule): invalid value '\(v)': \(r)"
+        }
+    }
+}

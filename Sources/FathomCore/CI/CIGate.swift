@@ -1,0 +1,75 @@
+/// Evaluates the `--ci` rules on an analysis (comparisons as dive 0.13.1: strict, equal passes).
+public struct CIGate: Sendable {
+    /// One rule's outcome.
+    public enum Outcome: String, Sendable { case pass = "PASS", fail = "FAIL", skip = "SKIP" }
+
+    /// A rule, its threshold, the measured value and the outcome.
+    public struct Result: Sendable {
+        public var rule: CIRule
+        public var threshold: CIThreshold
+        public var outcome: Outcome
+        /// "measured op threshold", e.g. `efficiency 0.98442 >= 0.9`.
+        public var detail: String
+    }
+
+    public var results: [Result]
+
+    /// True when no rule failed.
+    public var passed: Bool { !results.contains { $0.outcome == .fail } }
+
+    /// Evaluates every rule, in name order (as dive prints them).
+    public init(analysis a: Analysis, config: CIConfig) {
+        let m = a.dive.metrics
+        results = CIRule.allCases.sorted { $0.rawValue < $1.rawValue }.map { rule in
+            let threshold = config.thresholds[rule] ?? .disabled
+            switch (rule, threshold) {
+            case (_, .disabled):
+                return Result(rule: rule, threshold: threshold, outcome: .skip, detail: "rule disabled")
+            case (.lowestEfficiency, .ratio(let t)):
+                let fail = t > m.efficiency
+                return Result(rule: rule, threshold: threshold, outcome: fail ? .fail : .pass,
+                              detail: "efficiency \(GoFloat.format(m.efficiency)) \(fail ? "<" : ">=") threshold \(GoFloat.format(t))")
+            case (.highestUserWastedPercent, .ratio(let t)):
+                guard let u = m.userWastedPercent else {
+                    return Result(rule: rule, threshold: threshold, outcome: .pass,
+                                  detail: "user wasted percent undefined (no bytes above the base layer)")
+                }
+                let fail = t < u
+                return Result(rule: rule, threshold: threshold, outcome: fail ? .fail : .pass,
+                              detail: "user wasted percent \(GoFloat.format(u)) \(fail ? ">" : "<=") threshold \(GoFloat.format(t))")
+            case (.highestWastedBytes, .bytes(let t)):
+                let fail = UInt64(m.wastedBytes) > t
+                return Result(rule: rule, threshold: threshold, outcome: fail ? .fail : .pass,
+                              detail: "wasted bytes \(m.wastedBytes) \(fail ? ">" : "<=") threshold \(t)")
+            case (.highestReclaimableBytes, .bytes(let t)):
+                let fail = UInt64(a.reclaimableBytes) > t
+                return Result(rule: rule, threshold: threshold, outcome: fail ? .fail : .pass,
+                              detail: "reclaimable bytes \(a.reclaimableBytes) \(fail ? ">" : "<=") threshold \(t)")
+            default:
+                return Result(rule: rule, threshold: threshold, outcome: .skip, detail: "rule disabled")
+            }
+        }
+    }
+
+    /// The rules block and the summary line.
+    /// - Parameter color: ANSI colours (off for `NO_COLOR` or a non-terminal).
+    public func render(color: Bool) -> String {
+        var out = "Results:\n"
+        for r in results {
+            let status: String
+            switch r.outcome {
+            case .pass: status = color ? "\u{1B}[32mPASS\u{1B}[0m" : "PASS"
+            case .fail: status = color ? "\u{1B}[1;31mFAIL\u{1B}[0m" : "FAIL"
+            case .skip: status = color ? "\u{1B}[34mSKIP\u{1B}[0m" : "SKIP"
+            }
+            out += "  \(status): \(r.rule.rawValue): \(r.detail)\n"
+        }
+        let passed = results.filter { $0.outcome == .pass }.count
+        let failed = results.filter { $0.outcome == .fail }.count
+        let skipped = results.filter { $0.outcome == .skip }.count
+        let verdict = self.passed ? "PASS" : "FAIL"
+        let colored = color ? (self.passed ? "\u{1B}[32m\(verdict)\u{1B}[0m" : "\u{1B}[1;31m\(verdict)\u{1B}[0m") : verdict
+        out += "Result: \(colored) [Total:\(results.count)] [Passed:\(passed)] [Failed:\(failed)] [Skipped:\(skipped)]\n"
+        return out
+    }
+}
