@@ -37,16 +37,25 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "FathomTUI",
+            dependencies: ["FathomCore", "CNcursesw", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "fathom",
             dependencies: [
                 "FathomCore",
+                "FathomTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "FathomCoreTests",
             dependencies: ["FathomCore"]
+        ),
+        .testTarget(
+            name: "FathomTUITests",
+            dependencies: ["FathomTUI", "FathomCore"]
         ),
         .testTarget(
             name: "CLITests",

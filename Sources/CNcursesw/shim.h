@@ -5,6 +5,10 @@
 #endif
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
+#include <langinfo.h>
 #include <wchar.h>
 #include <curses.h>
+
+/* ncurses' current window; a C global that Swift 6 cannot read safely by itself. */
+static inline WINDOW *fathom_stdscr(void) { return stdscr; }
 #endif

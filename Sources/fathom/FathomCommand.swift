@@ -1,5 +1,6 @@
 import ArgumentParser
 import FathomCore
+import FathomTUI
 import Foundation
 
 /// `fathom IMAGE`: the command line.
@@ -118,6 +119,14 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
+        let interactive = !ciMode && jsonPath == nil && isatty(1) == 1
+        var bindings = KeyBindings()
+        if interactive, let file = Self.keyBindingFile() {
+            do { try bindings.apply(yaml: (try? String(contentsOfFile: file, encoding: .utf8)) ?? "", file: file) } catch {
+                fail("\(error)")
+            }
+        }
+
         let progress = Progress()
         var options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
         if progress.isEnabled {
@@ -162,9 +171,23 @@ struct FathomCommand: ParsableCommand {
             if !gate.passed { throw ExitCode(1) }
             return
         }
+        if interactive {
+            let code = CursesTerminal.run(analysis, bindings: bindings)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         if jsonPath == nil {
             FileHandle.standardOutput.write(Data(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1)).utf8))
         }
+    }
+
+    /// The key-binding file: `$XDG_CONFIG_HOME/fathom/config.yaml`, else `~/.config/fathom/config.yaml`, when it exists.
+    static func keyBindingFile() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        var candidates: [String] = []
+        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty { candidates.append(xdg + "/fathom/config.yaml") }
+        if let home = env["HOME"], !home.isEmpty { candidates.append(home + "/.config/fathom/config.yaml") }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// `CI` set to a true value (Go `strconv.ParseBool` true forms, as dive, plus `yes`).

@@ -149,8 +149,51 @@ public struct Replay: Sendable {
                 diff.removedStates.append(before)
             }
         }
+        for (n, _) in saved { recordVersion(n, layer: layer) }
         diffs.append(diff)
         changesets.append(changeset)
+    }
+
+    // MARK: versions (the filesystem at any layer)
+
+    /// For each version: the layer, the state it left (nil = absent), and the previous version of the node (-1 none).
+    private var versionLayer: ContiguousArray<Int16> = []
+    private var versionState: ContiguousArray<NodeState?> = []
+    private var versionPrevious: ContiguousArray<Int32> = []
+    /// The newest version of each node (-1: never changed).
+    private var latestVersion: ContiguousArray<Int32> = [-1]
+
+    private mutating func recordVersion(_ n: PathTable.NodeID, layer: Int) {
+        while latestVersion.count < paths.count { latestVersion.append(-1) }
+        let v = Int32(versionLayer.count)
+        versionLayer.append(Int16(layer))
+        versionState.append(current[Int(n)])
+        versionPrevious.append(latestVersion[Int(n)])
+        latestVersion[Int(n)] = v
+    }
+
+    /// The state of `node` in the filesystem as it stands after layer `layer` (nil = absent).
+    public func state(_ node: PathTable.NodeID, atLayer layer: Int) -> NodeState? {
+        guard Int(node) < latestVersion.count else { return nil }
+        var v = latestVersion[Int(node)]
+        while v >= 0 {
+            if Int(versionLayer[Int(v)]) <= layer { return versionState[Int(v)] }
+            v = versionPrevious[Int(v)]
+        }
+        return nil
+    }
+
+    /// True when some layer in `range` changed `node` (wrote or removed it).
+    public func changed(_ node: PathTable.NodeID, inLayers range: ClosedRange<Int>) -> Bool {
+        guard Int(node) < latestVersion.count else { return false }
+        var v = latestVersion[Int(node)]
+        while v >= 0 {
+            let l = Int(versionLayer[Int(v)])
+            if range.contains(l) { return true }
+            if l < range.lowerBound { return false }
+            v = versionPrevious[Int(v)]
+        }
+        return false
     }
 
     /// The changesets applied so far (kept for link targets and device numbers).

@@ -1,0 +1,159 @@
+import CNcursesw
+import FathomCore
+import Foundation
+
+/// The only code that talks to the terminal: draws a `Grid` with ncursesw, decodes keys and mouse,
+/// and restores the terminal on every exit path (quit, Ctrl+C, SIGTERM, a crash signal).
+public enum CursesTerminal {
+    // ncurses attribute bits (NCURSES_BITS(1, n) = 1 << (n + 8)); function-like macros Swift cannot import.
+    static let underline: Int32 = 1 << 17, reverse: Int32 = 1 << 18, dim: Int32 = 1 << 20, bold: Int32 = 1 << 21
+    static func pair(_ n: Int32) -> Int32 { n << 8 }
+    // mouse masks for NCURSES_MOUSE_VERSION 2
+    static let button1Pressed: UInt = 0o2, button1Clicked: UInt = 0o4, button4Pressed: UInt = 0o2 << 15, button5Pressed: UInt = 0o2 << 20
+
+    /// Runs the explorer until the user quits.
+    /// - Returns: The process exit code (0).
+    public static func run(_ analysis: Analysis, bindings: KeyBindings) -> Int32 {
+        // Names were read with the C locale (raw bytes); the screen needs a UTF-8 one.
+        setlocale(LC_ALL, "")
+        if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
+
+        // Keys come from the terminal even when the archive came on standard input.
+        let input: UnsafeMutablePointer<FILE>? = isatty(0) == 1 ? fdopen(0, "r") : fopen("/dev/tty", "r")
+        guard let output = fdopen(1, "w"), let input, newterm(nil, output, input) != nil else {
+            FileHandle.standardError.write(Data("fathom: cannot start the terminal UI (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))\n".utf8))
+            return 2
+        }
+        installSignalHandlers()
+        raw(); noecho(); nonl()
+        keypad(fathom_stdscr(), true)
+        _ = curs_set(0)
+        set_escdelay(25)
+        mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
+        let color = has_colors() && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if color {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_GREEN), -1)
+            init_pair(2, Int16(COLOR_RED), -1)
+            init_pair(3, Int16(COLOR_YELLOW), -1)
+            init_pair(4, Int16(COLOR_MAGENTA), -1)
+            init_pair(5, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
+        }
+
+        var model = ScreenModel(analysis: analysis, width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())), bindings: bindings)
+        draw(model.render(), color: color)
+        loop: while true {
+            var ch: wint_t = 0
+            let rc = wget_wch(fathom_stdscr(), &ch)
+            guard let key = decode(rc, ch) else { continue }
+            model = model.handle(key)
+            switch model.effect {
+            case .quit: break loop
+            case .suspend:
+                endwin()
+                raise(SIGTSTP)
+                refresh()
+                model = model.handle(.resize(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr()))))
+            case .none: break
+            }
+            draw(model.render(), color: color)
+        }
+        endwin()
+        return 0
+    }
+
+    static func attributes(_ style: Style, color: Bool) -> Int32 {
+        switch style {
+        case .normal: return 0
+        case .dim: return dim
+        case .bold: return bold
+        case .title: return color ? pair(5) : underline
+        case .titleFocused: return color ? pair(5) | bold | reverse : reverse | bold
+        case .selected: return reverse
+        case .selectedUnfocused: return underline
+        case .added: return color ? pair(1) : 0
+        case .removed: return color ? pair(2) : 0
+        case .modified: return color ? pair(3) : 0
+        case .statusBar: return reverse
+        case .statusKey: return reverse | bold
+        case .warning: return color ? pair(3) | bold : bold
+        case .compareBottom: return color ? pair(1) | bold : bold
+        case .compareTop: return color ? pair(4) | bold : bold
+        }
+    }
+
+    /// Draws the grid: one `addstr` per run of cells with the same style.
+    static func draw(_ grid: Grid, color: Bool) {
+        erase()
+        for y in 0..<grid.height {
+            var x = 0
+            while x < grid.width {
+                let style = grid.cells[y * grid.width + x].style
+                var text = ""
+                let start = x
+                while x < grid.width, grid.cells[y * grid.width + x].style == style {
+                    text += grid.cells[y * grid.width + x].text
+                    x += 1
+                }
+                // the bottom-right cell cannot be written without scrolling: leave it
+                if y == grid.height - 1 && x == grid.width { text = String(text.dropLast()) }
+                attrset(attributes(style, color: color))
+                mvaddstr(Int32(y), Int32(start), text)
+            }
+        }
+        attrset(0)
+        refresh()
+    }
+
+    static func decode(_ rc: Int32, _ ch: wint_t) -> Key? {
+        if rc == KEY_CODE_YES {
+            switch Int32(ch) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_BTAB: return .backTab
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_RESIZE: return .resize(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())))
+            case KEY_MOUSE:
+                var event = MEVENT()
+                guard getmouse(&event) == OK else { return nil }
+                let b = UInt(event.bstate)
+                if b & button4Pressed != 0 { return .wheelUp(x: Int(event.x), y: Int(event.y)) }
+                if b & button5Pressed != 0 { return .wheelDown(x: Int(event.x), y: Int(event.y)) }
+                if b & (button1Pressed | button1Clicked) != 0 { return .click(x: Int(event.x), y: Int(event.y)) }
+                return nil
+            default: return nil
+            }
+        }
+        guard rc == OK else { return nil }
+        switch ch {
+        case 0: return .ctrlSpace
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 31: return .ctrlSlash
+        case 1...26: return .ctrl(Character(UnicodeScalar(UInt8(ch) + 96)))
+        default:
+            guard let scalar = UnicodeScalar(UInt32(ch)) else { return nil }
+            return .char(Character(scalar))
+        }
+    }
+
+    /// SIGTERM and crash signals restore the terminal before the process ends.
+    static func installSignalHandlers() {
+        let restore: @convention(c) (Int32) -> Void = { sig in
+            endwin()
+            signal(sig, SIG_DFL)
+            raise(sig)
+        }
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] { signal(sig, restore) }
+    }
+}

@@ -1,0 +1,186 @@
+/// What a key does. Bindings are per pane, as in dive (`ctrl+a` means "aggregated" in the layers
+/// pane and "hide added" in the tree).
+public enum Action: String, Sendable, CaseIterable {
+    case quit, toggleView = "toggle-view", filterFiles = "filter-files", closeFilterFiles = "close-filter-files"
+    case up, down, left, right, pageUp = "page-up", pageDown = "page-down", home, end
+    case compareLayer = "compare-layer", compareAll = "compare-all"
+    case toggleCollapseDir = "toggle-collapse-dir", toggleCollapseAllDir = "toggle-collapse-all-dir"
+    case toggleSortOrder = "toggle-sort-order"
+    case toggleAddedFiles = "toggle-added-files", toggleRemovedFiles = "toggle-removed-files"
+    case toggleModifiedFiles = "toggle-modified-files", toggleUnmodifiedFiles = "toggle-unmodified-files"
+    case toggleAttributes = "toggle-filetree-attributes", toggleWrap = "toggle-wrap-tree"
+    // fathom's
+    case help, sizeFilter = "size-filter", toggleWastedOnly = "toggle-wasted-only", select
+
+    /// Where a binding applies.
+    public enum Scope: Sendable { case global, layers, tree, waste }
+
+    /// dive's default keys (dive-reference.md §6) and fathom's additions.
+    public static let defaults: [(Action, Scope, [Key])] = [
+        (.quit, .global, [.ctrl("c"), .char("q")]),
+        (.toggleView, .global, [.tab]),
+        (.filterFiles, .global, [.ctrl("f"), .ctrlSlash, .char("/")]),
+        (.closeFilterFiles, .global, [.escape]),
+        (.up, .global, [.up, .char("k")]),
+        (.down, .global, [.down, .char("j")]),
+        (.left, .global, [.left, .char("h")]),
+        (.right, .global, [.right, .char("l")]),
+        (.pageUp, .global, [.pageUp, .char("u")]),
+        (.pageDown, .global, [.pageDown, .char("d")]),
+        (.home, .global, [.home]),
+        (.end, .global, [.end]),
+        (.help, .global, [.char("?")]),
+        (.compareLayer, .layers, [.ctrl("l")]),
+        (.compareAll, .layers, [.ctrl("a")]),
+        (.toggleCollapseDir, .tree, [.char(" ")]),
+        (.toggleCollapseAllDir, .tree, [.ctrlSpace]),
+        (.toggleSortOrder, .tree, [.ctrl("o")]),
+        (.toggleAddedFiles, .tree, [.ctrl("a")]),
+        (.toggleRemovedFiles, .tree, [.ctrl("r")]),
+        (.toggleModifiedFiles, .tree, [.ctrl("m")]),
+        (.toggleUnmodifiedFiles, .tree, [.ctrl("u")]),
+        (.toggleAttributes, .tree, [.ctrl("b")]),
+        (.toggleWrap, .tree, [.ctrl("p")]),
+        (.sizeFilter, .tree, [.char("s")]),
+        (.toggleWastedOnly, .tree, [.char("w")]),
+        (.select, .waste, [.enter]),
+    ]
+
+    /// A short description for the help overlay.
+    public var summary: String {
+        switch self {
+        case .quit: "quit"
+        case .toggleView: "switch pane (layers → waste table → file tree)"
+        case .filterFiles: "filter paths (regular expression, live)"
+        case .closeFilterFiles: "close the filter / overlay"
+        case .up: "move up"
+        case .down: "move down"
+        case .left: "tree: collapse or go to parent"
+        case .right: "tree: expand"
+        case .pageUp: "page up"
+        case .pageDown: "page down"
+        case .home: "first row"
+        case .end: "last row"
+        case .compareLayer: "layers: show this layer's changes"
+        case .compareAll: "layers: show all changes since the base layer"
+        case .toggleCollapseDir: "tree: collapse / expand directory"
+        case .toggleCollapseAllDir: "tree: collapse / expand all"
+        case .toggleSortOrder: "tree: sort by name / size"
+        case .toggleAddedFiles: "tree: hide / show added"
+        case .toggleRemovedFiles: "tree: hide / show removed"
+        case .toggleModifiedFiles: "tree: hide / show modified"
+        case .toggleUnmodifiedFiles: "tree: hide / show unmodified"
+        case .toggleAttributes: "tree: permission, owner, size columns"
+        case .toggleWrap: "tree: wrap long names"
+        case .help: "this help"
+        case .sizeFilter: "tree: only entries of at least N bytes (e.g. 1MB)"
+        case .toggleWastedOnly: "tree: only paths whose bytes the final image does not show"
+        case .select: "waste table: jump to the path in the layer that wastes it"
+        }
+    }
+}
+
+/// Key → action tables per scope; built from the defaults, then a config file's `keybinding:` entries.
+public struct KeyBindings: Sendable {
+    var global: [Key: Action] = [:]
+    var layers: [Key: Action] = [:]
+    var tree: [Key: Action] = [:]
+    var waste: [Key: Action] = [:]
+    /// The keys of each action (for the help overlay and the status bar).
+    public private(set) var keys: [Action: [Key]] = [:]
+
+    public init() {
+        for (action, scope, keys) in Action.defaults { bind(action, scope, keys) }
+    }
+
+    mutating func bind(_ action: Action, _ scope: Action.Scope, _ newKeys: [Key]) {
+        // replace the action's previous keys in this scope
+        for table in [\KeyBindings.global, \KeyBindings.layers, \KeyBindings.tree, \KeyBindings.waste] {
+            self[keyPath: table] = self[keyPath: table].filter { $0.value != action }
+        }
+        for k in newKeys {
+            switch scope {
+            case .global: global[k] = action
+            case .layers: layers[k] = action
+            case .tree: tree[k] = action
+            case .waste: waste[k] = action
+            }
+        }
+        keys[action] = newKeys
+    }
+
+    /// The action of `key` in `scope` (the pane's own table first, then the global one).
+    public func action(for key: Key, in scope: Action.Scope) -> Action? {
+        let local: [Key: Action]
+        switch scope {
+        case .layers: local = layers
+        case .tree: local = tree
+        case .waste: local = waste
+        case .global: local = [:]
+        }
+        return local[key] ?? global[key]
+    }
+
+    /// Applies a YAML config (`keybinding: {quit: "ctrl+c,q", …}` with dive's key names).
+    /// - Throws: `KeyBindingError` naming the file and the bad entry.
+    public mutating func apply(yaml: String, file: String) throws {
+        let root: Any?
+        do { root = try Yams.load(yaml: yaml) } catch {
+            throw KeyBindingError(message: "\(file): invalid YAML: \("\(error)".split(separator: "\n").first ?? "")")
+        }
+        guard let top = root as? [String: Any], let table = top["keybinding"] as? [String: Any] else { return }
+        for (name, value) in table {
+            let normalized = name == "toggle-unchanged-files" ? "toggle-unmodified-files" : name
+            guard let action = Action(rawValue: normalized) else {
+                throw KeyBindingError(message: "\(file): unknown key binding '\(name)'")
+            }
+            let text = "\(value)"
+            var parsed: [Key] = []
+            for part in text.split(separator: ",") {
+                guard let key = Key(diveName: String(part)) else {
+                    throw KeyBindingError(message: "\(file): \(name): unknown key '\(part.trimmingCharacters(in: .whitespaces))'")
+                }
+                parsed.append(key)
+            }
+            let scope = Action.defaults.first { $0.0 == action }?.1 ?? .global
+            bind(action, scope, parsed)
+        }
+    }
+}
+
+/// A key-binding config problem: `FILE: what is wrong`.
+public struct KeyBindingError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+extension Key {
+    /// How the help overlay and status bar name a key.
+    public var label: String {
+        switch self {
+        case let .char(c): c == " " ? "Space" : String(c)
+        case let .ctrl(c): "^" + String(c).uppercased()
+        case .ctrlSpace: "^Space"
+        case .ctrlSlash: "^/"
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
+        case .tab: "Tab"
+        case .backTab: "S-Tab"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .backspace: "Bksp"
+        case .resize: "resize"
+        case .wheelUp: "wheel↑"
+        case .wheelDown: "wheel↓"
+        case .click: "click"
+        }
+    }
+}
+
+import Yams

@@ -1,0 +1,389 @@
+import FathomCore
+import Foundation
+
+/// The focusable panes, in `Tab` order.
+public enum Pane: Sendable, CaseIterable { case layers, waste, tree }
+
+/// What the backend must do after a key (like bubbletea's `Cmd`).
+public enum Effect: Sendable, Equatable { case none, quit, suspend }
+
+/// One visible row of the file tree.
+struct TreeRow: Equatable {
+    var node: PathTable.NodeID
+    var depth: Int
+    /// Tree glyphs before the name (`│   ├── `).
+    var prefix: String
+    var isDirectory: Bool
+    var isCollapsed: Bool
+}
+
+/// All UI state and the pure key handling. The analysis is immutable; keys change only view state.
+public struct ScreenModel {
+    public let analysis: Analysis
+    public let bindings: KeyBindings
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public private(set) var focus: Pane = .layers
+    public private(set) var selectedLayer = 0
+    public private(set) var compareMode: CompareMode = .layer
+    public private(set) var layerScroll = 0
+    public private(set) var wasteCursor = 0
+    public private(set) var wasteScroll = 0
+    public private(set) var treeCursor = 0
+    public private(set) var treeScroll = 0
+    public private(set) var collapsed = Set<PathTable.NodeID>()
+    public private(set) var hiddenStatuses = Set<DiffStatus>()
+    public private(set) var sortBySize = false
+    public private(set) var showAttributes = true
+    public private(set) var wrapNames = false
+    public private(set) var wastedOnly = false
+    public private(set) var minSizeBytes: Int64 = 0
+    public private(set) var filterText = ""
+    public private(set) var filterError: String?
+    /// Which text input has the keyboard: none, the path filter, the size filter.
+    public private(set) var input: Input = .none
+    public private(set) var sizeInputText = ""
+    public private(set) var showHelp = false
+    public private(set) var effect: Effect = .none
+    /// A one-line message for the status bar (e.g. "no such path in this layer").
+    public private(set) var message: String?
+
+    public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter }
+
+    var snapshot: TreeSnapshot
+    var rows: [TreeRow] = []
+    private var regex: Regex<AnyRegexOutput>?
+    /// Nodes whose inode the final filesystem does not show ("wasted only" filter).
+    private let wastedInodes: Set<Int32>
+
+    /// - Parameters: width and height of the terminal, in cells.
+    public init(analysis: Analysis, width: Int, height: Int, bindings: KeyBindings = KeyBindings()) {
+        self.analysis = analysis
+        self.bindings = bindings
+        self.width = width
+        self.height = height
+        snapshot = TreeSnapshot(analysis: analysis, layer: 0, mode: .layer)
+        var wasted = Set<Int32>()
+        for (i, inode) in analysis.replay.inodes.enumerated() where inode.visibleCount == 0 { wasted.insert(Int32(i)) }
+        wastedInodes = wasted
+        rebuildRows()
+    }
+
+    // MARK: keys
+
+    /// The model after `key`; `effect` says whether to quit or suspend.
+    public func handle(_ key: Key) -> ScreenModel {
+        var m = self
+        m.effect = .none
+        m.message = nil
+        m.apply(key)
+        return m
+    }
+
+    private mutating func apply(_ key: Key) {
+        if case let .resize(w, h) = key { width = w; height = h; clampAll(); return }
+        if showHelp {
+            if key == .escape || key == .char("?") || key == .char("q") { showHelp = false }
+            else if bindings.action(for: key, in: .global) == .quit, key == .ctrl("c") { effect = .quit }
+            return
+        }
+        if input != .none { editInput(key); return }
+        if key == .ctrl("z") { effect = .suspend; return }
+        switch key {
+        case let .wheelUp(x, y): mouse(x: x, y: y, delta: -3); return
+        case let .wheelDown(x, y): mouse(x: x, y: y, delta: 3); return
+        case let .click(x, y): click(x: x, y: y); return
+        default: break
+        }
+        let scope: Action.Scope = switch focus { case .layers: .layers; case .tree: .tree; case .waste: .waste }
+        guard let action = bindings.action(for: key, in: scope) else { return }
+        perform(action)
+    }
+
+    mutating func perform(_ action: Action) {
+        switch action {
+        case .quit: effect = .quit
+        case .help: showHelp = true
+        case .toggleView:
+            let all = Pane.allCases
+            focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
+        case .filterFiles: input = .pathFilter; focus = .tree
+        case .sizeFilter: input = .sizeFilter; sizeInputText = minSizeBytes > 0 ? String(minSizeBytes) : ""
+        case .closeFilterFiles:
+            if !filterText.isEmpty { filterText = ""; regex = nil; filterError = nil; rebuildRows() }
+        case .up: move(-1)
+        case .down: move(1)
+        case .pageUp: move(-max(1, pageHeight(for: focus) - 1))
+        case .pageDown: move(max(1, pageHeight(for: focus) - 1))
+        case .home: move(-Int.max / 2)
+        case .end: move(Int.max / 2)
+        case .left:
+            if focus == .tree { collapseOrParent() } else if focus == .waste { focus = .layers }
+        case .right:
+            if focus == .tree { expand() } else { focus = focus == .layers ? .waste : .tree }
+        case .compareLayer: setCompare(.layer)
+        case .compareAll: setCompare(.aggregated)
+        case .toggleCollapseDir: toggleCollapse()
+        case .toggleCollapseAllDir: toggleCollapseAll()
+        case .toggleSortOrder: sortBySize.toggle(); rebuildRows()
+        case .toggleAddedFiles: toggleHidden(.added)
+        case .toggleRemovedFiles: toggleHidden(.removed)
+        case .toggleModifiedFiles: toggleHidden(.modified)
+        case .toggleUnmodifiedFiles: toggleHidden(.unmodified)
+        case .toggleAttributes: showAttributes.toggle()
+        case .toggleWrap: wrapNames.toggle()
+        case .toggleWastedOnly: wastedOnly.toggle(); rebuildRows()
+        case .select: jumpToWaste()
+        }
+    }
+
+    private mutating func editInput(_ key: Key) {
+        switch (input, key) {
+        case (_, .escape):
+            if input == .pathFilter { filterText = ""; regex = nil; filterError = nil; rebuildRows() }
+            input = .none
+        case (_, .enter), (_, .tab):
+            if input == .sizeFilter { commitSizeFilter() }
+            input = .none
+        case (.pathFilter, .backspace):
+            if !filterText.isEmpty { filterText.removeLast(); compileFilter() }
+        case (.sizeFilter, .backspace):
+            if !sizeInputText.isEmpty { sizeInputText.removeLast() }
+        case (.pathFilter, .char(let c)):
+            filterText.append(c); compileFilter()
+        case (.sizeFilter, .char(let c)):
+            sizeInputText.append(c)
+        case (_, .up), (_, .down):
+            input = .none
+            apply(key)
+        default: break
+        }
+    }
+
+    private mutating func compileFilter() {
+        if filterText.isEmpty { regex = nil; filterError = nil; rebuildRows(); return }
+        do {
+            regex = try Regex(filterText)
+            filterError = nil
+            rebuildRows()
+        } catch {
+            filterError = "invalid regular expression"  // keep the last valid filter, as dive does
+        }
+    }
+
+    private mutating func commitSizeFilter() {
+        let text = sizeInputText.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty || text == "0" { minSizeBytes = 0; rebuildRows(); return }
+        do {
+            minSizeBytes = Int64(try ByteAmount.parse(text))
+            rebuildRows()
+        } catch {
+            message = "size filter: \(error.message) ('\(text)')"
+        }
+    }
+
+    private mutating func toggleHidden(_ s: DiffStatus) {
+        if hiddenStatuses.contains(s) { hiddenStatuses.remove(s) } else { hiddenStatuses.insert(s) }
+        rebuildRows()
+    }
+
+    private mutating func setCompare(_ mode: CompareMode) {
+        guard compareMode != mode else { return }
+        compareMode = mode
+        reloadSnapshot()
+    }
+
+    private mutating func move(_ delta: Int) {
+        switch focus {
+        case .layers:
+            let count = analysis.image.layers.count
+            let new = min(max(0, selectedLayer + delta), max(0, count - 1))
+            if new != selectedLayer { selectedLayer = new; reloadSnapshot() }
+        case .waste:
+            let count = analysis.dive.metrics.inefficientFiles.count
+            wasteCursor = min(max(0, wasteCursor + delta), max(0, count - 1))
+        case .tree:
+            treeCursor = min(max(0, treeCursor + delta), max(0, rows.count - 1))
+        }
+        clampAll()
+    }
+
+    private mutating func mouse(x: Int, y: Int, delta: Int) {
+        if let pane = paneAt(x: x, y: y) { focus = pane; move(delta) }
+    }
+
+    private mutating func click(x: Int, y: Int) {
+        let l = layout
+        if l.tree.contains(x: x, y: y) {
+            focus = .tree
+            let row = treeScroll + (y - l.tree.y - 1)
+            if row >= 0 && row < rows.count { treeCursor = row }
+        } else if l.layers.contains(x: x, y: y) {
+            focus = .layers
+            let row = layerScroll + (y - l.layers.y - 2)
+            if row >= 0 && row < analysis.image.layers.count && row != selectedLayer { selectedLayer = row; reloadSnapshot() }
+        } else if l.image.contains(x: x, y: y) {
+            focus = .waste
+            let row = wasteScroll + (y - l.wasteTableTop)
+            if row >= 0 && row < analysis.dive.metrics.inefficientFiles.count { wasteCursor = row }
+        }
+        clampAll()
+    }
+
+    private func paneAt(x: Int, y: Int) -> Pane? {
+        let l = layout
+        if l.tree.contains(x: x, y: y) { return .tree }
+        if l.layers.contains(x: x, y: y) { return .layers }
+        if l.image.contains(x: x, y: y) { return .waste }
+        return nil
+    }
+
+    // MARK: tree
+
+    private mutating func reloadSnapshot() {
+        let current = rows.indices.contains(treeCursor) ? rows[treeCursor].node : nil
+        snapshot = TreeSnapshot(analysis: analysis, layer: selectedLayer, mode: compareMode)
+        rebuildRows()
+        if let current, let i = rows.firstIndex(where: { $0.node == current }) { treeCursor = i }
+        clampAll()
+    }
+
+    var selectedNode: PathTable.NodeID? { rows.indices.contains(treeCursor) ? rows[treeCursor].node : nil }
+
+    private mutating func toggleCollapse() {
+        guard let row = rows.indices.contains(treeCursor) ? rows[treeCursor] : nil, row.isDirectory else { return }
+        if collapsed.contains(row.node) { collapsed.remove(row.node) } else { collapsed.insert(row.node) }
+        rebuildRows()
+    }
+
+    private mutating func toggleCollapseAll() {
+        let dirs = (1..<analysis.replay.paths.count).filter { snapshot.states[$0]?.kind == .directory }.map { PathTable.NodeID($0) }
+        if collapsed.isEmpty { collapsed = Set(dirs) } else { collapsed.removeAll() }
+        let node = selectedNode
+        rebuildRows()
+        if let node, let i = rows.firstIndex(where: { $0.node == node }) { treeCursor = i } else { treeCursor = 0 }
+        clampAll()
+    }
+
+    private mutating func collapseOrParent() {
+        guard let row = rows.indices.contains(treeCursor) ? rows[treeCursor] : nil else { return }
+        if row.isDirectory && !collapsed.contains(row.node) {
+            collapsed.insert(row.node)
+            rebuildRows()
+        } else {
+            let parent = analysis.replay.paths.parents[Int(row.node)]
+            if let i = rows.firstIndex(where: { $0.node == parent }) { treeCursor = i }
+        }
+        clampAll()
+    }
+
+    private mutating func expand() {
+        guard let row = rows.indices.contains(treeCursor) ? rows[treeCursor] : nil, row.isDirectory else { return }
+        if collapsed.contains(row.node) { collapsed.remove(row.node); rebuildRows() }
+    }
+
+    /// Enter in the waste table: the layer that wastes the path (its first copy, which a later layer hides), the
+    /// tree on that layer's changes with the path expanded and selected.
+    private mutating func jumpToWaste() {
+        let files = analysis.dive.metrics.inefficientFiles
+        guard files.indices.contains(wasteCursor) else { return }
+        let file = files[wasteCursor]
+        let pathBytes = Array(file.path.utf8.drop { $0 == 0x2F })
+        guard let node = analysis.replay.paths.existingNode(forPath: pathBytes) else {
+            message = "\(file.path) is not in the union filesystem"
+            return
+        }
+        selectedLayer = file.layers.first ?? selectedLayer
+        compareMode = .layer
+        filterText = ""; regex = nil; hiddenStatuses.removeAll(); wastedOnly = false; minSizeBytes = 0
+        var a = analysis.replay.paths.parents[Int(node)]
+        while a > 0 { collapsed.remove(a); a = analysis.replay.paths.parents[Int(a)] }
+        snapshot = TreeSnapshot(analysis: analysis, layer: selectedLayer, mode: compareMode)
+        rebuildRows()
+        focus = .tree
+        if let i = rows.firstIndex(where: { $0.node == node }) {
+            treeCursor = i
+            treeScroll = max(0, i - pageHeight(for: .tree) / 2)
+        } else {
+            message = "\(file.path) is not shown in layer \(selectedLayer)"
+        }
+        clampAll()
+    }
+
+    /// Recomputes the visible rows from the snapshot, filters, collapsed set and sort order.
+    mutating func rebuildRows() {
+        let paths = analysis.replay.paths
+        let n = paths.count
+        let filtersActive = regex != nil || minSizeBytes > 0 || wastedOnly
+        var visible = Array(repeating: false, count: n)
+        for id in stride(from: n - 1, to: 0, by: -1) where snapshot.included[id] {
+            let isDir = snapshot.states[id]?.kind == .directory
+            if visible[id] { visible[Int(paths.parents[id])] = true; continue }  // a child made it visible
+            guard !hiddenStatuses.contains(snapshot.status[id]) else { continue }
+            var pass = true
+            if let regex {
+                let path = "/" + DisplayName.of(paths.pathBytes(PathTable.NodeID(id)))
+                pass = (try? regex.firstMatch(in: path)) != nil
+            }
+            if pass && minSizeBytes > 0 { pass = !isDir && snapshot.sizes[id] >= minSizeBytes }
+            if pass && wastedOnly {
+                let s = snapshot.states[id]
+                pass = !isDir && (snapshot.status[id] == .removed || (s.map { $0.inode >= 0 && wastedInodes.contains($0.inode) } ?? false))
+            }
+            if isDir && filtersActive && !pass { continue }
+            if pass { visible[id] = true; visible[Int(paths.parents[id])] = true }
+        }
+        var out: [TreeRow] = []
+        func walk(_ node: PathTable.NodeID, depth: Int, prefix: String) {
+            var kids = paths.children[Int(node)].filter { visible[Int($0)] }
+            if sortBySize {
+                kids.sort { a, b in
+                    let sa = snapshot.sizes[Int(a)], sb = snapshot.sizes[Int(b)]
+                    return sa != sb ? sa > sb : paths.nameBytes(a).lexicographicallyPrecedes(paths.nameBytes(b))
+                }
+            } else {
+                kids.sort { paths.nameBytes($0).lexicographicallyPrecedes(paths.nameBytes($1)) }
+            }
+            for (i, k) in kids.enumerated() {
+                let last = i == kids.count - 1
+                let isDir = snapshot.states[Int(k)]?.kind == .directory
+                let isCollapsed = collapsed.contains(k)
+                out.append(TreeRow(node: k, depth: depth, prefix: prefix + (last ? "└── " : "├── "), isDirectory: isDir,
+                                   isCollapsed: isCollapsed))
+                if isDir && !isCollapsed { walk(k, depth: depth + 1, prefix: prefix + (last ? "    " : "│   ")) }
+            }
+        }
+        walk(PathTable.root, depth: 0, prefix: "")
+        rows = out
+        clampAll()
+    }
+
+    // MARK: scrolling
+
+    func pageHeight(for pane: Pane) -> Int {
+        let l = layout
+        switch pane {
+        case .layers: return max(1, l.layers.height - 2)
+        case .waste: return max(1, l.image.y + l.image.height - l.wasteTableTop)
+        case .tree: return max(1, l.tree.height - 2)
+        }
+    }
+
+    private mutating func clampAll() {
+        let layerCount = analysis.image.layers.count
+        selectedLayer = min(max(0, selectedLayer), max(0, layerCount - 1))
+        layerScroll = Self.scroll(layerScroll, cursor: selectedLayer, page: pageHeight(for: .layers), count: layerCount)
+        let wasteCount = analysis.dive.metrics.inefficientFiles.count
+        wasteCursor = min(max(0, wasteCursor), max(0, wasteCount - 1))
+        wasteScroll = Self.scroll(wasteScroll, cursor: wasteCursor, page: pageHeight(for: .waste), count: wasteCount)
+        treeCursor = min(max(0, treeCursor), max(0, rows.count - 1))
+        treeScroll = Self.scroll(treeScroll, cursor: treeCursor, page: pageHeight(for: .tree), count: rows.count)
+    }
+
+    static func scroll(_ scroll: Int, cursor: Int, page: Int, count: Int) -> Int {
+        var s = scroll
+        if cursor < s { s = cursor }
+        if cursor >= s + page { s = cursor - page + 1 }
+        return max(0, min(s, max(0, count - page)))
+    }
+}

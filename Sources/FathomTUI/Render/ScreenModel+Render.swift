@@ -1,0 +1,309 @@
+import FathomCore
+import Foundation
+
+extension ScreenModel {
+    var layout: Layout { Layout(width: width, height: height, layerCount: analysis.image.layers.count) }
+
+    /// Draws the whole screen.
+    public func render() -> Grid {
+        var g = Grid(width: width, height: height)
+        let l = layout
+        if l.isTooSmall {
+            let lines = ["fathom needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight)",
+                         "(this terminal is \(width)×\(height))", "q quits"]
+            for (i, line) in lines.enumerated() {
+                let y = height / 2 - 1 + i
+                g.put(DisplayWidth.truncate(line, to: width), x: max(0, (width - DisplayWidth.of(line)) / 2), y: y, style: .warning)
+            }
+            return g
+        }
+        renderLayers(&g, l.layers)
+        renderDetails(&g, l.details)
+        renderImage(&g, l.image, tableTop: l.wasteTableTop)
+        renderTree(&g, l.tree)
+        renderStatus(&g, y: l.statusY)
+        if showHelp { renderHelp(&g) }
+        return g
+    }
+
+    private func title(_ g: inout Grid, _ r: Rect, _ text: String, focused: Bool, extra: String = "") {
+        let style: Style = focused ? .titleFocused : .title
+        g.fill(x: r.x, y: r.y, count: r.width, style: style)
+        let label = (focused ? "▶ " : "  ") + text + (extra.isEmpty ? "" : "  " + extra)
+        g.put(DisplayWidth.truncate(label, to: r.width - 1), x: r.x + 1, y: r.y, style: style, maxWidth: r.width - 1)
+    }
+
+    // MARK: layers
+
+    private func renderLayers(_ g: inout Grid, _ r: Rect) {
+        let mode = compareMode == .layer ? "this layer's changes" : "changes since layer 0"
+        title(&g, r, "Layers", focused: focus == .layers, extra: "(\(mode))")
+        guard r.height > 1 else { return }
+        g.put(DisplayWidth.truncate("Cmp    Size  Command", to: r.width - 1), x: r.x + 1, y: r.y + 1, style: .bold)
+        let layers = analysis.image.layers
+        for row in 0..<max(0, r.height - 2) {
+            let i = layerScroll + row
+            guard i < layers.count else { break }
+            let y = r.y + 2 + row
+            let selected = i == selectedLayer
+            let style: Style = selected ? (focus == .layers ? .selected : .selectedUnfocused) : .normal
+            if selected { g.fill(x: r.x, y: y, count: r.width, style: style) }
+            let inTop = compareMode == .layer ? i == selectedLayer : (i >= 1 && i <= selectedLayer)
+            let inBottom = compareMode == .layer ? i < selectedLayer : i == 0
+            let mark = inTop ? "■" : inBottom ? "·" : " "
+            g.put(mark, x: r.x + 1, y: y, style: inTop ? .compareTop : inBottom ? .compareBottom : style)
+            let layer = layers[i]
+            let size = TextReportPad.left(ByteFormat.si(layer.blob.changeset.fileBytes), 7)
+            let command = LayerCommand.display(layer.createdBy, comment: layer.history?.comment)
+            let text = "\(String(i).leftPad(2, with: " ")) \(size)  \(command)"
+            g.put(DisplayWidth.truncate(text, to: r.width - 4), x: r.x + 3, y: y, style: style, maxWidth: r.width - 4)
+        }
+    }
+
+    // MARK: layer details
+
+    private func renderDetails(_ g: inout Grid, _ r: Rect) {
+        title(&g, r, "Layer details", focused: false)
+        guard analysis.image.layers.indices.contains(selectedLayer) else { return }
+        let layer = analysis.image.layers[selectedLayer]
+        let f = analysis.layerFigures[selectedLayer]
+        var lines: [(String, Style)] = []
+        lines.append(("Diff ID:  \(layer.blob.diffID.value)", .normal))
+        lines.append(("Digest:   \(layer.blob.digest.value)", .normal))
+        lines.append(("\(layer.blob.compression.rawValue), \(ByteFormat.si(layer.blob.storedBytes)) stored, "
+                      + "\(layer.blob.changeset.memberCount) entries, \(ByteFormat.si(layer.blob.changeset.fileBytes)) of files"
+                      + (layer.history?.created.map { ", created \($0)" } ?? ""), .normal))
+        var changes = "Added \(ByteFormat.si(f.addedBytes)), modified \(ByteFormat.si(f.modifiedBytes)), removed \(ByteFormat.si(f.removedBytes))"
+        if f.metadataOnlyCount > 0 { changes += ", \(f.metadataOnlyCount) metadata-only (\(ByteFormat.si(f.metadataOnlyBytes)))" }
+        lines.append((changes, .normal))
+        if f.reclaimableBytes > 0 {
+            let by = f.hiddenBy.map { "layer \($0.layer) (\(ByteFormat.si($0.bytes)))" }.joined(separator: ", ")
+            lines.append(("Hidden later: \(ByteFormat.si(f.reclaimableBytes)) by \(by)", .removed))
+        }
+        let command = LayerCommand.display(layer.createdBy, comment: layer.history?.comment)
+        let wrapped = Self.wrap("Command: " + command, width: r.width - 2)
+        for line in wrapped { lines.append((line, .normal)) }
+        for (i, (text, style)) in lines.prefix(max(0, r.height - 1)).enumerated() {
+            g.put(DisplayWidth.truncate(text, to: r.width - 2), x: r.x + 1, y: r.y + 1 + i, style: style)
+        }
+    }
+
+    // MARK: image details and the waste table
+
+    private func renderImage(_ g: inout Grid, _ r: Rect, tableTop: Int) {
+        title(&g, r, "Image details", focused: focus == .waste, extra: "inefficient files: Enter jumps to the layer")
+        let m = analysis.dive.metrics
+        let name = analysis.image.names.first ?? analysis.image.archivePath
+        let facts = [
+            "Image name: \(name)",
+            "Total image size: \(ByteFormat.si(m.sizeBytes)) (\(ByteFormat.si(analysis.finalBytes)) in the final filesystem)",
+            "Potential wasted space: \(ByteFormat.si(m.wastedBytes))  Image efficiency score: \(Int(100 * m.efficiency)) %",
+            "Reclaimable (hidden by later layers): \(ByteFormat.si(analysis.reclaimableBytes))",
+        ]
+        for (i, text) in facts.enumerated() where r.y + 1 + i < r.y + r.height {
+            g.put(DisplayWidth.truncate(text, to: r.width - 2), x: r.x + 1, y: r.y + 1 + i)
+        }
+        guard tableTop - 1 < r.y + r.height else { return }
+        g.put("Count  Total Space  Path", x: r.x + 1, y: tableTop - 1, style: .bold, maxWidth: r.width - 2)
+        let files = m.inefficientFiles
+        if files.isEmpty {
+            g.put("None", x: r.x + 1, y: tableTop, maxWidth: r.width - 2)
+            return
+        }
+        for row in 0..<max(0, r.y + r.height - tableTop) {
+            let i = wasteScroll + row
+            guard i < files.count else { break }
+            let y = tableTop + row
+            let selected = focus == .waste && i == wasteCursor
+            let style: Style = selected ? .selected : .normal
+            if selected { g.fill(x: r.x, y: y, count: r.width, style: style) }
+            let f = files[i]
+            let text = TextReportPad.left(String(f.count), 5) + "  " + TextReportPad.left(ByteFormat.si(f.sizeBytes), 11) + "  " + f.path
+            g.put(DisplayWidth.truncate(text, to: r.width - 2), x: r.x + 1, y: y, style: style)
+        }
+    }
+
+    // MARK: tree
+
+    private func renderTree(_ g: inout Grid, _ r: Rect) {
+        var extra = compareMode == .layer ? "layer \(selectedLayer)" : "layers 1–\(selectedLayer) vs 0"
+        extra += sortBySize ? ", by size" : ""
+        title(&g, r, "Current Layer Contents", focused: focus == .tree, extra: "(\(extra))")
+        guard r.height > 1 else { return }
+        let header = showAttributes ? "  Permission     UID:GID       Size  Filetree" : "  Filetree"
+        g.put(DisplayWidth.truncate(header, to: r.width - 1), x: r.x + 1, y: r.y + 1, style: .bold)
+        let paths = analysis.replay.paths
+        let body = max(0, r.height - 2)
+        var y = r.y + 2
+        var index = treeScroll
+        while y < r.y + 2 + body, index < rows.count {
+            let row = rows[index]
+            let id = Int(row.node)
+            let status = snapshot.status[id]
+            let selected = index == treeCursor
+            var style: Style = switch status {
+            case .added: .added
+            case .removed: .removed
+            case .modified: .modified
+            case .unmodified: .normal
+            }
+            if selected { style = focus == .tree ? .selected : .selectedUnfocused }
+            if selected { g.fill(x: r.x, y: y, count: r.width, style: style) }
+            var text = String(status.marker) + " "
+            if showAttributes, let s = snapshot.states[id] {
+                let owner = "\(s.uid):\(s.gid)"
+                let size = row.isDirectory || s.kind == .file ? ByteFormat.si(snapshot.sizes[id]) : "-"
+                text += Self.permissions(s) + TextReportPad.left(owner, 12) + TextReportPad.left(size, 11) + "  "
+            }
+            var name = DisplayName.of(paths.nameBytes(row.node))
+            if row.isDirectory && row.isCollapsed { name = "⊕ " + name }
+            if let s = snapshot.states[id], let target = analysis.replay.linkTarget(s) {
+                name += " → " + (s.kind == .hardlink ? "/" : "") + DisplayName.of(target)
+            }
+            let line = text + row.prefix + name
+            let lineWidth = r.width - 1
+            if wrapNames && DisplayWidth.of(line) > lineWidth {
+                var rest = line
+                while !rest.isEmpty && y < r.y + 2 + body {
+                    let piece = Self.prefix(rest, columns: lineWidth)
+                    if selected { g.fill(x: r.x, y: y, count: r.width, style: style) }
+                    g.put(piece, x: r.x + 1, y: y, style: style)
+                    rest = String(rest.dropFirst(piece.count))
+                    if !rest.isEmpty { rest = String(repeating: " ", count: min(8, lineWidth / 2)) + rest }
+                    y += 1
+                }
+            } else {
+                g.put(DisplayWidth.truncate(line, to: lineWidth), x: r.x + 1, y: y, style: style)
+                y += 1
+            }
+            index += 1
+        }
+        if rows.isEmpty {
+            g.put("(nothing matches the filters)", x: r.x + 2, y: r.y + 2, style: .dim, maxWidth: r.width - 3)
+        }
+    }
+
+    /// `drwxr-xr-x`-style permission string.
+    static func permissions(_ s: NodeState) -> String {
+        let type: Character = switch s.kind {
+        case .directory: "d"
+        case .symlink: "l"
+        case .charDevice: "c"
+        case .blockDevice: "b"
+        case .fifo: "p"
+        case .socket: "s"
+        default: "-"
+        }
+        var out = String(type)
+        let m = Int(s.mode)
+        let bits: [(Int, Character)] = [(0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"),
+                                         (0o4, "r"), (0o2, "w"), (0o1, "x")]
+        for (i, (bit, c)) in bits.enumerated() {
+            var ch: Character = m & bit != 0 ? c : "-"
+            if i == 2 && m & 0o4000 != 0 { ch = ch == "x" ? "s" : "S" }
+            if i == 5 && m & 0o2000 != 0 { ch = ch == "x" ? "s" : "S" }
+            if i == 8 && m & 0o1000 != 0 { ch = ch == "x" ? "t" : "T" }
+            out.append(ch)
+        }
+        return out
+    }
+
+    static func prefix(_ s: String, columns: Int) -> String {
+        var out = "", used = 0
+        for ch in s {
+            let w = DisplayWidth.of(ch)
+            if used + w > columns { break }
+            out.append(ch); used += w
+        }
+        return out.isEmpty ? String(s.prefix(1)) : out
+    }
+
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 4 else { return [text] }
+        var lines: [String] = []
+        var rest = Substring(text)
+        while DisplayWidth.of(String(rest)) > width {
+            let piece = prefix(String(rest), columns: width)
+            let cut = piece.lastIndex(of: " ").map { piece.distance(from: piece.startIndex, to: $0) } ?? piece.count
+            let take = cut > width / 2 ? cut : piece.count
+            lines.append(String(rest.prefix(take)))
+            rest = rest.dropFirst(take).drop { $0 == " " }
+            if lines.count > 6 { break }
+        }
+        if !rest.isEmpty { lines.append(String(rest)) }
+        return lines
+    }
+
+    // MARK: status bar and help
+
+    private func keyLabel(_ a: Action) -> String { bindings.keys[a]?.first?.label ?? "?" }
+
+    private func renderStatus(_ g: inout Grid, y: Int) {
+        g.fill(x: 0, y: y, count: width, style: .statusBar)
+        if input == .pathFilter {
+            let text = "Path Filter: " + filterText + "▏" + (filterError.map { "  (\($0))" } ?? "") + "   Enter/Esc closes"
+            g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
+            return
+        }
+        if input == .sizeFilter {
+            let text = "Size Filter (at least, e.g. 100kB, 1MiB; empty = off): " + sizeInputText + "▏"
+            g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
+            return
+        }
+        var items: [(String, String)] = [(keyLabel(.quit), "Quit"), (keyLabel(.toggleView), "Switch"),
+                                          (keyLabel(.filterFiles), "Filter"), (keyLabel(.help), "Help")]
+        switch focus {
+        case .layers:
+            items += [(keyLabel(.compareLayer), "Layer changes"), (keyLabel(.compareAll), "Aggregated")]
+        case .waste:
+            items += [(keyLabel(.select), "Jump to path")]
+        case .tree:
+            items += [(keyLabel(.toggleCollapseDir), "Collapse"), (keyLabel(.toggleCollapseAllDir), "All"),
+                      ("^A^R^M^U", "Added/Removed/Modified/Unmod."), (keyLabel(.toggleAttributes), "Attrs"),
+                      (keyLabel(.toggleSortOrder), sortBySize ? "Sort:size" : "Sort:name"),
+                      (keyLabel(.toggleWastedOnly), "Wasted only"), (keyLabel(.sizeFilter), "Size≥")]
+        }
+        var x = 0
+        for (k, label) in items {
+            let used = g.put(k, x: x, y: y, style: .statusKey)
+            x += used
+            x += g.put(" " + label + " ", x: x, y: y, style: .statusBar)
+            if x >= width { break }
+        }
+        var state: [String] = []
+        if let message { state.append(message) }
+        if !filterText.isEmpty { state.append("filter /\(filterText)/") }
+        if minSizeBytes > 0 { state.append("≥ \(ByteFormat.si(minSizeBytes))") }
+        if wastedOnly { state.append("wasted only") }
+        if !hiddenStatuses.isEmpty {
+            state.append("hidden: " + DiffStatus.allCases.filter(hiddenStatuses.contains).map { "\($0)" }.joined(separator: ","))
+        }
+        if !state.isEmpty {
+            let text = " " + state.joined(separator: " · ") + " "
+            let w = DisplayWidth.of(text)
+            if x + w <= width { g.put(text, x: width - w, y: y, style: .warning) }
+            else { g.put(DisplayWidth.truncate(text, to: width / 2), x: width / 2, y: y, style: .warning) }
+        }
+    }
+
+    private func renderHelp(_ g: inout Grid) {
+        let lines = Action.allCases.map { a -> String in
+            let keys = (bindings.keys[a] ?? []).map(\.label).joined(separator: " ")
+            return TextReportPad.right(keys, 16) + "  " + a.summary
+        } + ["", "Colours: green added, yellow modified, red removed; marker column + ~ -", "Esc or ? closes this help"]
+        let w = min(width - 4, (lines.map { DisplayWidth.of($0) }.max() ?? 40) + 4)
+        let h = min(height - 2, lines.count + 2)
+        let x0 = max(0, (width - w) / 2), y0 = max(0, (height - h) / 2)
+        for y in y0..<(y0 + h) { g.fill(x: x0, y: y, count: w, style: .titleFocused) }
+        g.put(" Keys ", x: x0 + 2, y: y0, style: .titleFocused)
+        for (i, line) in lines.prefix(max(0, h - 2)).enumerated() {
+            g.put(DisplayWidth.truncate(line, to: w - 4), x: x0 + 2, y: y0 + 1 + i, style: .titleFocused)
+        }
+    }
+}
+
+/// Column padding helpers.
+enum TextReportPad {
+    static func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - DisplayWidth.of(s))) + s }
+    static func right(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - DisplayWidth.of(s))) }
+}
