@@ -23,14 +23,15 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The main job: open the bundled wasteful sample image.
+# The main job: open the bundled wasteful sample image (the explorer on a terminal, the text analysis otherwise).
 run: build
-	.build/debug/fathom $(SAMPLE)
+	env -u CI .build/debug/fathom $(SAMPLE)
 
 # Unit and CLI tests, then the fixture conformance check against every truth file.
 test: build
 	$(SWIFT) test
 	$(MAKE) conformance
+	Tests/e2e/tui.sh .build/debug/fathom
 
 conformance:
 	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 

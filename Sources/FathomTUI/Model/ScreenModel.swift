@@ -216,7 +216,7 @@ public struct ScreenModel {
         let l = layout
         if l.tree.contains(x: x, y: y) {
             focus = .tree
-            let row = treeScroll + (y - l.tree.y - 1)
+            let row = treeScroll + (y - l.tree.y - 2)
             if row >= 0 && row < rows.count { treeCursor = row }
         } else if l.layers.contains(x: x, y: y) {
             focus = .layers
@@ -258,7 +258,8 @@ public struct ScreenModel {
 
     private mutating func toggleCollapseAll() {
         let dirs = (1..<analysis.replay.paths.count).filter { snapshot.states[$0]?.kind == .directory }.map { PathTable.NodeID($0) }
-        if collapsed.isEmpty { collapsed = Set(dirs) } else { collapsed.removeAll() }
+        // dive's toggle: collapse everything unless everything is already collapsed
+        if dirs.allSatisfy(collapsed.contains) { collapsed.removeAll() } else { collapsed = Set(dirs) }
         let node = selectedNode
         rebuildRows()
         if let node, let i = rows.firstIndex(where: { $0.node == node }) { treeCursor = i } else { treeCursor = 0 }

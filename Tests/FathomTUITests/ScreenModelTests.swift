@@ -1,0 +1,263 @@
+import FathomCore
+import Foundation
+import Testing
+@testable import FathomTUI
+
+/// The explorer driven through its screen model, without a terminal.
+@Suite struct ScreenModelTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures: URL = {
+        if let env = ProcessInfo.processInfo.environment["FATHOM_FIXTURES"] { return URL(fileURLWithPath: env) }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    }()
+    static let wasteful: Analysis = try! Analysis(image: ImageLoader.load(path: root.appendingPathComponent("SampleImages/wasteful.docker.tar").path))
+    /// Per layer of the wasteful sample's truth file: the path lists by diff status.
+    static let wastefulTruth: [[String: [String]]] = {
+        let json = try! JSONSerialization.jsonObject(with: Data(contentsOf: root
+            .appendingPathComponent("SampleImages/wasteful.docker.truth.json"))) as! [String: Any]
+        return (json["layers"] as! [[String: Any]]).map { layer in
+            var out: [String: [String]] = [:]
+            for k in ["added", "modified", "metadataOnly", "unchanged", "removed"] { out[k] = layer[k] as? [String] ?? [] }
+            return out
+        }
+    }()
+
+    func model(_ a: Analysis = wasteful, width: Int = 120, height: Int = 40) -> ScreenModel {
+        ScreenModel(analysis: a, width: width, height: height)
+    }
+
+    func press(_ m: ScreenModel, _ keys: [Key]) -> ScreenModel { keys.reduce(m) { $0.handle($1) } }
+
+    func typed(_ s: String) -> [Key] { s.map { Key.char($0) } }
+
+    /// The path of each visible tree row (no leading `/`).
+    func rowPaths(_ m: ScreenModel) -> [String] { m.rows.map { m.analysis.replay.paths.path($0.node) } }
+
+    func status(_ m: ScreenModel, _ path: String) -> DiffStatus? {
+        guard let node = m.analysis.replay.paths.existingNode(forPath: Array(path.utf8)), m.snapshot.included[Int(node)] else { return nil }
+        return m.snapshot.status[Int(node)]
+    }
+
+    func truthLayer(_ i: Int) -> [String: [String]] { Self.wastefulTruth[i] }
+
+    @Test func firstFrameShowsEveryPane() {
+        let text = model().render().text
+        for title in ["Layers", "Layer details", "Image details", "Current Layer Contents", "Count  Total Space  Path",
+                      "/app/bin/server", "^C Quit", "Tab Switch"] {
+            #expect(text.contains(title), "missing \(title)")
+        }
+    }
+
+    @Test(arguments: Array(0..<13))
+    func eachLayersChangesCarryTheTruthStatuses(_ layer: Int) {
+        var m = model()
+        m = press(m, Array(repeating: .down, count: layer))
+        #expect(m.selectedLayer == layer)
+        let truth = truthLayer(layer)
+        for p in truth["added"]! { #expect(status(m, p) == .added, "layer \(layer) \(p) added") }
+        for p in truth["modified"]! + truth["metadataOnly"]! { #expect(status(m, p) == .modified, "layer \(layer) \(p) modified") }
+        for p in truth["removed"]! { #expect(status(m, p) == .removed, "layer \(layer) \(p) removed") }
+        // the marker column says it without colour: the selected row is an added path
+        if let p = truth["added"]!.last, let node = m.analysis.replay.paths.existingNode(forPath: Array(p.utf8)),
+           let i = m.rows.firstIndex(where: { $0.node == node }) {
+            var onIt = m.handle(.tab).handle(.tab)
+            onIt = onIt.handle(.home)
+            onIt = press(onIt, Array(repeating: .down, count: i))
+            let line = onIt.render().lines.first { $0.contains("▶ Current Layer Contents") }
+            #expect(line != nil)
+            let row = onIt.render().lines[onIt.layout.tree.y + 2 + (onIt.treeCursor - onIt.treeScroll)]
+            let cell = row.dropFirst(onIt.layout.tree.x + 1).first
+            #expect(cell == "+", "layer \(layer): the row of \(p) starts with + (got \(row))")
+        }
+    }
+
+    @Test func hidingUnmodifiedLeavesOnlyTheLayersChanges() {
+        var m = press(model(), Array(repeating: .down, count: 8) + [.tab, .tab, .ctrl("u")])
+        #expect(m.focus == .tree)
+        #expect(m.hiddenStatuses == [.unmodified])
+        #expect(rowPaths(m) == ["app", "app/bin", "app/bin/server"])  // chmod 0755 /app/bin/server, dirs merged as modified
+        m = m.handle(.ctrl("u"))
+        #expect(rowPaths(m).count > 100)
+    }
+
+    @Test func pathFilterNarrowsTheTreeLiveAndEscClears() {
+        var m = press(model(), [.char("/")] + typed("plugin"))
+        #expect(m.input == .pathFilter)
+        #expect(rowPaths(m).isEmpty, "layer 0 has no plugins")
+        m = press(model(), Array(repeating: .down, count: 4) + [.char("/")] + typed("plugin-"))
+        #expect(rowPaths(m) == ["app", "app/plugins", "app/plugins/plugin-auth.so", "app/plugins/plugin-cache.so"])
+        #expect(m.render().text.contains("Path Filter: plugin-"))
+        m = m.handle(.escape)
+        #expect(m.input == .none)
+        #expect(m.filterText.isEmpty)
+        #expect(rowPaths(m).count > 40)
+    }
+
+    @Test func invalidRegexKeepsTheLastTree() {
+        let m = press(model(), Array(repeating: .down, count: 4) + [.char("/")] + typed("plugin-("))
+        #expect(m.filterError == "invalid regular expression")
+        #expect(rowPaths(m).contains("app/plugins/plugin-auth.so"))
+    }
+
+    @Test func collapseAndExpand() {
+        var m = press(model(), Array(repeating: .down, count: 4) + [.tab, .tab, .home])
+        let before = rowPaths(m)
+        #expect(before.first == "app")
+        m = m.handle(.char(" "))
+        #expect(rowPaths(m).count == before.count - before.filter { $0.hasPrefix("app/") }.count)
+        #expect(m.render().text.contains("⊕ app"))
+        m = m.handle(.right)
+        #expect(rowPaths(m) == before)
+        m = press(m, [.down, .down, .left])   // a file: left goes to its parent
+        m = m.handle(.ctrlSpace)
+        #expect(rowPaths(m).allSatisfy { !$0.contains("/") })
+        m = m.handle(.ctrlSpace)
+        #expect(rowPaths(m) == before)
+    }
+
+    @Test func aggregatedModeComparesAgainstTheBaseLayer() {
+        var m = press(model(), Array(repeating: .down, count: 12) + [.ctrl("a")])
+        #expect(m.compareMode == .aggregated)
+        // the download cache was added in layer 5 and removed in layer 11: gone from both ends, so not shown
+        #expect(status(m, "var/cache/downloads") == nil)
+        // busybox is in layer 0: unmodified; the app is added since
+        #expect(status(m, "bin/busybox") == .unmodified)
+        #expect(status(m, "app/main.sh") == .added)
+        #expect(m.render().text.contains("layers 1–12 vs 0"))
+        m = m.handle(.ctrl("l"))
+        #expect(m.compareMode == .layer)
+        #expect(status(m, "var/lib/apt/lists/deb.example.org_debian_dists_bookworm_main_binary-amd64_Packages") == .removed)
+    }
+
+    @Test func enterInTheWasteTableJumpsToThePathInTheLayerThatWastesIt() {
+        var m = press(model(), [.tab])
+        #expect(m.focus == .waste)
+        m = press(m, [.down, .enter])
+        let file = Self.wasteful.dive.metrics.inefficientFiles[1]
+        #expect(m.focus == .tree)
+        #expect(m.selectedLayer == file.layers.first)
+        let node = try! #require(m.selectedNode)
+        #expect("/" + m.analysis.replay.paths.path(node) == file.path)
+        #expect(m.render().text.contains(String(file.path.split(separator: "/").last!.prefix(12))))
+    }
+
+    @Test func wasteTableScrolls() throws {
+        // many-files has more inefficient files than fit: the table scrolls with the cursor (dive issue #413)
+        let a = try Analysis(image: ImageLoader.load(path: Self.fixtures.appendingPathComponent("real/many-files.docker20.tar.zst").path))
+        var m = press(model(a, width: 120, height: 40), [.tab])
+        let count = a.dive.metrics.inefficientFiles.count
+        #expect(count > 100)
+        m = press(m, Array(repeating: .down, count: 60))
+        #expect(m.wasteCursor == 60)
+        #expect(m.wasteScroll > 0)
+        #expect(m.render().text.contains(a.dive.metrics.inefficientFiles[60].path))
+        m = m.handle(.end)
+        #expect(m.wasteCursor == count - 1)
+    }
+
+    @Test func sortBySizePutsTheLargestFirst() {
+        let m = press(model(), Array(repeating: .down, count: 12) + [.tab, .tab, .ctrl("o")])
+        #expect(m.sortBySize)
+        let top = m.rows.filter { $0.depth == 0 }.map { m.analysis.replay.paths.path($0.node) }
+        #expect(top.first == "bin")   // busybox, 2 MB
+        #expect(m.render().text.contains("by size"))
+    }
+
+    @Test func sizeFilterShowsOnlyEntriesOfAtLeastNBytes() {
+        let m = press(model(), Array(repeating: .down, count: 12) + [.tab, .tab, .char("s")] + typed("20kB") + [.enter])
+        #expect(m.minSizeBytes == 20_000)
+        let files = m.rows.filter { !$0.isDirectory }
+        #expect(!files.isEmpty)
+        for r in files { #expect(m.snapshot.sizes[Int(r.node)] >= 20_000) }
+        #expect(m.render().text.contains("≥ 20 kB"))
+    }
+
+    @Test func wastedOnlyShowsPathsTheFinalImageDoesNotShow() {
+        let m = press(model(), Array(repeating: .down, count: 5) + [.tab, .tab, .char("w")])
+        let files = m.rows.filter { !$0.isDirectory }.map { m.analysis.replay.paths.path($0.node) }
+        #expect(files.contains("var/cache/downloads/fake-toolchain-1.0.tar.gz"))
+        #expect(!files.contains("usr/local/fake-gcc/bin/gcc"))
+    }
+
+    @Test func attributesToggle() {
+        var m = press(model(), [.tab, .tab])
+        #expect(m.render().text.contains("Permission"))
+        m = m.handle(.ctrl("b"))
+        #expect(!m.render().text.contains("Permission"))
+    }
+
+    @Test func helpOverlayListsEveryKeyAndClosesWithEsc() {
+        var m = model().handle(.char("?"))
+        let text = m.render().text
+        #expect(text.contains("Keys"))
+        for a in Action.allCases { #expect(text.contains(a.summary), "help lists \(a)") }
+        m = m.handle(.escape)
+        #expect(!m.showHelp)
+    }
+
+    @Test func quitAndSuspendAreEffects() {
+        #expect(model().handle(.char("q")).effect == .quit)
+        #expect(model().handle(.ctrl("c")).effect == .quit)
+        #expect(model().handle(.ctrl("z")).effect == .suspend)
+        #expect(model().handle(.down).effect == .none)
+    }
+
+    @Test(arguments: [(40, 12), (1, 1), (0, 0), (59, 40), (200, 14)])
+    func smallTerminalsShowAMessageAndNeverCrash(_ w: Int, _ h: Int) {
+        let m = model().handle(.resize(width: w, height: h))
+        let g = m.render()
+        #expect(g.width == max(0, w) && g.height == max(0, h))
+        if w >= 30 && h >= 3 { #expect(g.text.contains("fathom needs at least 60×15")) }
+        let back = m.handle(.resize(width: 120, height: 40))
+        #expect(back.render().text.contains("Current Layer Contents"))
+    }
+
+    @Test func clickSelectsATreeRowAndWheelScrolls() {
+        var m = model()
+        let tree = m.layout.tree
+        m = m.handle(.click(x: tree.x + 5, y: tree.y + 3))
+        #expect(m.focus == .tree)
+        #expect(m.treeCursor == 1)
+        m = m.handle(.wheelDown(x: 2, y: 3))
+        #expect(m.focus == .layers)
+        #expect(m.selectedLayer == 3)
+    }
+
+    @Test func keyBindingsFromAConfigFile() throws {
+        var b = KeyBindings()
+        try b.apply(yaml: "keybinding:\n  quit: x\n  toggle-unchanged-files: ctrl+k\n", file: "config.yaml")
+        let m = ScreenModel(analysis: Self.wasteful, width: 120, height: 40, bindings: b)
+        #expect(m.handle(.char("x")).effect == .quit)
+        #expect(m.handle(.char("q")).effect == .none)
+        let tree = press(m, [.tab, .tab, .ctrl("k")])
+        #expect(tree.hiddenStatuses == [.unmodified])
+        #expect(throws: KeyBindingError.self) { try b.apply(yaml: "keybinding:\n  fly: x\n", file: "config.yaml") }
+        #expect(throws: KeyBindingError.self) { try b.apply(yaml: "keybinding:\n  quit: hyper+x\n", file: "config.yaml") }
+    }
+
+    @Test func wideAndInvalidNamesKeepColumnsAligned() throws {
+        let wide = try Analysis(image: ImageLoader.load(path: Self.fixtures.appendingPathComponent("synthetic/wide-chars.tar").path))
+        var m = press(model(wide), [.down, .tab, .tab])
+        var g = m.render()
+        for line in g.lines { #expect(line.reduce(0) { $0 + DisplayWidth.of($1) } == 120 || line.contains { DisplayWidth.of($0) == 2 }) }
+        let bad = try Analysis(image: ImageLoader.load(path: Self.fixtures.appendingPathComponent("synthetic/non-utf8-name.tar").path))
+        m = press(model(bad), [.down, .tab, .tab])
+        g = m.render()
+        #expect(g.text.contains("\\xE9") || g.text.contains("\\xFF"), "invalid bytes shown as escapes")
+    }
+
+    @Test(arguments: [("ctrl+a", Key.ctrl("a")), ("tab", .tab), ("pgup", .pageUp), ("q", .char("q")), ("ctrl+space", .ctrlSpace),
+                      ("esc", .escape), ("space", .char(" ")), ("ctrl+slash", .ctrlSlash)])
+    func diveKeyNames(_ name: String, _ key: Key) {
+        #expect(Key(diveName: name) == key)
+    }
+
+    @Test func displayWidths() {
+        #expect(DisplayWidth.of("説明書") == 6)
+        #expect(DisplayWidth.of("🚀") == 2)
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayName.of([0x61, 0xE9, 0x62]) == "a\\xE9b")
+        #expect(DisplayName.of(Array("ok".utf8)) == "ok")
+    }
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End-to-end checks of the explorer: the real binary in a real terminal (tmux), keys sent with
+# send-keys, the screen read with capture-pane. Prints one line per check and "N passed, M failed".
+#   Tests/e2e/tui.sh [FATHOM_BINARY]
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${1:-$here/.build/debug/fathom}
+fixtures=${FATHOM_FIXTURES:-$here/../shared/fixtures}
+sample=$here/SampleImages/wasteful.docker.tar
+sock=fathom-e2e-$$
+passed=0 failed=0
+tm() { tmux -L "$sock" "$@"; }
+session=0
+screen() { tm capture-pane -t "s$session" -p; }
+# wait_for PATTERN [SECONDS]: poll the screen until the pattern (grep -E) shows
+wait_for() {
+  local pattern=$1 limit=${2:-10} i=0
+  while [ $i -lt $((limit * 10)) ]; do
+    screen | grep -Eq -- "$pattern" && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
+check() {  # check NAME PATTERN [absent]
+  local name=$1 pattern=$2 mode=${3:-present}
+  if [ "$mode" = absent ]; then
+    sleep 0.3
+    if screen | grep -Eq -- "$pattern"; then failed=$((failed + 1)); echo "FAIL $name: '$pattern' should not show"; screen | sed 's/^/    | /' | head -50
+    else passed=$((passed + 1)); echo "ok   $name"; fi
+  elif wait_for "$pattern"; then passed=$((passed + 1)); echo "ok   $name"
+  else failed=$((failed + 1)); echo "FAIL $name: '$pattern' not on screen"; screen | sed 's/^/    | /' | head -50; fi
+}
+start() {  # start COMMAND: a fresh 120x40 terminal running COMMAND, then a marker with its exit code
+  [ "$session" -gt 0 ] && tm kill-session -t "s$session" 2>/dev/null
+  session=$((session + 1))
+  tm new-session -d -s "s$session" -x 120 -y 40 "$1; echo EXITED rc=\$?; sleep 60"
+}
+keys() { for k in "$@"; do tm send-keys -t "s$session" "$k"; sleep 0.05; done; }
+type_text() { tm send-keys -t "s$session" -l "$1"; sleep 0.1; }
+trap 'tm kill-server 2>/dev/null' EXIT
+
+start "$bin $sample"
+check "first frame: layers pane" "Layers .*this layer's changes"
+check "first frame: tree pane" "Current Layer Contents"
+check "first frame: waste table" "Count  Total Space  Path"
+check "first frame: layer 0 adds busybox with + marker" '\+ -rwxr-xr-x +0:0 +2\.0 MB +└── busybox'
+keys Down Down Down Down Down Down Down Down Tab Tab C-u
+check "layer 8 chmod shows as modified (~) with unmodified hidden" '~ -rwxr-xr-x +0:0 +30 kB +└── server'
+check "layer 8: unmodified files hidden" "── busybox" absent
+keys C-u Up Up Up Up
+check "tree keeps focus; layers move with the layers pane only" "layer 8"
+keys Tab Up Up Up Up
+check "layer 4 selected" "Current Layer Contents  \(layer 4\)"
+keys /
+type_text plugin-
+check "filter shows the plugins" "plugin-auth\.so"
+check "filter hides the rest" "main\.sh" absent
+check "filter input on the status bar" "Path Filter: plugin-"
+keys Escape
+check "Esc clears the filter" "main\.sh"
+keys '?'
+check "help overlay" "Keys"
+check "help lists fathom's keys" "only paths whose bytes the final image does not show"
+keys Escape
+check "help closes" "only paths whose bytes" absent
+tm resize-window -t "s$session" -x 40 -y 12
+check "tiny terminal: a clear message" "fathom needs at least"
+tm resize-window -t "s$session" -x 120 -y 40
+check "grown back: the layout returns" "Current Layer Contents"
+keys Tab Tab Down Enter
+check "Enter in the waste table jumps to the layer that wastes the path" "Current Layer Contents  \(layer 6\)"
+keys q
+check "q quits with exit code 0 and the shell is back" "EXITED rc=0"
+
+start "cat $sample | $bin -"
+check "archive on standard input, keys from the terminal" "Current Layer Contents"
+keys Down
+check "keys work when the archive came on standard input" "Current Layer Contents  \(layer 1\)"
+keys C-c
+check "Ctrl+C quits" "EXITED rc=0"
+
+start "$bin $fixtures/synthetic/wide-chars.tar"
+check "wide characters" "Current Layer Contents"
+keys Down Tab Tab
+check "CJK and emoji names shown" "[^ ]+\.txt"
+
+start "$bin $sample"
+check "started for SIGTERM" "Current Layer Contents"
+pid=$(pgrep -n -x fathom)
+kill -TERM "$pid"
+check "SIGTERM restores the terminal and ends the process" "EXITED rc=143"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
