@@ -53,7 +53,7 @@ keys Tab Up Up Up Up
 check "layer 4 selected" "Current Layer Contents  \(layer 4\)"
 keys /
 type_text plugin-
-check "filter shows the plugins" "plugin-auth\.so"
+check "filter shows the plugins" "── plugin-au"
 check "filter hides the rest" "main\.sh" absent
 check "filter input on the status bar" "Path Filter: plugin-"
 keys Escape
