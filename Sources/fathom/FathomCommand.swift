@@ -8,6 +8,7 @@ struct FathomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fathom",
         abstract: "Explore a container image layer by layer, and find the bytes it ships for nothing.",
+        usage: "fathom IMAGE [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]",
         discussion: """
         IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input.
 
@@ -83,6 +84,10 @@ struct FathomCommand: ParsableCommand {
             help: ArgumentHelp("CI rule (fathom's): highest allowed bytes that later layers hide (e.g. 50MB, or disabled).", valueName: "BYTES"))
     var highestReclaimableBytes: String?
 
+    func validate() throws {
+        if ciTop < 0 { throw ValidationError("--ci-top: \(ciTop) is negative; give how many inefficient files to list (0 or more)") }
+    }
+
     func run() throws {
         var wantedPlatform: Platform? = nil
         if let platform {
@@ -153,10 +158,13 @@ struct FathomCommand: ParsableCommand {
             if jsonPath == "-" {
                 FileHandle.standardOutput.write(Data(bytes))
             } else {
-                do {
-                    try Data(bytes).write(to: URL(fileURLWithPath: jsonPath))
-                } catch {
-                    fail("\(jsonPath): cannot write the JSON report: \(error.localizedDescription)")
+                // open(2) truncates (dive does not: a shorter report left a stale tail) and gives errno's reason
+                let fd = open(jsonPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                if fd < 0 { fail("\(jsonPath): cannot write the JSON report: \(String(cString: strerror(errno)))") }
+                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                let closed = close(fd)
+                if written != bytes.count || closed != 0 {
+                    fail("\(jsonPath): cannot write the JSON report: \(String(cString: strerror(errno)))")
                 }
             }
         }

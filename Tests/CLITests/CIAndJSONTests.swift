@@ -14,7 +14,7 @@ import Testing
                      "  FAIL: highestUserWastedPercent: user wasted percent 0.4834911001404049 > threshold 0.1",
                      "  PASS: lowestEfficiency: efficiency 0.9844212134184309 >= threshold 0.9",
                      "  SKIP: highestWastedBytes: rule disabled",
-                     "Result: FAIL [Total:4] [Passed:1] [Failed:1] [Skipped:2]"] {
+                     "Result:FAIL [Total:4] [Passed:1] [Failed:1] [Warn:0] [Skipped:2]"] {
             #expect(r.stdout.contains(line + "\n"), "missing: \(line)")
         }
         #expect(!r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
@@ -24,7 +24,7 @@ import Testing
         let r = try CLI.run(["--ci", "--highestUserWastedPercent", "0.5", "--highestWastedBytes", "32KiB",
                              "--highest-reclaimable-bytes", "32025", testImage])
         #expect(r.status == 0, "\(r.stdout)")
-        #expect(r.stdout.contains("Result: PASS [Total:4] [Passed:4] [Failed:0] [Skipped:0]"))
+        #expect(r.stdout.contains("Result:PASS [Total:4] [Passed:4] [Failed:0] [Warn:0] [Skipped:0]"))
     }
 
     @Test func reclaimableRuleFails() throws {
@@ -73,7 +73,7 @@ import Testing
     func environmentVariableCITurnsTheGateOn(_ value: String) throws {
         let r = try CLI.run([testImage], environment: ["CI": value])
         #expect(r.status == 1)
-        #expect(r.stdout.contains("Result: FAIL"))
+        #expect(r.stdout.contains("Result:FAIL"))
     }
 
     @Test func ciTopCapsTheInefficientList() throws {
@@ -87,14 +87,14 @@ import Testing
         let out = dir.appendingPathComponent("report.json")
         let r = try CLI.run(["--ci", "--json", out.path, testImage])
         #expect(r.status == 1)
-        #expect(r.stdout.contains("Result: FAIL"))
+        #expect(r.stdout.contains("Result:FAIL"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as! [String: Any]
         #expect((report["image"] as! [String: Any])["inefficientBytes"] as? Int == 32025)
         // with --json - the JSON owns stdout and the gate's text goes to stderr
         let piped = try CLI.run(["--ci", "--json", "-", testImage])
         #expect(piped.status == 1)
         #expect((try? JSONSerialization.jsonObject(with: Data(piped.stdout.utf8))) != nil)
-        #expect(piped.stderr.contains("Result: FAIL"))
+        #expect(piped.stderr.contains("Result:FAIL"))
     }
 
     @Test func jsonWithEnvironmentCIIsOnlyJSON() throws {

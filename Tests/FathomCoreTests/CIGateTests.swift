@@ -83,7 +83,6 @@ import Testing
     @Test func dotDiveCiFileSetsRulesAndFlagsWin() throws {
         var config = CIConfig()
         try config.apply(yaml: """
-            plugins: ignored
             rules:
               lowestEfficiency: 0.95
               highestWastedBytes: 20MB
@@ -115,6 +114,26 @@ import Testing
         #expect(throws: CIConfigError.unknownRule(file: "x.yaml", key: "lowestEficiency")) {
             try config.apply(yaml: "rules:\n  lowestEficiency: 0.9\n", file: "x.yaml")
         }
+    }
+
+    @Test func misspeltTopLevelKeyIsAnError() {
+        var config = CIConfig()
+        #expect(throws: CIConfigError.unknownKey(file: ".dive-ci", key: "rule")) {
+            try config.apply(yaml: "rule:\n  lowestEfficiency: 0.99\n", file: ".dive-ci")
+        }
+    }
+
+    @Test(arguments: ["lowestEfficiency: [1]", "lowestEfficiency: {a: 1}", "highestWastedBytes: [20MB]"])
+    func listOrMappingValueIsAnError(_ line: String) {
+        var config = CIConfig()
+        #expect(throws: CIConfigError.self) { try config.apply(yaml: "rules:\n  \(line)\n", file: ".dive-ci") }
+    }
+
+    @Test(arguments: ["~", "null", ""])
+    func nullValueTurnsTheRuleOff(_ value: String) throws {
+        var config = CIConfig()
+        try config.apply(yaml: "rules:\n  lowestEfficiency: \(value)\n", file: ".dive-ci")
+        #expect(config.thresholds[.lowestEfficiency] == .disabled)
     }
 
     @Test func invalidYAMLIsAnError() {

@@ -41,6 +41,13 @@ struct OuterArchive {
         let handle = ArchiveHandle(mode: .outerTar)
         guard handle.open(path: displayPath == "-" ? nil : displayPath) else {
             let message = handle.errorMessage()
+            if displayPath == "-" && (message.contains("Truncated") || message.localizedCaseInsensitiveContains("unrecognized archive format")) {
+                // nothing, or nothing readable, came down the pipe (e.g. `docker save` failed upstream)
+                var st = stat()
+                if fstat(0, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO || (st.st_mode & S_IFMT) == S_IFCHR || st.st_size == 0 {
+                    throw ArchiveError.notAnArchive(archive: displayPath, reason: message.contains("Truncated") ? "unexpected end of input" : "empty or not a tar stream")
+                }
+            }
             if message.localizedCaseInsensitiveContains("unrecognized archive format") {
                 throw ArchiveError.notAnArchive(archive: displayPath, reason: "unrecognized header")
             }

@@ -25,7 +25,7 @@ public enum ByteAmount {
         let unit = text[numberEnd...].trimmingCharacters(in: .whitespaces).lowercased()
         guard let factor = units[unit] else { throw ParseError(message: "unhandled size name: \(unit)") }
         let bytes = value * factor
-        guard bytes < 18_446_744_073_709_551_615 else { throw ParseError(message: "too large") }
+        guard bytes < 0x1p64 else { throw ParseError(message: "too large") }
         return UInt64(bytes)
     }
 }

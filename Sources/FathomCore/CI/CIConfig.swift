@@ -21,7 +21,7 @@ public struct CIConfig: Sendable {
     /// Applies a `.dive-ci` YAML document (`rules:` with the rule keys).
     ///
     /// Unknown keys under `rules:` are an error (dive ignores them silently; fathom says so, because a
-    /// misspelt rule would otherwise never run). Other top-level keys are ignored, as in dive.
+    /// misspelt rule would otherwise never run), and so are top-level keys other than `rules` (dive ignores both).
     /// - Throws: `CIConfigError`.
     public mutating func apply(yaml: String, file: String) throws {
         let node: Node?
@@ -30,13 +30,18 @@ public struct CIConfig: Sendable {
         }
         guard let node else { return }  // an empty file: defaults
         guard let top = node.mapping else { throw CIConfigError.notAMapping(file: file, key: "(top level)") }
+        for (k, _) in top where k.string != "rules" {
+            throw CIConfigError.unknownKey(file: file, key: k.string ?? "\(k)")
+        }
         guard let rules = top["rules"] else { return }
         if rules.null != nil || rules.scalar?.string == "" { return }
         guard let mapping = rules.mapping else { throw CIConfigError.notAMapping(file: file, key: "rules") }
         for (k, v) in mapping {
             let key = k.string ?? "\(k)"
             guard let rule = CIRule(key: key) else { throw CIConfigError.unknownRule(file: file, key: key) }
-            let text = v.scalar?.string ?? ""
+            guard let scalar = v.scalar else { throw CIConfigError.notAScalar(file: file, rule: key) }
+            // YAML null (`~`, `null`, nothing) reads as an empty value: the rule is off.
+            let text = scalar.tag == Tag(.null) || ["~", "null", "Null", "NULL"].contains(scalar.string) ? "" : scalar.string
             thresholds[rule] = try CIThreshold.parse(text, for: rule, source: file)
             sources[rule] = file
         }

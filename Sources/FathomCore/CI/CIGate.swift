@@ -69,7 +69,7 @@ public struct CIGate: Sendable {
         let skipped = results.filter { $0.outcome == .skip }.count
         let verdict = self.passed ? "PASS" : "FAIL"
         let colored = color ? (self.passed ? "\u{1B}[32m\(verdict)\u{1B}[0m" : "\u{1B}[1;31m\(verdict)\u{1B}[0m") : verdict
-        out += "Result: \(colored) [Total:\(results.count)] [Passed:\(passed)] [Failed:\(failed)] [Skipped:\(skipped)]\n"
+        out += "Result:\(colored) [Total:\(results.count)] [Passed:\(passed)] [Failed:\(failed)] [Warn:0] [Skipped:\(skipped)]\n"
         return out
     }
 }

@@ -53,11 +53,12 @@ public enum CIThreshold: Sendable, Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if ["disabled", "off", "false", ""].contains(trimmed.lowercased()) { return .disabled }
         if rule.isBytes {
-            do { return .bytes(try ByteAmount.parse(trimmed)) } catch let e as ByteAmount.ParseError {
-                throw CIConfigError.invalidValue(source: source, rule: rule.rawValue, value: text, reason: e.message)
+            do { return .bytes(try ByteAmount.parse(trimmed)) } catch {
+                throw CIConfigError.invalidValue(source: source, rule: rule.rawValue, value: text, reason: error.message)
             }
         }
-        guard let v = Double(trimmed), v.isFinite else {
+        guard trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" }),
+              let v = Double(trimmed), v.isFinite else {
             throw CIConfigError.invalidValue(source: source, rule: rule.rawValue, value: text, reason: "not a number")
         }
         guard (0...1).contains(v) else {

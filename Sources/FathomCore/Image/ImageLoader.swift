@@ -280,6 +280,9 @@ struct Resolver {
         if let os = config.os, let arch = config.architecture {
             platform = Platform(os: os, architecture: arch, variant: config.variant)
         }
+        if let wanted = options.platform, let platform, !wanted.selects(platform) {
+            throw ImageError.platformNotFound(archive: archive, wanted: wanted.description, platforms: [platform.description])
+        }
         return Image(archivePath: archive, layout: layout, names: names, platform: platform, platforms: platforms,
                      config: config, layers: layers, warnings: warnings)
     }

@@ -28,16 +28,22 @@ public enum TextReport {
         if !wasteful.isEmpty {
             out += bold("Layers shipping bytes a later layer hides:") + "\n"
             for (i, f) in wasteful {
-                let by = f.hiddenBy.map { "layer \($0.layer) (\(ByteFormat.si($0.bytes)))" }.joined(separator: ", ")
+                let by = f.hiddenBy.map {
+                    $0.layer == i ? "itself, a path written twice (\(ByteFormat.si($0.bytes)))" : "layer \($0.layer) (\(ByteFormat.si($0.bytes)))"
+                }.joined(separator: ", ")
                 out += "  layer \(i): \(ByteFormat.si(f.reclaimableBytes)) hidden by \(by)\n"
             }
         }
         if !a.duplicates.isEmpty {
             let extra = a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes }
-            out += bold("Duplicate content:") + " \(a.duplicates.count) groups, \(ByteFormat.si(extra)) in extra copies\n"
+            let groups = a.duplicates.count == 1 ? "1 group" : "\(a.duplicates.count) groups"
+            out += bold("Duplicate content:") + " \(groups), \(ByteFormat.si(extra)) in extra copies\n"
             for g in a.duplicates.prefix(5) {
-                out += "  \(g.paths.count) × \(ByteFormat.si(g.sizeBytes))  \(g.paths.joined(separator: ", "))\n"
+                var paths = g.paths.prefix(4).map { "/" + $0 }.joined(separator: ", ")
+                if g.paths.count > 4 { paths += ", … (\(g.paths.count - 4) more)" }
+                out += "  \(g.paths.count) × \(ByteFormat.si(g.sizeBytes))  \(paths)\n"
             }
+            if a.duplicates.count > 5 { out += "  … and \(a.duplicates.count - 5) more groups (--json lists all)\n" }
         }
         if !a.warnings.isEmpty {
             out += bold("Warnings:") + "\n"
