@@ -19,7 +19,8 @@ struct Layout {
         isTooSmall = width < Self.minimumWidth || height < Self.minimumHeight
         statusY = height - 1
         let body = max(0, height - 1)
-        let left = width / 2
+        // dive splits 50/50; the tree needs the room more (attribute columns, nesting), so it gets 60 % on wide terminals
+        let left = width >= 100 ? width * 2 / 5 : width / 2
         tree = Rect(x: left, y: 0, width: width - left, height: body)
         let layersHeight = min(layerCount + 2, max(4, body / 3))
         layers = Rect(x: 0, y: 0, width: left, height: layersHeight)
