@@ -132,6 +132,23 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
+        if interactive {
+            let options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
+            let path = imagePath
+            let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { progress in
+                var o = options
+                o.progress = progress
+                return Analysis(image: try ImageLoader.load(path: path, options: o))
+            }
+            switch outcome {
+            case .quit: return
+            case .cancelled: throw ExitCode(130)
+            case let .failed(e as ArchiveError): fail(e.description)
+            case let .failed(e as ImageError): fail(e.description)
+            case let .failed(e): fail("\(imagePath): \(e)")
+            }
+        }
+
         let progress = Progress()
         var options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
         if progress.isEnabled {
@@ -177,11 +194,6 @@ struct FathomCommand: ParsableCommand {
             text += gate.render(color: color)
             (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
             if !gate.passed { throw ExitCode(1) }
-            return
-        }
-        if interactive {
-            let code = CursesTerminal.run(analysis, bindings: bindings)
-            if code != 0 { throw ExitCode(code) }
             return
         }
         if jsonPath == nil {

@@ -82,11 +82,14 @@ check "Ctrl+C quits" "EXITED rc=0"
 start "$bin $fixtures/synthetic/wide-chars.tar"
 check "wide characters" "Current Layer Contents"
 keys Down Tab Tab
-check "CJK and emoji names shown" "[^ ]+\.txt"
+check "CJK and emoji names shown" "ファイル\.txt"
+check "two canonically equivalent names stay two files (26 B)" "26 B +├── caf.+\.txt"
+check "two canonically equivalent names stay two files (16 B)" "16 B +├── caf.+\.txt"
 
 start "$bin $sample"
 check "started for SIGTERM" "Current Layer Contents"
-pid=$(pgrep -n -x fathom)
+shell=$(tm display-message -p -t "s$session" '#{pane_pid}')
+pid=$(pgrep -P "$shell" -x fathom)
 kill -TERM "$pid"
 check "SIGTERM restores the terminal and ends the process" "EXITED rc=143"
 

@@ -11,25 +11,46 @@ public enum CursesTerminal {
     // mouse masks for NCURSES_MOUSE_VERSION 2
     static let button1Pressed: UInt = 0o2, button1Clicked: UInt = 0o4, button4Pressed: UInt = 0o2 << 15, button5Pressed: UInt = 0o2 << 20
 
-    /// Runs the explorer until the user quits.
-    /// - Returns: The process exit code (0).
-    public static func run(_ analysis: Analysis, bindings: KeyBindings) -> Int32 {
-        // Names were read with the C locale (raw bytes); the screen needs a UTF-8 one.
+    /// How a session ended.
+    public enum Outcome {
+        case quit
+        /// Loading failed: the terminal is restored; the caller reports the error.
+        case failed(Error)
+        /// The user quit while the image was still loading.
+        case cancelled
+    }
+
+    /// Opens the terminal at once, shows loading progress while `load` runs on another thread,
+    /// then runs the explorer until the user quits.
+    ///
+    /// - Parameters:
+    ///   - title: What is being loaded (the archive path), for the loading screen.
+    ///   - load: Reads and analyses the image; its argument reports each blob read.
+    /// The terminal needs a UTF-8 locale; the loading thread keeps the C locale, because in a UTF-8
+    /// locale libarchive normalises member names to NFC and would merge distinct files
+    /// (fixture synthetic/wide-chars).
+    public static func run(title: String, bindings: KeyBindings,
+                           load: @escaping @Sendable (@escaping @Sendable (String) -> Void) throws -> Analysis) -> Outcome {
+        let job = LoadJob()
+        let thread = Thread {
+            if let c = newlocale(0, "C", nil) { uselocale(c) }
+            do { job.finish(.success(try load { job.progress($0) })) } catch { job.finish(.failure(error)) }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+
         setlocale(LC_ALL, "")
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
-
-        // Keys come from the terminal even when the archive came on standard input.
-        let input: UnsafeMutablePointer<FILE>? = isatty(0) == 1 ? fdopen(0, "r") : fopen("/dev/tty", "r")
-        guard let output = fdopen(1, "w"), let input, newterm(nil, output, input) != nil else {
-            FileHandle.standardError.write(Data("fathom: cannot start the terminal UI (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))\n".utf8))
-            return 2
+        // Keys come from the terminal even when the archive comes on standard input.
+        let input: UnsafeMutablePointer<FILE>? = isatty(0) == 1 ? fdopen(dup(0), "r") : fopen("/dev/tty", "r")
+        guard let output = fdopen(dup(1), "w"), let input, newterm(nil, output, input) != nil else {
+            return .failed(TerminalError(message: "cannot start the terminal UI (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))"))
         }
         installSignalHandlers()
         raw(); noecho(); nonl()
         keypad(fathom_stdscr(), true)
         _ = curs_set(0)
         set_escdelay(25)
-        mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
         let color = has_colors() && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if color {
             start_color()
@@ -41,7 +62,31 @@ public enum CursesTerminal {
             init_pair(5, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
         }
 
-        var model = ScreenModel(analysis: analysis, width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())), bindings: bindings)
+        // Loading: a frame at once, redrawn ten times a second until the analysis is ready.
+        let started = Date()
+        wtimeout(fathom_stdscr(), 100)
+        var analysis: Analysis?
+        while analysis == nil {
+            if let result = job.result {
+                switch result {
+                case let .success(a): analysis = a
+                case let .failure(e): endwin(); return .failed(e)
+                }
+                break
+            }
+            draw(loadingFrame(title: title, blobs: job.blobs, last: job.lastMember, seconds: Date().timeIntervalSince(started)), color: color)
+            var ch: wint_t = 0
+            let rc = wget_wch(fathom_stdscr(), &ch)
+            if rc != ERR, let key = decode(rc, ch), key == .char("q") || key == .ctrl("c") {
+                endwin()
+                return .cancelled
+            }
+        }
+        wtimeout(fathom_stdscr(), -1)
+        mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
+
+        var model = ScreenModel(analysis: analysis!, width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())),
+                                bindings: bindings)
         draw(model.render(), color: color)
         loop: while true {
             var ch: wint_t = 0
@@ -60,7 +105,20 @@ public enum CursesTerminal {
             draw(model.render(), color: color)
         }
         endwin()
-        return 0
+        return .quit
+    }
+
+    /// The loading screen: what is read so far.
+    static func loadingFrame(title: String, blobs: Int, last: String, seconds: Double) -> Grid {
+        var g = Grid(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())))
+        let lines = ["fathom", "Loading \(title)", "\(blobs) blobs read, \(String(format: "%.1f", seconds)) s",
+                     DisplayWidth.truncate(last, to: max(0, g.width - 4)), "", "q cancels"]
+        for (i, line) in lines.enumerated() {
+            let w = DisplayWidth.of(line)
+            g.put(DisplayWidth.truncate(line, to: g.width), x: max(0, (g.width - w) / 2), y: g.height / 2 - 3 + i,
+                  style: i == 0 ? .bold : .normal)
+        }
+        return g
     }
 
     static func attributes(_ style: Style, color: Bool) -> Int32 {
@@ -156,4 +214,24 @@ public enum CursesTerminal {
         }
         for sig in [SIGTERM, SIGINT, SIGHUP, SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] { signal(sig, restore) }
     }
+}
+
+/// A terminal that could not be opened.
+public struct TerminalError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The loading thread's progress and result, read by the terminal loop.
+final class LoadJob: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _blobs = 0
+    private var _last = ""
+    private var _result: Result<Analysis, Error>?
+
+    func progress(_ member: String) { lock.lock(); _blobs += 1; _last = member; lock.unlock() }
+    func finish(_ r: Result<Analysis, Error>) { lock.lock(); _result = r; lock.unlock() }
+    var blobs: Int { lock.lock(); defer { lock.unlock() }; return _blobs }
+    var lastMember: String { lock.lock(); defer { lock.unlock() }; return _last }
+    var result: Result<Analysis, Error>? { lock.lock(); defer { lock.unlock() }; return _result }
 }
