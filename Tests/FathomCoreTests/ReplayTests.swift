@@ -40,7 +40,7 @@ import Testing
             let state = replay.current[Int(node)]!
             let at = "\(c.name) final \(want.path)"
             #expect(String(decoding: bytes, as: UTF8.self) == want.path, "\(at) path")
-            #expect(Self.typeName(state.kind) == want.type, "\(at) type")
+            #expect(state.kind.name == want.type, "\(at) type")
             #expect(state.sizeBytes == want.size, "\(at) size")
             #expect(String(state.mode, radix: 8).leftPadded(4) == want.mode, "\(at) mode")
             #expect(state.uid == want.uid && state.gid == want.gid, "\(at) owner")
@@ -49,19 +49,6 @@ import Testing
             if let dev = replay.device(state) {
                 #expect(dev.major == want.devMajor && dev.minor == want.devMinor, "\(at) device")
             }
-        }
-    }
-
-    static func typeName(_ k: EntryKind) -> String {
-        switch k {
-        case .file: "file"
-        case .directory: "dir"
-        case .symlink: "symlink"
-        case .hardlink: "hardlink"
-        case .charDevice: "char"
-        case .blockDevice: "block"
-        case .fifo: "fifo"
-        default: "other"
         }
     }
 }
