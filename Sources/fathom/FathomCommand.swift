@@ -12,7 +12,9 @@ struct FathomCommand: ParsableCommand {
         discussion: """
         IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input.
 
-        Without --json or --ci, fathom prints the analysis as text: the layers, dive's figures (efficiency, wasted bytes, user wasted percent, inefficient files) and fathom's exact ones (reclaimable bytes, the bytes later layers hide; duplicate content).
+        On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, s a size filter, w wasted-only, and Enter in the inefficient-files table to jump to the layer that wastes a file. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
+
+        When standard output is not a terminal (a pipe, a file), fathom prints the analysis as text instead: the layers, dive's figures (efficiency, wasted bytes, user wasted percent, inefficient files) and fathom's exact ones (reclaimable bytes, the bytes later layers hide; duplicate content).
 
         Examples:
           fathom wasteful.tar                  analyse the image in wasteful.tar
@@ -124,7 +126,8 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
-        let interactive = !ciMode && jsonPath == nil && isatty(1) == 1
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        let interactive = !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb"
         var bindings = KeyBindings()
         if interactive, let file = Self.keyBindingFile() {
             do { try bindings.apply(yaml: (try? String(contentsOfFile: file, encoding: .utf8)) ?? "", file: file) } catch {

@@ -260,4 +260,86 @@ import Testing
         #expect(DisplayName.of([0x61, 0xE9, 0x62]) == "a\\xE9b")
         #expect(DisplayName.of(Array("ok".utf8)) == "ok")
     }
+
+    // MARK: fixes from the newcomer's run
+
+    func fixture(_ name: String) throws -> Analysis {
+        try Analysis(image: ImageLoader.load(path: Self.fixtures.appendingPathComponent(name).path))
+    }
+
+    @Test func aFileThatReplacesADirectoryListsTheRemovedPathsBelowIt() throws {
+        let m = press(model(try fixture("synthetic/file-replaces-dir.tar")), [.down, .down])
+        #expect(status(m, "opt/thing") == .modified)
+        for p in ["opt/thing/a", "opt/thing/d", "opt/thing/d/b"] {
+            #expect(status(m, p) == .removed, "\(p) removed")
+            #expect(rowPaths(m).contains(p), "\(p) shown")
+        }
+        let thing = m.analysis.replay.paths.existingNode(forPath: Array("opt/thing".utf8))!
+        #expect(m.snapshot.sizes[Int(thing)] == 400, "the file's own size, not its removed children's")
+    }
+
+    @Test func enterIsCtrlMInTheTree() {
+        let base = press(model(), Array(repeating: .down, count: 9) + [.tab, .tab])
+        #expect(base.handle(.enter).hiddenStatuses == [.modified])
+        #expect(base.handle(.ctrl("m")).hiddenStatuses == [.modified])
+    }
+
+    @Test func ctrlCQuitsWhileTypingAFilter() {
+        let m = press(model(), [.char("/")] + typed("ab"))
+        #expect(m.input == .pathFilter)
+        #expect(m.handle(.ctrl("c")).effect == .quit)
+        #expect(m.handle(.char("q")).effect == .none, "q is text while typing")
+        #expect(m.handle(.resize(width: 30, height: 8)).handle(.char("q")).effect == .quit, "the tiny screen says q quits")
+    }
+
+    @Test func wasteJumpWorksForNamesThatAreNotUTF8() throws {
+        let a = try fixture("synthetic/non-utf8-name.tar")
+        let index = try #require(a.dive.metrics.inefficientFiles.firstIndex { String(validating: $0.pathBytes, as: UTF8.self) == nil })
+        let m = press(model(a), [.tab] + Array(repeating: .down, count: index) + [.enter])
+        #expect(m.focus == .tree)
+        #expect(m.message == nil)
+        let node = try #require(m.selectedNode)
+        #expect([0x2F] + m.analysis.replay.paths.pathBytes(node) == a.dive.metrics.inefficientFiles[index].pathBytes)
+    }
+
+    @Test func statusBarNoteNeverOverwritesTheKeyHints() {
+        let m = press(model(width: 140, height: 40), [.tab, .tab, .ctrl("u"), .ctrl("r")])
+        let line = m.render().lines.last!
+        let note = " hidden: unmodified,removed "
+        #expect(line.hasSuffix(note))
+        let hints = line.dropLast(note.count)
+        #expect(hints.hasSuffix(" "), "a gap before the note: \(line)")
+        for whole in ["Quit", "Switch", "Filter", "Help"] { #expect(hints.contains(whole)) }
+        let labels = ["Quit", "Switch", "Filter", "Help", "Collapse", "All", "Hide added/removed/modified/unmodified", "Attrs",
+                      "Sort:name", "Wasted only", "Size≥"]
+        let shown = hints.trimmingCharacters(in: .whitespaces)
+        #expect(labels.contains { shown.hasSuffix($0) }, "the last hint is whole: \(shown)")
+    }
+
+    @Test func narrowTreesKeepNamesVisible() {
+        let m = press(model(width: 80, height: 30), [.tab, .tab])
+        let text = m.render().text
+        #expect(text.contains("── busybox"))
+        #expect(!text.contains("Permission"))
+    }
+
+    @Test func warningsShowInImageDetails() throws {
+        let m = model(try fixture("synthetic/hardlink-missing-target.tar"))
+        #expect(m.render().text.contains("⚠ 1 warning: layer 1: hardlink usr/bin/ghost"))
+    }
+
+    @Test func changingLayerStartsTheTreeAtTheTop() {
+        let m = press(model(), [.tab, .tab, .end, .tab, .down])
+        #expect(m.selectedLayer == 1)
+        #expect(m.treeCursor == 0 && m.treeScroll == 0)
+    }
+
+    @Test func helpScrollsWhenTheTerminalIsShort() {
+        var m = model(width: 80, height: 20).handle(.char("?"))
+        let first = m.render().text
+        m = press(m, Array(repeating: .down, count: 10))
+        #expect(m.helpScroll == 10)
+        #expect(m.render().text != first)
+        #expect(m.render().text.contains("scroll"))
+    }
 }

@@ -19,8 +19,10 @@ public struct DiveMetrics: Sendable {
 
     /// One entry of dive's inefficient-file list.
     public struct InefficientFile: Sendable, Equatable {
-        /// The path with a leading `/`.
+        /// The path with a leading `/` (invalid UTF-8 replaced by U+FFFD).
         public var path: String
+        /// The path's raw bytes, with the leading `/`.
+        public var pathBytes: [UInt8]
         /// How many layers hold the path (whiteouts included).
         public var count: Int
         /// Σ of the sizes of every copy, in bytes.
@@ -174,7 +176,7 @@ public struct DiveModel: Sendable {
             cumulative[a.element] != cumulative[b.element] ? cumulative[a.element] < cumulative[b.element] : a.offset < b.offset
         }.map(\.element)
         metrics.inefficientFiles = ascending.reversed().map {
-            DiveMetrics.InefficientFile(path: String(decoding: keyBytes[$0], as: UTF8.self), count: counts[$0],
+            DiveMetrics.InefficientFile(path: String(decoding: keyBytes[$0], as: UTF8.self), pathBytes: keyBytes[$0], count: counts[$0],
                                         sizeBytes: cumulative[$0], layers: layersOf[$0])
         }
         metrics.wastedBytes = order.reduce(0) { $0 + cumulative[$1] }

@@ -194,7 +194,7 @@ public enum CursesTerminal {
         switch ch {
         case 0: return .ctrlSpace
         case 9: return .tab
-        case 10, 13: return .enter
+        case 10, 13: return .enter  // also Ctrl+M and Ctrl+J: indistinguishable on a terminal
         case 27: return .escape
         case 8, 127: return .backspace
         case 31: return .ctrlSlash

@@ -37,7 +37,8 @@ public enum Action: String, Sendable, CaseIterable {
         (.toggleSortOrder, .tree, [.ctrl("o")]),
         (.toggleAddedFiles, .tree, [.ctrl("a")]),
         (.toggleRemovedFiles, .tree, [.ctrl("r")]),
-        (.toggleModifiedFiles, .tree, [.ctrl("m")]),
+        // a terminal sends Ctrl+M as Enter (both are byte 13), so Enter in the tree does the same
+        (.toggleModifiedFiles, .tree, [.ctrl("m"), .enter]),
         (.toggleUnmodifiedFiles, .tree, [.ctrl("u")]),
         (.toggleAttributes, .tree, [.ctrl("b")]),
         (.toggleWrap, .tree, [.ctrl("p")]),
@@ -68,7 +69,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .toggleSortOrder: "tree: sort by name / size"
         case .toggleAddedFiles: "tree: hide / show added"
         case .toggleRemovedFiles: "tree: hide / show removed"
-        case .toggleModifiedFiles: "tree: hide / show modified"
+        case .toggleModifiedFiles: "tree: hide / show modified (Enter is ^M on a terminal)"
         case .toggleUnmodifiedFiles: "tree: hide / show unmodified"
         case .toggleAttributes: "tree: permission, owner, size columns"
         case .toggleWrap: "tree: wrap long names"

@@ -44,6 +44,7 @@ public struct ScreenModel {
     public private(set) var input: Input = .none
     public private(set) var sizeInputText = ""
     public private(set) var showHelp = false
+    public private(set) var helpScroll = 0
     public private(set) var effect: Effect = .none
     /// A one-line message for the status bar (e.g. "no such path in this layer").
     public private(set) var message: String?
@@ -83,10 +84,16 @@ public struct ScreenModel {
     private mutating func apply(_ key: Key) {
         if case let .resize(w, h) = key { width = w; height = h; clampAll(); return }
         if showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { showHelp = false }
-            else if bindings.action(for: key, in: .global) == .quit, key == .ctrl("c") { effect = .quit }
+            switch bindings.action(for: key, in: .global) {
+            case .down: helpScroll += 1
+            case .up: helpScroll = max(0, helpScroll - 1)
+            case .pageDown: helpScroll += max(1, height - 6)
+            case .pageUp: helpScroll = max(0, helpScroll - max(1, height - 6))
+            default: if key == .escape || key == .char("?") || key == .char("q") { showHelp = false; helpScroll = 0 }
+            }
             return
         }
+        if key == .ctrl("c") || (layout.isTooSmall && key == .char("q")) { effect = .quit; return }
         if input != .none { editInput(key); return }
         if key == .ctrl("z") { effect = .suspend; return }
         switch key {
@@ -108,7 +115,7 @@ public struct ScreenModel {
             let all = Pane.allCases
             focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
         case .filterFiles: input = .pathFilter; focus = .tree
-        case .sizeFilter: input = .sizeFilter; sizeInputText = minSizeBytes > 0 ? String(minSizeBytes) : ""
+        case .sizeFilter: input = .sizeFilter; if minSizeBytes == 0 { sizeInputText = "" }
         case .closeFilterFiles:
             if !filterText.isEmpty { filterText = ""; regex = nil; filterError = nil; rebuildRows() }
         case .up: move(-1)
@@ -198,7 +205,7 @@ public struct ScreenModel {
         case .layers:
             let count = analysis.image.layers.count
             let new = min(max(0, selectedLayer + delta), max(0, count - 1))
-            if new != selectedLayer { selectedLayer = new; reloadSnapshot() }
+            if new != selectedLayer { selectedLayer = new; reloadSnapshot(keepingSelection: false) }
         case .waste:
             let count = analysis.dive.metrics.inefficientFiles.count
             wasteCursor = min(max(0, wasteCursor + delta), max(0, count - 1))
@@ -221,7 +228,7 @@ public struct ScreenModel {
         } else if l.layers.contains(x: x, y: y) {
             focus = .layers
             let row = layerScroll + (y - l.layers.y - 2)
-            if row >= 0 && row < analysis.image.layers.count && row != selectedLayer { selectedLayer = row; reloadSnapshot() }
+            if row >= 0 && row < analysis.image.layers.count && row != selectedLayer { selectedLayer = row; reloadSnapshot(keepingSelection: false) }
         } else if l.image.contains(x: x, y: y) {
             focus = .waste
             let row = wasteScroll + (y - l.wasteTableTop)
@@ -240,8 +247,11 @@ public struct ScreenModel {
 
     // MARK: tree
 
-    private mutating func reloadSnapshot() {
-        let current = rows.indices.contains(treeCursor) ? rows[treeCursor].node : nil
+    /// Rebuilds the tree for the selected layer and mode; the cursor stays on its path (a compare-mode
+    /// switch) or goes back to the top (a new layer: its changes start there).
+    private mutating func reloadSnapshot(keepingSelection: Bool = true) {
+        let current = keepingSelection && rows.indices.contains(treeCursor) ? rows[treeCursor].node : nil
+        if !keepingSelection { treeCursor = 0; treeScroll = 0 }
         snapshot = TreeSnapshot(analysis: analysis, layer: selectedLayer, mode: compareMode)
         rebuildRows()
         if let current, let i = rows.firstIndex(where: { $0.node == current }) { treeCursor = i }
@@ -289,9 +299,9 @@ public struct ScreenModel {
         let files = analysis.dive.metrics.inefficientFiles
         guard files.indices.contains(wasteCursor) else { return }
         let file = files[wasteCursor]
-        let pathBytes = Array(file.path.utf8.drop { $0 == 0x2F })
+        let pathBytes = Array(file.pathBytes.drop { $0 == 0x2F })
         guard let node = analysis.replay.paths.existingNode(forPath: pathBytes) else {
-            message = "\(file.path) is not in the union filesystem"
+            message = "\(DisplayName.of(file.pathBytes)) is not in the union filesystem"
             return
         }
         selectedLayer = file.layers.first ?? selectedLayer
@@ -347,7 +357,8 @@ public struct ScreenModel {
             }
             for (i, k) in kids.enumerated() {
                 let last = i == kids.count - 1
-                let isDir = snapshot.states[Int(k)]?.kind == .directory
+                // a file that replaced a directory keeps the removed paths below it, so it can expand too
+                let isDir = snapshot.states[Int(k)]?.kind == .directory || paths.children[Int(k)].contains { visible[Int($0)] }
                 let isCollapsed = collapsed.contains(k)
                 out.append(TreeRow(node: k, depth: depth, prefix: prefix + (last ? "└── " : "├── "), isDirectory: isDir,
                                    isCollapsed: isCollapsed))

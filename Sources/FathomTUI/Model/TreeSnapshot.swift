@@ -87,7 +87,7 @@ struct TreeSnapshot {
         for id in stride(from: n - 1, to: 0, by: -1) where included[id] {
             let parent = Int(replay.paths.parents[id])
             if let s = states[id], s.kind == .file { sizes[id] += s.sizeBytes }
-            sizes[parent] += sizes[id]
+            if parent == 0 || states[parent]?.kind == .directory { sizes[parent] += sizes[id] }
             if status[id] != .unmodified || changedBelow[id] { changedBelow[parent] = true }
             if states[id]?.kind == .directory, status[id] == .unmodified, changedBelow[id] { status[id] = .modified }
         }

@@ -27,6 +27,6 @@ struct Layout {
         let detailsHeight = min(10, max(3, body - layersHeight - 8))
         details = Rect(x: 0, y: layersHeight, width: left, height: detailsHeight)
         image = Rect(x: 0, y: layersHeight + detailsHeight, width: left, height: max(0, body - layersHeight - detailsHeight))
-        wasteTableTop = image.y + 7
+        wasteTableTop = image.y + 8
     }
 }

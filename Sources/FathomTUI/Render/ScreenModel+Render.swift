@@ -71,7 +71,8 @@ extension ScreenModel {
         lines.append(("Diff ID:  \(layer.blob.diffID.value)", .normal))
         lines.append(("Digest:   \(layer.blob.digest.value)", .normal))
         lines.append(("\(layer.blob.compression.rawValue), \(ByteFormat.si(layer.blob.storedBytes)) stored, "
-                      + "\(layer.blob.changeset.memberCount) entries, \(ByteFormat.si(layer.blob.changeset.fileBytes)) of files"
+                      + "\(layer.blob.changeset.memberCount) \(layer.blob.changeset.memberCount == 1 ? "entry" : "entries"), "
+                      + "\(ByteFormat.si(layer.blob.changeset.fileBytes)) of files"
                       + (layer.history?.created.map { ", created \($0)" } ?? ""), .normal))
         var changes = "Added \(ByteFormat.si(f.addedBytes)), modified \(ByteFormat.si(f.modifiedBytes)), removed \(ByteFormat.si(f.removedBytes))"
         if f.metadataOnlyCount > 0 { changes += ", \(f.metadataOnlyCount) metadata-only (\(ByteFormat.si(f.metadataOnlyBytes)))" }
@@ -91,17 +92,19 @@ extension ScreenModel {
     // MARK: image details and the waste table
 
     private func renderImage(_ g: inout Grid, _ r: Rect, tableTop: Int) {
-        title(&g, r, "Image details", focused: focus == .waste, extra: "inefficient files: Enter jumps to the layer")
+        title(&g, r, "Image details", focused: focus == .waste, extra: "Enter: jump to a file's layer")
         let m = analysis.dive.metrics
         let name = analysis.image.names.first ?? analysis.image.archivePath
+        let warnings = analysis.warnings
         let facts = [
             "Image name: \(name)",
             "Total image size: \(ByteFormat.si(m.sizeBytes)) (\(ByteFormat.si(analysis.finalBytes)) in the final filesystem)",
-            "Potential wasted space: \(ByteFormat.si(m.wastedBytes))  Image efficiency score: \(Int(100 * m.efficiency)) %",
+            "Image efficiency score: \(Int(100 * m.efficiency)) %   Potential wasted space: \(ByteFormat.si(m.wastedBytes))",
             "Reclaimable (hidden by later layers): \(ByteFormat.si(analysis.reclaimableBytes))",
+            warnings.isEmpty ? "" : "⚠ \(warnings.count == 1 ? "1 warning" : "\(warnings.count) warnings"): \(warnings[0])",
         ]
-        for (i, text) in facts.enumerated() where r.y + 1 + i < r.y + r.height {
-            g.put(DisplayWidth.truncate(text, to: r.width - 2), x: r.x + 1, y: r.y + 1 + i)
+        for (i, text) in facts.enumerated() where r.y + 1 + i < min(r.y + r.height, tableTop - 1) {
+            g.put(DisplayWidth.truncate(text, to: r.width - 2), x: r.x + 1, y: r.y + 1 + i, style: text.hasPrefix("⚠") ? .warning : .normal)
         }
         guard tableTop - 1 < r.y + r.height else { return }
         g.put("Count  Total Space  Path", x: r.x + 1, y: tableTop - 1, style: .bold, maxWidth: r.width - 2)
@@ -118,7 +121,8 @@ extension ScreenModel {
             let style: Style = selected ? .selected : .normal
             if selected { g.fill(x: r.x, y: y, count: r.width, style: style) }
             let f = files[i]
-            let text = TextReportPad.left(String(f.count), 5) + "  " + TextReportPad.left(ByteFormat.si(f.sizeBytes), 11) + "  " + f.path
+            let text = TextReportPad.left(String(f.count), 5) + "  " + TextReportPad.left(ByteFormat.si(f.sizeBytes), 11) + "  "
+                + DisplayName.of(f.pathBytes)
             g.put(DisplayWidth.truncate(text, to: r.width - 2), x: r.x + 1, y: y, style: style)
         }
     }
@@ -130,7 +134,9 @@ extension ScreenModel {
         extra += sortBySize ? ", by size" : ""
         title(&g, r, "Current Layer Contents", focused: focus == .tree, extra: "(\(extra))")
         guard r.height > 1 else { return }
-        let header = showAttributes ? "  Permission     UID:GID       Size  Filetree" : "  Filetree"
+        // below 72 columns the full attribute columns would leave no room for names: size only
+        let compact = r.width < 72
+        let header = !showAttributes ? "  Filetree" : compact ? "      Size  Filetree" : "  Permission     UID:GID       Size  Filetree"
         g.put(DisplayWidth.truncate(header, to: r.width - 1), x: r.x + 1, y: r.y + 1, style: .bold)
         let paths = analysis.replay.paths
         let body = max(0, r.height - 2)
@@ -152,13 +158,15 @@ extension ScreenModel {
             var text = String(status.marker) + " "
             if showAttributes, let s = snapshot.states[id] {
                 let owner = "\(s.uid):\(s.gid)"
-                let size = row.isDirectory || s.kind == .file ? ByteFormat.si(snapshot.sizes[id]) : "-"
-                text += Self.permissions(s) + TextReportPad.left(owner, 12) + TextReportPad.left(size, 11) + "  "
+                let size = s.kind == .directory || s.kind == .file ? ByteFormat.si(snapshot.sizes[id]) : "-"
+                text += compact ? TextReportPad.left(size, 8) + "  "
+                    : Self.permissions(s) + TextReportPad.left(owner, 12) + TextReportPad.left(size, 11) + "  "
             }
             var name = DisplayName.of(paths.nameBytes(row.node))
             if row.isDirectory && row.isCollapsed { name = "⊕ " + name }
             if let s = snapshot.states[id], let target = analysis.replay.linkTarget(s) {
-                name += " → " + (s.kind == .hardlink ? "/" : "") + DisplayName.of(target)
+                // symlink → target as written; hardlink ⇒ /the path whose inode it shares
+                name += s.kind == .hardlink ? " ⇒ /" + DisplayName.of(target) : " → " + DisplayName.of(target)
             }
             let line = text + row.prefix + name
             let lineWidth = r.width - 1
@@ -250,6 +258,20 @@ extension ScreenModel {
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }
+        var state: [String] = []
+        if let message { state.append(message) }
+        if !filterText.isEmpty { state.append("filter /\(filterText)/") }
+        if minSizeBytes > 0 { state.append("≥ \(ByteFormat.si(minSizeBytes))") }
+        if wastedOnly { state.append("wasted only") }
+        if !hiddenStatuses.isEmpty {
+            state.append("hidden: " + DiffStatus.allCases.filter(hiddenStatuses.contains).map { "\($0)" }.joined(separator: ","))
+        }
+        var noteWidth = 0
+        if !state.isEmpty {
+            let text = DisplayWidth.truncate(" " + state.joined(separator: " · ") + " ", to: max(0, width * 2 / 3))
+            noteWidth = DisplayWidth.of(text)
+            g.put(text, x: width - noteWidth, y: y, style: .warning)
+        }
         var items: [(String, String)] = [(keyLabel(.quit), "Quit"), (keyLabel(.toggleView), "Switch"),
                                           (keyLabel(.filterFiles), "Filter"), (keyLabel(.help), "Help")]
         switch focus {
@@ -259,30 +281,18 @@ extension ScreenModel {
             items += [(keyLabel(.select), "Jump to path")]
         case .tree:
             items += [(keyLabel(.toggleCollapseDir), "Collapse"), (keyLabel(.toggleCollapseAllDir), "All"),
-                      ("^A^R^M^U", "Added/Removed/Modified/Unmod."), (keyLabel(.toggleAttributes), "Attrs"),
+                      ("^A^R^M^U", "Hide added/removed/modified/unmodified"), (keyLabel(.toggleAttributes), "Attrs"),
                       (keyLabel(.toggleSortOrder), sortBySize ? "Sort:size" : "Sort:name"),
                       (keyLabel(.toggleWastedOnly), "Wasted only"), (keyLabel(.sizeFilter), "Size≥")]
         }
+        // hints in the room the note leaves, whole hints only
+        let room = width - noteWidth - 1
         var x = 0
         for (k, label) in items {
-            let used = g.put(k, x: x, y: y, style: .statusKey)
-            x += used
-            x += g.put(" " + label + " ", x: x, y: y, style: .statusBar)
-            if x >= width { break }
-        }
-        var state: [String] = []
-        if let message { state.append(message) }
-        if !filterText.isEmpty { state.append("filter /\(filterText)/") }
-        if minSizeBytes > 0 { state.append("≥ \(ByteFormat.si(minSizeBytes))") }
-        if wastedOnly { state.append("wasted only") }
-        if !hiddenStatuses.isEmpty {
-            state.append("hidden: " + DiffStatus.allCases.filter(hiddenStatuses.contains).map { "\($0)" }.joined(separator: ","))
-        }
-        if !state.isEmpty {
-            let text = " " + state.joined(separator: " · ") + " "
-            let w = DisplayWidth.of(text)
-            if x + w <= width { g.put(text, x: width - w, y: y, style: .warning) }
-            else { g.put(DisplayWidth.truncate(text, to: width / 2), x: width / 2, y: y, style: .warning) }
+            let hint = " " + label + " "
+            guard x + DisplayWidth.of(k) + DisplayWidth.of(hint) <= room else { break }
+            x += g.put(k, x: x, y: y, style: .statusKey)
+            x += g.put(hint, x: x, y: y, style: .statusBar)
         }
     }
 
@@ -296,8 +306,13 @@ extension ScreenModel {
         let x0 = max(0, (width - w) / 2), y0 = max(0, (height - h) / 2)
         for y in y0..<(y0 + h) { g.fill(x: x0, y: y, count: w, style: .titleFocused) }
         g.put(" Keys ", x: x0 + 2, y: y0, style: .titleFocused)
-        for (i, line) in lines.prefix(max(0, h - 2)).enumerated() {
+        let visible = max(0, h - 2)
+        let first = min(helpScroll, max(0, lines.count - visible))
+        for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
             g.put(DisplayWidth.truncate(line, to: w - 4), x: x0 + 2, y: y0 + 1 + i, style: .titleFocused)
+        }
+        if lines.count > visible {
+            g.put(" ↑↓ scroll (\(first + 1)–\(first + visible) of \(lines.count)) ", x: x0 + 10, y: y0, style: .titleFocused)
         }
     }
 }
