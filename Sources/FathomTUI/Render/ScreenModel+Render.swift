@@ -98,9 +98,9 @@ extension ScreenModel {
         let warnings = analysis.warnings
         let facts = [
             "Image name: \(name)",
-            "Total image size: \(ByteFormat.si(m.sizeBytes)) (\(ByteFormat.si(analysis.finalBytes)) in the final filesystem)",
-            "Image efficiency score: \(Int(100 * m.efficiency)) %   Potential wasted space: \(ByteFormat.si(m.wastedBytes))",
-            "Reclaimable (hidden by later layers): \(ByteFormat.si(analysis.reclaimableBytes))",
+            "Total size: \(ByteFormat.si(m.sizeBytes)), final filesystem \(ByteFormat.si(analysis.finalBytes))",
+            "Efficiency: \(Int(100 * m.efficiency)) %   Wasted (dive): \(ByteFormat.si(m.wastedBytes))",
+            "Reclaimable: \(ByteFormat.si(analysis.reclaimableBytes)) (later layers hide it)",
             warnings.isEmpty ? "" : "⚠ \(warnings.count == 1 ? "1 warning" : "\(warnings.count) warnings"): \(warnings[0])",
         ]
         for (i, text) in facts.enumerated() where r.y + 1 + i < min(r.y + r.height, tableTop - 1) {
