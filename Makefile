@@ -7,7 +7,7 @@ SAMPLE     ?= SampleImages/wasteful.docker.tar
 APT_PACKAGES := libarchive-dev zlib1g-dev libncursesw5-dev pkg-config tmux zstd gzip python3
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test conformance clean
+.PHONY: deps build run test conformance bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -35,6 +35,11 @@ test: build
 
 conformance:
 	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 
+
+# The benchmark (not a test): release build, generated images cached in /tmp/fathom-bench.
+bench: deps
+	$(SWIFT) build -c release
+	python3 bench/bench.py .build/release/fathom --fixtures $(FIXTURES)
 
 clean:
 	rm -rf .build
