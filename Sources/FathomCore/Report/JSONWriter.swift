@@ -44,30 +44,39 @@ struct JSONWriter {
 
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        let hex = Array("0123456789abcdef".utf8)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": bytes.append(contentsOf: Array("\\\"".utf8))
-            case "\\": bytes.append(contentsOf: Array("\\\\".utf8))
-            case "\n": bytes.append(contentsOf: Array("\\n".utf8))
-            case "\r": bytes.append(contentsOf: Array("\\r".utf8))
-            case "\t": bytes.append(contentsOf: Array("\\t".utf8))
-            case "\u{08}": bytes.append(contentsOf: Array("\\b".utf8))
-            case "\u{0C}": bytes.append(contentsOf: Array("\\f".utf8))
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                let v = scalar.value
-                bytes.append(contentsOf: Array("\\u".utf8))
-                for shift in [12, 8, 4, 0] { bytes.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
-            default:
-                if scalar.value < 0x20 {
-                    bytes.append(contentsOf: Array("\\u00".utf8))
-                    bytes.append(hex[Int(scalar.value >> 4)]); bytes.append(hex[Int(scalar.value & 0xF)])
-                } else {
-                    bytes.append(contentsOf: Array(String(scalar).utf8))
+        var copy = s
+        copy.withUTF8 { utf8 in
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                let b = utf8[i]
+                switch b {
+                case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(b)
+                case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(b)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20:
+                    unicodeEscape(UInt32(b))
+                case 0xE2 where i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                    unicodeEscape(utf8[i + 2] == 0xA8 ? 0x2028 : 0x2029)  // Go escapes U+2028 and U+2029
+                    i += 2
+                default:
+                    bytes.append(b)
                 }
+                i += 1
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private mutating func unicodeEscape(_ v: UInt32) {
+        bytes.append(0x5C); bytes.append(UInt8(ascii: "u"))
+        for shift in [12, 8, 4, 0] { bytes.append(Self.hexDigits[Int((v >> UInt32(shift)) & 0xF)]) }
     }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: Array(text.utf8)) }
