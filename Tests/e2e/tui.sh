@@ -11,7 +11,7 @@ sock=fathom-e2e-$$
 passed=0 failed=0
 tm() { tmux -L "$sock" "$@"; }
 session=0
-screen() { tm capture-pane -t "s$session" -p; }
+screen() { tm capture-pane -t "s$session" -p 2>/dev/null; }
 # wait_for PATTERN [SECONDS]: poll the screen until the pattern (grep -E) shows
 wait_for() {
   local pattern=$1 limit=${2:-10} i=0
@@ -31,7 +31,7 @@ check() {  # check NAME PATTERN [absent]
   else failed=$((failed + 1)); echo "FAIL $name: '$pattern' not on screen"; screen | sed 's/^/    | /' | head -50; fi
 }
 start() {  # start COMMAND: a fresh 120x40 terminal running COMMAND, then a marker with its exit code
-  [ "$session" -gt 0 ] && tm kill-session -t "s$session" 2>/dev/null
+  [ "$session" -gt 0 ] && tm kill-session -t "s$session" 2>/dev/null || true
   session=$((session + 1))
   # CI systems set CI=true, which would turn fathom's CI gate on: the explorer is what is tested here
   tm new-session -d -s "s$session" -x 120 -y 40 "unset CI NO_COLOR; $1; echo EXITED rc=\$?; sleep 60"
