@@ -62,6 +62,7 @@ def main():
     ap.add_argument("--delete", type=float, default=0.03)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
+    a.out = os.path.abspath(a.out)
     rng = random.Random(a.seed)
     mean = max(1, a.bytes // max(1, a.entries))
     per_layer = a.entries // a.layers
@@ -156,7 +157,8 @@ def main():
         shutil.rmtree(keep, ignore_errors=True)
         os.makedirs(keep)
         for i, l in enumerate(layers):
-            os.replace(l["blob"], os.path.join(keep, f"layer{i}" + os.path.splitext(l["blob"])[1] if l["blob"] != l["raw"] else os.path.join(keep, f"layer{i}.tar")))
+            suffix = {"none": ".tar", "gzip": ".tar.gz", "zstd": ".tar.zst"}[a.compression]
+            os.replace(l["blob"], os.path.join(keep, f"layer{i}{suffix}"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
