@@ -116,9 +116,11 @@ def main():
                 subprocess.run([sys.executable, os.path.join(HERE, "gen_image.py"), path, "--entries", str(c["entries"]),
                                 "--layers", str(c["layers"]), "--bytes", str(c["bytes"]), "--layout", c["layout"],
                                 "--compression", c["compression"]], check=True)
-            layers = sorted(os.listdir(path + ".layers"))
+            layers = sorted(os.listdir(path + ".layers")) if os.path.isdir(path + ".layers") else []
             blobs = [os.path.join(path + ".layers", l) for l in layers]
-            if c["compression"] == "none":
+            if not blobs:
+                limit_cmd, limit_name = real_limit(path, a.work)
+            elif c["compression"] == "none":
                 limit_cmd = " && ".join(f"tar -tvf {b}" for b in blobs)
                 limit_name = "tar -tvf per layer"
             else:
