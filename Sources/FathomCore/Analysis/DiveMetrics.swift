@@ -135,7 +135,7 @@ public struct DiveModel: Sendable {
             var table = names
             do {
                 try tree.postOrder(table) { n in
-                    guard tree.children[Int(n)].allSatisfy({ !tree.alive[Int($0)] }) else { return }
+                    guard tree.children[Int(n)].isEmpty else { return }
                     let k = key(tree, n)
                     let slot: Int
                     if let s = keys[k] { slot = s } else {

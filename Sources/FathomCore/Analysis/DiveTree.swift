@@ -31,10 +31,20 @@ struct DiveTree {
         return c
     }
 
-    private mutating func makeChild(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID {
+    /// Creates a child; children lists stay sorted by name bytes, so traversals never sort.
+    private mutating func makeChild(_ parent: NodeID, _ name: NameTable.NameID, _ table: NameTable) -> NodeID {
         let n = NodeID(names.count)
         names.append(name); parents.append(parent); children.append([]); payloads.append(nil); alive.append(true)
-        children[Int(parent)].append(n)
+        let siblings = children[Int(parent)]
+        var lo = 0, hi = siblings.count
+        if let last = siblings.last, table.precedes(names[Int(last)], name) {
+            lo = hi  // the common case: tar order is often sorted
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if table.precedes(names[Int(siblings[mid])], name) { lo = mid + 1 } else { hi = mid }
+        }
+        children[Int(parent)].insert(n, at: lo)
         index[Self.key(parent, name)] = n
         return n
     }
@@ -48,7 +58,7 @@ struct DiveTree {
                 node = c
             } else {
                 if table.bytes(name).starts(with: DiveTree.opaquePrefix) { return }
-                node = makeChild(node, name)
+                node = makeChild(node, name, table)
             }
             if i == components.count - 1 { payloads[Int(node)] = payload }
         }
@@ -72,12 +82,8 @@ struct DiveTree {
         index[Self.key(p, names[Int(node)])] = nil
     }
 
-    /// Live children sorted by name bytes (Go `sort.Strings`).
-    func sortedChildren(_ node: NodeID, _ table: NameTable) -> [NodeID] {
-        children[Int(node)].filter { alive[Int($0)] }.sorted {
-            table.bytes(names[Int($0)]).lexicographicallyPrecedes(table.bytes(names[Int($1)]))
-        }
-    }
+    /// Live children sorted by name bytes (Go `sort.Strings`): kept sorted on insertion, removed on removal.
+    func sortedChildren(_ node: NodeID, _ table: NameTable) -> [NodeID] { children[Int(node)] }
 
     /// Post-order (children first, byte-sorted) over every node below the root.
     func postOrder(_ table: NameTable, from start: NodeID = 0, includeStart: Bool = false, _ visit: (NodeID) throws -> Void) rethrows {
