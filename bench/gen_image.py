@@ -92,14 +92,15 @@ def main():
                 for name in rewrites:
                     add_dir(name)
                     members.append((name, "file", min(int(rng.expovariate(1 / mean)), 64 * mean)))
-                rest = list(set(existing) - set(rewrites))
-                rest.sort()
+                rewritten = set(rewrites)
+                rest = [p for p in existing if p not in rewritten]
                 deletes = rng.sample(rest, min(len(rest), int(per_layer * a.delete)))
                 for name in deletes:
                     d, b = name.rsplit("/", 1)
                     add_dir(name)
                     members.append((f"{d}/.wh.{b}", "whiteout", 0))
-                existing = [p for p in existing if p not in set(deletes)]
+                deleted = set(deletes)
+                existing = [p for p in existing if p not in deleted]
             existing += new
             raw = os.path.join(work, f"layer{i}.tar")
             layer_tar(raw, members, rng)
