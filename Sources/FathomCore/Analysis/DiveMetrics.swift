@@ -79,22 +79,6 @@ public struct DiveModel: Sendable {
         return tree
     }
 
-    /// The key dive gives a node: `/` + its path, `.wh.` removed from the last component.
-    func key(_ tree: DiveTree, _ node: DiveTree.NodeID) -> [UInt8] {
-        let comps = tree.components(node)
-        var out: [UInt8] = []
-        for (i, c) in comps.enumerated() {
-            out.append(0x2F)
-            let bytes = names.bytes(c)
-            if i == comps.count - 1 && bytes.starts(with: DiveTree.whiteoutPrefix) {
-                out.append(contentsOf: bytes.dropFirst(DiveTree.whiteoutPrefix.count))
-            } else {
-                out.append(contentsOf: bytes)
-            }
-        }
-        return out
-    }
-
     func isWhiteout(_ tree: DiveTree, _ node: DiveTree.NodeID) -> Bool {
         names.bytes(tree.names[Int(node)]).starts(with: DiveTree.whiteoutPrefix)
     }
@@ -110,8 +94,7 @@ public struct DiveModel: Sendable {
     }
 
     /// dive `StackTreeRange` step: grafts `upper` onto `lower` (whiteouts remove, other nodes AddPath with their payload).
-    mutating func stack(_ lower: inout DiveTree, _ upper: DiveTree) {
-        var table = names
+    func stack(_ lower: inout DiveTree, _ upper: DiveTree, names table: inout NameTable) {
         upper.postOrder(table) { n in
             if isWhiteout(upper, n) {
                 let comps = strippedComponents(upper, n, names: &table)
@@ -120,33 +103,67 @@ public struct DiveModel: Sendable {
                 lower.add(upper.components(n), payload: upper.payloads[Int(n)], names: table)
             }
         }
-        names = table
     }
 
     struct Abort: Error { let path: [UInt8] }
 
     mutating func compute() {
-        var keys: [[UInt8]: Int] = [:]
-        var cumulative: [Int64] = [], minimum: [Int64] = [], counts: [Int] = [], layersOf: [[Int]] = [], keyBytes: [[UInt8]] = []
-        var order: [Int] = []
+        // Path keys as a tree of (parent key, name) pairs: no byte strings per leaf.
+        var keyIndex: [UInt64: Int32] = [:]
+        var keyParent: [Int32] = [-1], keyName: [NameTable.NameID] = [0]
+        var cumulative: [Int64] = [0], minimum: [Int64] = [-1], counts: [Int32] = [0], firstLayer: [Int16] = [0]
+        // keys dive created (a leaf was visited, or a walk aborted on it); directory keys are not dive's
+        var isDiveKey: [Bool] = [false]
+        var laterLayers: [Int32: [Int]] = [:]   // only for keys seen twice or more
+        var order: [Int32] = []
+        var table = names
+        var strippedCache: [NameTable.NameID: NameTable.NameID] = [:]
+        func keyChild(_ parent: Int32, _ name: NameTable.NameID) -> Int32 {
+            let k = UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(name)
+            if let id = keyIndex[k] { return id }
+            let id = Int32(keyParent.count)
+            keyIndex[k] = id
+            keyParent.append(parent); keyName.append(name)
+            cumulative.append(0); minimum.append(-1); counts.append(0); firstLayer.append(0); isDiveKey.append(false)
+            return id
+        }
+        func keyBytes(_ key: Int32) -> [UInt8] {
+            var chain: [NameTable.NameID] = []
+            var k = key
+            while k > 0 { chain.append(keyName[Int(k)]); k = keyParent[Int(k)] }
+            var out: [UInt8] = []
+            for name in chain.reversed() { out.append(0x2F); out.append(contentsOf: table.bytes(name)) }
+            return out
+        }
         var stacked = trees.first ?? DiveTree()   // StackTreeRange(0..i-1); for layer 0, tree 0 itself
         for (i, tree) in trees.enumerated() {
             let lookupTree = stacked
-            var table = names
+            var nodeKey = [Int32](repeating: -1, count: tree.names.count)
+            nodeKey[0] = 0
+            func directoryKey(_ n: DiveTree.NodeID) -> Int32 {
+                if nodeKey[Int(n)] >= 0 { return nodeKey[Int(n)] }
+                let k = keyChild(directoryKey(tree.parents[Int(n)]), tree.names[Int(n)])
+                nodeKey[Int(n)] = k
+                return k
+            }
             do {
                 try tree.postOrder(table) { n in
                     guard tree.children[Int(n)].isEmpty else { return }
-                    let k = key(tree, n)
-                    let slot: Int
-                    if let s = keys[k] { slot = s } else {
-                        slot = cumulative.count
-                        keys[k] = slot
-                        cumulative.append(0); minimum.append(-1); counts.append(0); layersOf.append([]); keyBytes.append(k)
+                    let whiteout = isWhiteout(tree, n)
+                    var name = tree.names[Int(n)]
+                    if whiteout {
+                        if let cached = strippedCache[name] { name = cached } else {
+                            let stripped = table.intern(table.bytes(name).dropFirst(DiveTree.whiteoutPrefix.count))
+                            strippedCache[name] = stripped
+                            name = stripped
+                        }
                     }
+                    let slot = Int(keyChild(directoryKey(tree.parents[Int(n)]), name))
+                    isDiveKey[slot] = true
                     var size: Int64 = 0
-                    if isWhiteout(tree, n) {
+                    if whiteout {
                         let comps = strippedComponents(tree, n, names: &table)
-                        guard let prev = lookupTree.lookup(comps) else { throw Abort(path: k) }
+                        guard let prev = lookupTree.lookup(comps) else { throw Abort(path: keyBytes(Int32(slot))) }
                         if lookupTree.payloads[Int(prev)]?.isDirectory == true {
                             lookupTree.postOrder(table, from: prev, includeStart: true) { m in
                                 size += lookupTree.payloads[Int(m)]?.sizeBytes ?? 0
@@ -158,28 +175,29 @@ public struct DiveModel: Sendable {
                     cumulative[slot] += size
                     if minimum[slot] < 0 || size < minimum[slot] { minimum[slot] = size }
                     counts[slot] += 1
-                    layersOf[slot].append(i)
-                    if counts[slot] == 2 { order.append(slot) }
+                    if counts[slot] == 1 { firstLayer[slot] = Int16(i) } else { laterLayers[Int32(slot), default: []].append(i) }
+                    if counts[slot] == 2 { order.append(Int32(slot)) }
                 }
             } catch let abort as Abort {
                 abortedWalks.append((i, String(decoding: abort.path, as: UTF8.self)))
             } catch {}
-            names = table
             if i == 0 { stacked = trees[0] }
-            stack(&stacked, tree)
+            stack(&stacked, tree, names: &table)
         }
-        let minSum = minimum.reduce(0, +)
-        let cumSum = cumulative.reduce(0, +)
+        names = table
+        var minSum: Int64 = 0, cumSum: Int64 = 0
+        for k in cumulative.indices where isDiveKey[k] { minSum += minimum[k]; cumSum += cumulative[k] }
         metrics.efficiency = cumSum == 0 ? 1.0 : Double(minSum) / Double(cumSum)
         // dive: sort.Sort ascending by cumulative (stable for these sizes), then reversed.
         let ascending = order.enumerated().sorted { a, b in
-            cumulative[a.element] != cumulative[b.element] ? cumulative[a.element] < cumulative[b.element] : a.offset < b.offset
+            cumulative[Int(a.element)] != cumulative[Int(b.element)] ? cumulative[Int(a.element)] < cumulative[Int(b.element)] : a.offset < b.offset
         }.map(\.element)
-        metrics.inefficientFiles = ascending.reversed().map {
-            DiveMetrics.InefficientFile(path: String(decoding: keyBytes[$0], as: UTF8.self), pathBytes: keyBytes[$0], count: counts[$0],
-                                        sizeBytes: cumulative[$0], layers: layersOf[$0])
+        metrics.inefficientFiles = ascending.reversed().map { k in
+            let bytes = keyBytes(k)
+            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(counts[Int(k)]),
+                                               sizeBytes: cumulative[Int(k)], layers: [Int(firstLayer[Int(k)])] + (laterLayers[k] ?? []))
         }
-        metrics.wastedBytes = order.reduce(0) { $0 + cumulative[$1] }
+        metrics.wastedBytes = order.reduce(0) { $0 + cumulative[Int($1)] }
         metrics.sizeBytes = metrics.layerSizeBytes.reduce(0, +)
         metrics.userSizeBytes = metrics.layerSizeBytes.dropFirst().reduce(0, +)
         metrics.userWastedPercent = metrics.userSizeBytes == 0 ? nil : Double(metrics.wastedBytes) / Double(metrics.userSizeBytes)

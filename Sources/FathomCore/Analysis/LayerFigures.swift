@@ -21,11 +21,10 @@ public struct LayerFigures: Sendable {
         var figures = Array(repeating: LayerFigures(), count: replay.diffs.count)
         for (layer, diff) in replay.diffs.enumerated() {
             var f = LayerFigures()
-            for n in diff.added { if let s = diff.written[n], s.kind == .file { f.addedBytes += s.sizeBytes } }
-            for n in diff.modified { if let s = diff.written[n], s.kind == .file { f.modifiedBytes += s.sizeBytes } }
-            for n in diff.metadataOnly {
-                if let s = diff.written[n], s.kind == .file { f.metadataOnlyCount += 1; f.metadataOnlyBytes += s.sizeBytes }
-            }
+            f.addedBytes = diff.addedBytes
+            f.modifiedBytes = diff.modifiedBytes
+            f.metadataOnlyCount = diff.metadataOnlyFiles
+            f.metadataOnlyBytes = diff.metadataOnlyBytes
             for s in diff.removedStates where s.kind == .file { f.removedBytes += s.sizeBytes }
             figures[layer].addedBytes = f.addedBytes
             figures[layer].modifiedBytes = f.modifiedBytes

@@ -14,8 +14,10 @@ public struct LayerDiff: Sendable {
     public var removed: [PathTable.NodeID] = []
     /// The state each removed path had below, parallel to `removed`.
     public var removedStates: [NodeState] = []
-    /// The state each modified / metadata-only / unchanged path had below, by node.
-    public var previous: [PathTable.NodeID: NodeState] = [:]
-    /// The state this layer left at each added / modified / metadata-only / unchanged path, by node.
-    public var written: [PathTable.NodeID: NodeState] = [:]
+    /// Bytes of the regular files this layer added, and wrote over other content.
+    public var addedBytes: Int64 = 0
+    public var modifiedBytes: Int64 = 0
+    /// Regular files rewritten with the same content and another mode or owner, and their bytes.
+    public var metadataOnlyFiles = 0
+    public var metadataOnlyBytes: Int64 = 0
 }

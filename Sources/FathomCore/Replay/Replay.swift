@@ -23,19 +23,33 @@ public struct Replay: Sendable {
         for c in changesets { apply(c) }
     }
 
+    /// Per node: the last layer that touched it, and where its saved state is in that layer's list.
+    private var touchedIn: ContiguousArray<Int32> = [-1]
+    private var savedAt: ContiguousArray<Int32> = [-1]
+
     private mutating func grow() {
-        while current.count < paths.count { current.append(nil) }
+        let missing = paths.count - current.count
+        guard missing > 0 else { return }
+        current.append(contentsOf: repeatElement(nil, count: missing))
+        touchedIn.append(contentsOf: repeatElement(-1, count: missing))
+        savedAt.append(contentsOf: repeatElement(-1, count: missing))
     }
 
     /// Applies the next layer.
     public mutating func apply(_ changeset: Changeset) {
         let layer = diffs.count
-        var saved: [PathTable.NodeID: NodeState?] = [:]
+        // The state each node had below this layer, for the nodes this layer touches: per-node stamps
+        // and a list rather than a dictionary (this runs for every entry of every layer).
+        var saved: [(node: PathTable.NodeID, before: NodeState?)] = []
         var touched: [PathTable.NodeID] = []
         var implicitCreated: [PathTable.NodeID] = []
 
         func remember(_ n: PathTable.NodeID) {
-            if saved.index(forKey: n) == nil { saved[n] = .some(current[Int(n)]) }
+            if touchedIn[Int(n)] != Int32(layer) {
+                touchedIn[Int(n)] = Int32(layer)
+                savedAt[Int(n)] = Int32(saved.count)
+                saved.append((n, current[Int(n)]))
+            }
         }
         func hide(_ n: PathTable.NodeID) {
             guard let state = current[Int(n)] else { return }
@@ -129,16 +143,22 @@ public struct Replay: Sendable {
 
         // 3. The diff against the stack below.
         var diff = LayerDiff()
-        var seen = Set<PathTable.NodeID>()
-        for n in touched + implicitCreated where seen.insert(n).inserted {
+        var classified = Set<PathTable.NodeID>()
+        classified.reserveCapacity(touched.count + implicitCreated.count)
+        for n in touched + implicitCreated where classified.insert(n).inserted {
             guard let after = current[Int(n)] else { continue }
-            diff.written[n] = after
-            guard let before = saved[n] ?? nil else { diff.added.append(n); continue }
-            diff.previous[n] = before
+            let isFile = after.kind == .file
+            guard let before = saved[Int(savedAt[Int(n)])].before else {
+                diff.added.append(n)
+                if isFile { diff.addedBytes += after.sizeBytes }
+                continue
+            }
             if !sameContent(before, after, changesetOfAfter: changeset) {
                 diff.modified.append(n)
+                if isFile { diff.modifiedBytes += after.sizeBytes }
             } else if before.mode != after.mode || before.uid != after.uid || before.gid != after.gid {
                 diff.metadataOnly.append(n)
+                if isFile { diff.metadataOnlyFiles += 1; diff.metadataOnlyBytes += after.sizeBytes }
             } else {
                 diff.unchanged.append(n)
             }
@@ -148,8 +168,8 @@ public struct Replay: Sendable {
                 diff.removed.append(n)
                 diff.removedStates.append(before)
             }
+            recordVersion(n, layer: layer)
         }
-        for (n, _) in saved { recordVersion(n, layer: layer) }
         diffs.append(diff)
         changesets.append(changeset)
     }
