@@ -20,6 +20,7 @@ struct ArchiveContents {
     /// - Throws: `ArchiveError` when the archive itself cannot be read.
     static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil) throws -> ArchiveContents {
         var contents = ArchiveContents()
+        let pool = LayerDecodePool()
         try archive.forEachMember { member, stream in
             switch member.kind {
             case .file:
@@ -39,12 +40,7 @@ struct ArchiveContents {
                     contents.documents[member.path] = bytes
                 } else {
                     progress?(member.path)
-                    do {
-                        contents.blobs[member.path] = .success(try LayerReader.read(stream))
-                    } catch let e as LayerError {
-                        contents.blobs[member.path] = .failure(e)
-                        try stream.drain()
-                    }
+                    try pool.decode(path: member.path, from: stream)
                 }
             case .symlink:
                 contents.links[member.path] = Self.resolveSymlink(member.linkTarget ?? "", from: member.path)
@@ -54,6 +50,7 @@ struct ArchiveContents {
                 break
             }
         }
+        contents.blobs = pool.finish()
         return contents
     }
 

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Decodes layer blobs on worker threads while the outer archive is read, in order, on the
+/// calling thread (DESIGN.md "Performance shape": layers are independent until replay).
+///
+/// The reader hands each blob over block by block through a bounded queue (8 MiB), so memory
+/// stays flat and standard input still works in one pass. At most `workers` blobs decode at once.
+final class LayerDecodePool: @unchecked Sendable {
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var results: [String: Result<LayerBlob, LayerError>] = [:]
+
+    /// The C locale, for the worker threads.
+    nonisolated(unsafe) static let cLocale: locale_t? = newlocale(0, "C", nil)
+
+    init(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))) {
+        slots = DispatchSemaphore(value: workers)
+    }
+
+    /// Hands the blob in `stream` to a worker; returns once the reader has passed all of it on.
+    /// - Throws: errors of `stream` itself (a truncated outer archive); the worker is cancelled.
+    func decode(path: String, from stream: ByteStream) throws {
+        slots.wait()
+        let queue = BlockQueue(capacityBytes: 8 << 20)
+        group.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            // Names stay raw bytes only in the C locale: in a UTF-8 one libarchive normalises them
+            // to NFC (fixture synthetic/wide-chars). The explorer sets a UTF-8 global locale.
+            let previous = uselocale(LayerDecodePool.cLocale)
+            defer { uselocale(previous); self.slots.signal(); self.group.leave() }
+            let blocks = ByteStream { try queue.pop() }
+            let result: Result<LayerBlob, LayerError>?
+            do {
+                result = .success(try LayerReader.read(blocks))
+            } catch let e as LayerError {
+                result = .failure(e)
+            } catch {
+                result = nil  // cancelled: the reader failed and reports it
+            }
+            queue.abandon()
+            if let result { self.lock.lock(); self.results[path] = result; self.lock.unlock() }
+        }
+        do {
+            while true {
+                let block = try stream.next()
+                if block.isEmpty { break }
+                if !queue.push(block) { break }  // the worker stopped (a corrupt blob): skip the rest
+            }
+            queue.finish()
+        } catch {
+            queue.cancel()
+            group.wait()
+            throw error
+        }
+    }
+
+    /// Waits for every worker and returns the decoded blobs by member path.
+    func finish() -> [String: Result<LayerBlob, LayerError>] {
+        group.wait()
+        lock.lock(); defer { lock.unlock() }
+        return results
+    }
+}
+
+/// A bounded queue of byte blocks between the archive reader and one layer worker.
+final class BlockQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var blocks: [[UInt8]] = []
+    private var head = 0
+    private var queuedBytes = 0
+    private let capacityBytes: Int
+    private var finished = false
+    private var cancelled = false
+    private var abandoned = false
+    /// The block the consumer is reading; kept alive until its next `pop`.
+    private var current: [UInt8] = []
+
+    struct Cancelled: Error {}
+
+    init(capacityBytes: Int) { self.capacityBytes = capacityBytes }
+
+    /// Copies `bytes` in; waits while the queue is full. Returns false when the consumer has gone.
+    func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        while queuedBytes >= capacityBytes && !abandoned { condition.wait() }
+        if abandoned { return false }
+        blocks.append(Array(bytes))
+        queuedBytes += bytes.count
+        condition.broadcast()
+        return true
+    }
+
+    /// No more blocks: the consumer sees the end of the stream.
+    func finish() { condition.lock(); finished = true; condition.broadcast(); condition.unlock() }
+
+    /// The producer failed: the consumer's next `pop` throws.
+    func cancel() { condition.lock(); cancelled = true; condition.broadcast(); condition.unlock() }
+
+    /// The consumer is done (or failed); the producer stops pushing.
+    func abandon() {
+        condition.lock(); abandoned = true; blocks.removeAll(); head = 0; queuedBytes = 0
+        condition.broadcast(); condition.unlock()
+    }
+
+    /// The next block (valid until the following call), empty at the end.
+    /// - Throws: `Cancelled` when the producer failed.
+    func pop() throws -> UnsafeRawBufferPointer {
+        condition.lock()
+        while head == blocks.count && !finished && !cancelled { condition.wait() }
+        if cancelled { condition.unlock(); throw Cancelled() }
+        if head == blocks.count {
+            condition.unlock()
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        current = blocks[head]
+        blocks[head] = []
+        head += 1
+        if head > 64 { blocks.removeFirst(head); head = 0 }
+        queuedBytes -= current.count
+        condition.broadcast()
+        condition.unlock()
+        return current.withUnsafeBytes { $0 }
+    }
+}
