@@ -160,4 +160,24 @@ import Testing
         #expect(ok.stdout.contains("Warnings:\n  layer 1: diff ID"))
         try expectRejected(path, saying: "layer 1: diff ID sha256:e4676e57", extra: ["--verify"])
     }
+
+    @Test func verifyChecksThatEachBlobHasTheDigestItsNameStates() throws {
+        // an OCI layout whose layer blob was swapped for another valid one: the name no longer matches the bytes
+        let dir = try CLI.temporaryDirectory().appendingPathComponent("layout")
+        try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("synthetic/oci-layout-dir"), to: dir)
+        let blobs = dir.appendingPathComponent("blobs/sha256")
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("index.json"))) as! [String: Any]
+        let manifestDigest = ((index["manifests"] as! [[String: Any]])[0]["digest"] as! String).dropFirst(7)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: blobs.appendingPathComponent(String(manifestDigest)))) as! [String: Any]
+        let layers = (manifest["layers"] as! [[String: Any]]).map { String(($0["digest"] as! String).dropFirst(7)) }
+        for name in layers { try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: blobs.appendingPathComponent(name).path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: blobs.path)
+        try FileManager.default.removeItem(at: blobs.appendingPathComponent(layers[1]))
+        try FileManager.default.copyItem(at: blobs.appendingPathComponent(layers[2]), to: blobs.appendingPathComponent(layers[1]))
+        let lenient = try CLI.run([dir.path])
+        #expect(lenient.status == 0)
+        #expect(lenient.stdout.contains("layer 1: diff ID"))
+        try expectRejected(dir.path, naming: "layout", saying: "layer 1: blob blobs/sha256/\(layers[1]) has digest sha256:\(layers[2])",
+                           extra: ["--verify"])
+    }
 }

@@ -11,17 +11,21 @@ enum LayerReader {
     /// - Returns: The changeset, compression, digest and diff ID.
     /// - Throws: `LayerError` for a blob that is not a (compressed) tar or has a `..` member;
     ///   errors of the underlying stream pass through unchanged.
-    static func read(_ stream: ByteStream) throws -> LayerBlob {
+    ///   - knownDigest: The blob's digest when its name states it (OCI `blobs/sha256/<hex>`, kaniko
+    ///     `<hex>.tar.gz`): a compressed blob is then not hashed a second time. Uncompressed blobs
+    ///     always are, since their digest is their diff ID.
+    static func read(_ stream: ByteStream, knownDigest: Digest? = nil) throws -> LayerBlob {
+        let magic = try stream.peek(4)
+        let compression = Compression.detect(magic)
+        let hashStored = compression == .none || knownDigest == nil
         var digestHasher = SHA256()
         var storedBytes: Int64 = 0
         let stored = ByteStream {
             let block = try stream.next()
-            digestHasher.update(bufferPointer: block)
+            if hashStored { digestHasher.update(bufferPointer: block) }
             storedBytes += Int64(block.count)
             return block
         }
-        let magic = try stored.peek(4)
-        let compression = Compression.detect(magic)
 
         var diffHasher = SHA256()
         var tarBytes: Int64 = 0
@@ -58,7 +62,7 @@ enum LayerReader {
         try tarStream.drain()
         if compression != .none { try stored.drain() }
         _ = decompressor
-        let digest = Digest(sha256: digestHasher)
+        let digest = hashStored ? Digest(sha256: digestHasher) : knownDigest!
         let diffID = compression == .none ? digest : Digest(sha256: diffHasher)
         return LayerBlob(changeset: changeset, compression: compression, digest: digest, diffID: diffID,
                          storedBytes: storedBytes, tarBytes: tarBytes)

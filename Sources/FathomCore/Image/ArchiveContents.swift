@@ -18,7 +18,8 @@ struct ArchiveContents {
 
     /// Reads the whole archive in one pass.
     /// - Throws: `ArchiveError` when the archive itself cannot be read.
-    static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil) throws -> ArchiveContents {
+    /// - Parameter verifyDigests: Hash every blob even when its name states its digest (`--verify`).
+    static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil, verifyDigests: Bool = false) throws -> ArchiveContents {
         var contents = ArchiveContents()
         let pool = LayerDecodePool()
         try archive.forEachMember { member, stream in
@@ -40,7 +41,7 @@ struct ArchiveContents {
                     contents.documents[member.path] = bytes
                 } else {
                     progress?(member.path)
-                    try pool.decode(path: member.path, from: stream)
+                    try pool.decode(path: member.path, from: stream, knownDigest: verifyDigests ? nil : Self.digestInName(member.path))
                 }
             case .symlink:
                 contents.links[member.path] = Self.resolveSymlink(member.linkTarget ?? "", from: member.path)
@@ -52,6 +53,17 @@ struct ArchiveContents {
         }
         contents.blobs = pool.finish()
         return contents
+    }
+
+    /// The digest a member's name states: `blobs/sha256/<64 hex>` (OCI image-layout spec: a blob's
+    /// path is its digest) or kaniko's `<64 hex>.tar.gz`; nil otherwise.
+    static func digestInName(_ path: String) -> Digest? {
+        var name = Substring(path)
+        if name.hasPrefix("blobs/sha256/") { name = name.dropFirst("blobs/sha256/".count) }
+        else if name.hasSuffix(".tar.gz"), !name.contains("/") { name = name.dropLast(".tar.gz".count) }
+        else { return nil }
+        guard name.count == 64, name.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        return Digest("sha256:" + name)
     }
 
     /// The archive path a symlink member points at: relative targets are taken from the member's directory.

@@ -15,6 +15,7 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
     case notALayer(archive: String, index: Int, member: String)
     case diffIDMismatch(archive: String, index: Int, computed: Digest, configured: Digest?)
     case layerCountMismatch(archive: String, manifestLayers: Int, diffIDs: Int)
+    case digestMismatch(archive: String, index: Int, member: String, computed: Digest)
     case badDocument(archive: String, member: String, reason: String)
 
     public var description: String {
@@ -33,6 +34,7 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
         case let .diffIDMismatch(a, i, c, d):
             "\(a): layer \(i): diff ID \(c) does not match the config's rootfs.diff_ids entry \(d?.value ?? "(none)")"
         case let .layerCountMismatch(a, l, d): "\(a): manifest lists \(l) layers but the config has \(d) diff IDs"
+        case let .digestMismatch(a, i, m, c): "\(a): layer \(i): blob \(m) has digest \(c), not the one its name states"
         case let .badDocument(a, m, r): "\(a): \(m): \(r)"
         }
     }

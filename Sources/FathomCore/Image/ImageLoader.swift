@@ -9,7 +9,7 @@ public enum ImageLoader {
     ///   `ImageError` when it holds no usable image or a referenced layer is bad.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         let archive = try OuterArchive(path: path)
-        let contents = try ArchiveContents.scan(archive, progress: options.progress)
+        let contents = try ArchiveContents.scan(archive, progress: options.progress, verifyDigests: options.verify)
         var resolver = Resolver(contents: contents, archive: path, options: options)
         return try resolver.image()
     }
@@ -254,6 +254,9 @@ struct Resolver {
             warnings.append("the manifest lists \(layers.count) layers but the config has \(diffIDs.count) diff IDs")
         }
         for i in layers.indices {
+            if options.verify, let named = ArchiveContents.digestInName(layers[i].memberPath), named != layers[i].blob.digest {
+                throw ImageError.digestMismatch(archive: archive, index: i, member: layers[i].memberPath, computed: layers[i].blob.digest)
+            }
             let configured = i < diffIDs.count ? Digest(diffIDs[i]) : nil
             layers[i].configDiffID = configured
             if let configured, configured != layers[i].blob.diffID {

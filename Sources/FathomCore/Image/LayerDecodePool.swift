@@ -20,7 +20,7 @@ final class LayerDecodePool: @unchecked Sendable {
 
     /// Hands the blob in `stream` to a worker; returns once the reader has passed all of it on.
     /// - Throws: errors of `stream` itself (a truncated outer archive); the worker is cancelled.
-    func decode(path: String, from stream: ByteStream) throws {
+    func decode(path: String, from stream: ByteStream, knownDigest: Digest? = nil) throws {
         slots.wait()
         let queue = BlockQueue(capacityBytes: 8 << 20)
         group.enter()
@@ -32,7 +32,7 @@ final class LayerDecodePool: @unchecked Sendable {
             let blocks = ByteStream { try queue.pop() }
             let result: Result<LayerBlob, LayerError>?
             do {
-                result = .success(try LayerReader.read(blocks))
+                result = .success(try LayerReader.read(blocks, knownDigest: knownDigest))
             } catch let e as LayerError {
                 result = .failure(e)
             } catch {
