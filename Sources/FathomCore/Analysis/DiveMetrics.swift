@@ -32,26 +32,27 @@ public struct DiveMetrics: Sendable {
     }
 }
 
-/// The per-layer dive trees of an image and the metrics computed from them.
+/// dive's metrics of an image, computed on dive's per-layer trees. Only the running stacked tree and
+/// the current layer's tree live at once; `layerTree(_:)` rebuilds a layer's tree for the JSON export.
 public struct DiveModel: Sendable {
     var names = NameTable()
-    var trees: [DiveTree] = []
     /// Layers whose efficiency walk dive aborts (a whiteout whose target is absent below), with that path.
     public private(set) var abortedWalks: [(layer: Int, path: String)] = []
     public private(set) var metrics: DiveMetrics
 
     /// Builds dive's trees from the changesets and computes the metrics.
     public init(changesets: [Changeset]) {
-        var names = NameTable()
-        var trees: [DiveTree] = []
-        for (layer, c) in changesets.enumerated() {
-            trees.append(Self.tree(c, layer: layer, names: &names))
-        }
-        self.names = names
-        self.trees = trees
         metrics = DiveMetrics(efficiency: 1, wastedBytes: 0, sizeBytes: 0, userSizeBytes: 0, userWastedPercent: nil,
                               layerSizeBytes: changesets.map(\.headerSizeBytes), inefficientFiles: [])
-        compute()
+        compute(changesets)
+        names = NameTable()  // the trees are gone; keep no names
+    }
+
+    /// dive's tree of one layer (for the JSON export's `fileList`), with the names it uses.
+    static func layerTree(_ changeset: Changeset, layer: Int) -> (tree: DiveTree, names: NameTable) {
+        var names = NameTable()
+        let tree = tree(changeset, layer: layer, names: &names)
+        return (tree, names)
     }
 
     static func components(_ path: ArraySlice<UInt8>, names: inout NameTable) -> [NameTable.NameID] {
@@ -107,7 +108,7 @@ public struct DiveModel: Sendable {
 
     struct Abort: Error { let path: [UInt8] }
 
-    mutating func compute() {
+    mutating func compute(_ changesets: [Changeset]) {
         // Path keys as a tree of (parent key, name) pairs: no byte strings per leaf.
         var keyIndex: [UInt64: Int32] = [:]
         var keyParent: [Int32] = [-1], keyName: [NameTable.NameID] = [0]
@@ -135,8 +136,10 @@ public struct DiveModel: Sendable {
             for name in chain.reversed() { out.append(0x2F); out.append(contentsOf: table.bytes(name)) }
             return out
         }
-        var stacked = trees.first ?? DiveTree()   // StackTreeRange(0..i-1); for layer 0, tree 0 itself
-        for (i, tree) in trees.enumerated() {
+        var stacked = DiveTree()   // StackTreeRange(0..i-1); for layer 0, tree 0 itself
+        for (i, changeset) in changesets.enumerated() {
+            let tree = Self.tree(changeset, layer: i, names: &table)
+            if i == 0 { stacked = tree }
             let lookupTree = stacked
             var nodeKey = [Int32](repeating: -1, count: tree.names.count)
             nodeKey[0] = 0
@@ -181,7 +184,6 @@ public struct DiveModel: Sendable {
             } catch let abort as Abort {
                 abortedWalks.append((i, String(decoding: abort.path, as: UTF8.self)))
             } catch {}
-            if i == 0 { stacked = trees[0] }
             stack(&stacked, tree, names: &table)
         }
         names = table

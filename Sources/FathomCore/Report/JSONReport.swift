@@ -31,15 +31,15 @@ public enum JSONReport {
             w.field("command", history[i].command)
             w.key("fileList")
             w.beginArray()
-            let tree = dive.trees[i]
             let changeset = layer.blob.changeset
-            tree.postOrder(dive.names) { n in
+            let (tree, names) = DiveModel.layerTree(changeset, layer: i)
+            tree.postOrder(names) { n in
                 w.element()
                 w.beginObject()
                 if let p = tree.payloads[Int(n)], Int(p.layer) == i {
                     let row = Int(p.row)
                     let kind = changeset.kinds[row]
-                    let pathBytes = tree.components(n).map { Array(dive.names.bytes($0)) }.joined(separator: [0x2F])
+                    let pathBytes = tree.components(n).map { Array(names.bytes($0)) }.joined(separator: [0x2F])
                     w.field("path", String(decoding: Array(pathBytes), as: UTF8.self))
                     w.field("typeFlag", Int(kind.tarTypeFlag))
                     w.field("linkName", changeset.linkTargets[row].map { String(decoding: $0, as: UTF8.self) } ?? "")
