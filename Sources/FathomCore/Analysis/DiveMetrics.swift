@@ -35,7 +35,6 @@ public struct DiveMetrics: Sendable {
 /// dive's metrics of an image, computed on dive's per-layer trees. Only the running stacked tree and
 /// the current layer's tree live at once; `layerTree(_:)` rebuilds a layer's tree for the JSON export.
 public struct DiveModel: Sendable {
-    var names = NameTable()
     /// Layers whose efficiency walk dive aborts (a whiteout whose target is absent below), with that path.
     public private(set) var abortedWalks: [(layer: Int, path: String)] = []
     public private(set) var metrics: DiveMetrics
@@ -45,7 +44,6 @@ public struct DiveModel: Sendable {
         metrics = DiveMetrics(efficiency: 1, wastedBytes: 0, sizeBytes: 0, userSizeBytes: 0, userWastedPercent: nil,
                               layerSizeBytes: changesets.map(\.headerSizeBytes), inefficientFiles: [])
         compute(changesets)
-        names = NameTable()  // the trees are gone; keep no names
     }
 
     /// dive's tree of one layer (for the JSON export's `fileList`), with the names it uses.
@@ -80,8 +78,8 @@ public struct DiveModel: Sendable {
         return tree
     }
 
-    func isWhiteout(_ tree: DiveTree, _ node: DiveTree.NodeID) -> Bool {
-        names.bytes(tree.names[Int(node)]).starts(with: DiveTree.whiteoutPrefix)
+    func isWhiteout(_ tree: DiveTree, _ node: DiveTree.NodeID, _ table: NameTable) -> Bool {
+        table.bytes(tree.names[Int(node)]).starts(with: DiveTree.whiteoutPrefix)
     }
 
     /// The stripped components of a whiteout node (the path it removes).
@@ -97,7 +95,7 @@ public struct DiveModel: Sendable {
     /// dive `StackTreeRange` step: grafts `upper` onto `lower` (whiteouts remove, other nodes AddPath with their payload).
     func stack(_ lower: inout DiveTree, _ upper: DiveTree, names table: inout NameTable) {
         upper.postOrder(table) { n in
-            if isWhiteout(upper, n) {
+            if isWhiteout(upper, n, table) {
                 let comps = strippedComponents(upper, n, names: &table)
                 if let target = lower.lookup(comps) { lower.remove(target) }
             } else {
@@ -152,7 +150,7 @@ public struct DiveModel: Sendable {
             do {
                 try tree.postOrder(table) { n in
                     guard tree.children[Int(n)].isEmpty else { return }
-                    let whiteout = isWhiteout(tree, n)
+                    let whiteout = isWhiteout(tree, n, table)
                     var name = tree.names[Int(n)]
                     if whiteout {
                         if let cached = strippedCache[name] { name = cached } else {
@@ -186,7 +184,6 @@ public struct DiveModel: Sendable {
             } catch {}
             stack(&stacked, tree, names: &table)
         }
-        names = table
         var minSum: Int64 = 0, cumSum: Int64 = 0
         for k in cumulative.indices where isDiveKey[k] { minSum += minimum[k]; cumSum += cumulative[k] }
         metrics.efficiency = cumSum == 0 ? 1.0 : Double(minSum) / Double(cumSum)
