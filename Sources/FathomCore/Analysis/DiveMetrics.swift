@@ -115,7 +115,7 @@ public struct DiveModel: Sendable {
         var isDiveKey: [Bool] = [false]
         var laterLayers: [Int32: [Int]] = [:]   // only for keys seen twice or more
         var order: [Int32] = []
-        var table = names
+        var table = NameTable()
         var strippedCache: [NameTable.NameID: NameTable.NameID] = [:]
         func keyChild(_ parent: Int32, _ name: NameTable.NameID) -> Int32 {
             let k = UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(name)
