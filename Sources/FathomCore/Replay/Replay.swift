@@ -26,6 +26,7 @@ public struct Replay: Sendable {
     /// Per node: the last layer that touched it, and where its saved state is in that layer's list.
     private var touchedIn: ContiguousArray<Int32> = [-1]
     private var savedAt: ContiguousArray<Int32> = [-1]
+    private var classifiedIn: ContiguousArray<Int32> = [-1]
 
     private mutating func grow() {
         let missing = paths.count - current.count
@@ -33,6 +34,7 @@ public struct Replay: Sendable {
         current.append(contentsOf: repeatElement(nil, count: missing))
         touchedIn.append(contentsOf: repeatElement(-1, count: missing))
         savedAt.append(contentsOf: repeatElement(-1, count: missing))
+        classifiedIn.append(contentsOf: repeatElement(-1, count: missing))
     }
 
     /// Applies the next layer.
@@ -143,9 +145,10 @@ public struct Replay: Sendable {
 
         // 3. The diff against the stack below.
         var diff = LayerDiff()
-        var classified = Set<PathTable.NodeID>()
-        classified.reserveCapacity(touched.count + implicitCreated.count)
-        for n in touched + implicitCreated where classified.insert(n).inserted {
+        // each node once (a path written twice in the layer is one change): a per-node stamp, not a Set
+        let stamp = Int32(-2 - layer)
+        for n in touched + implicitCreated where classifiedIn[Int(n)] != stamp {
+            classifiedIn[Int(n)] = stamp
             guard let after = current[Int(n)] else { continue }
             let isFile = after.kind == .file
             guard let before = saved[Int(savedAt[Int(n)])].before else {
