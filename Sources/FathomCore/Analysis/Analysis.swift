@@ -7,6 +7,8 @@ public struct Analysis: Sendable {
     /// Per layer, parallel to `image.layers`.
     public let layerFigures: [LayerFigures]
     public let duplicates: [DuplicateGroup]
+    /// Advice: which step wastes what and the fix (Advice/Advisor.swift).
+    public private(set) var advice: [Finding] = []
 
     /// Replays the image and computes every metric.
     public init(image: Image) {
@@ -16,6 +18,7 @@ public struct Analysis: Sendable {
         dive = DiveModel(changesets: changesets)
         layerFigures = LayerFigures.compute(replay)
         duplicates = DuplicateGroup.find(in: replay)
+        advice = Advisor.findings(self)
     }
 
     /// Regular-file bytes in all layers, each inode once.

@@ -35,4 +35,6 @@ public struct Inode: Sendable {
     public var visibleCount: Int32
     /// The layer at which it stopped being visible (deleted or overwritten); -1 while visible.
     public var hiddenBy: Int16
+    /// The path whose entry shipped it.
+    public var node: PathTable.NodeID
 }

@@ -120,7 +120,7 @@ public struct Replay: Sendable {
                 state.sizeBytes = changeset.sizes[row]
                 state.content = changeset.contentDigests[row]
                 state.inode = Int32(inodes.count)
-                inodes.append(Inode(sizeBytes: state.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1))
+                inodes.append(Inode(sizeBytes: state.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1, node: node))
             } else if kind == .hardlink {
                 let target = changeset.linkTargets[row] ?? []
                 let targetNode = paths.existingNode(forPath: target)

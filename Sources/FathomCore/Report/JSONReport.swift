@@ -150,6 +150,27 @@ public enum JSONReport {
         }
         w.endArray()
 
+        w.key("advice")
+        w.beginArray()
+        for f in a.advice {
+            w.element()
+            w.beginObject()
+            w.field("rule", f.rule)
+            w.field("severity", f.severity.rawValue)
+            w.field("title", f.title)
+            w.key("layers"); w.beginArray(); for l in f.layers { w.element(); w.int(l) }; w.endArray()
+            w.key("paths")
+            w.beginArray()
+            for p in f.paths { w.element(); w.beginObject(); w.field("path", p.path); w.field("bytes", p.bytes); w.endObject() }
+            w.endArray()
+            w.field("pathCount", f.pathCount)
+            w.field("reclaimableBytes", f.reclaimableBytes)
+            w.field("fix", f.fix)
+            w.field("snippet", f.snippet)
+            w.endObject()
+        }
+        w.endArray()
+
         w.key("warnings")
         w.beginArray()
         for warning in a.warnings { w.element(); w.string(warning) }

@@ -45,6 +45,18 @@ public enum TextReport {
             }
             if a.duplicates.count > 5 { out += "  … and \(a.duplicates.count - 5) more groups (--json lists all)\n" }
         }
+        if !a.advice.isEmpty {
+            out += bold("Advice:") + "\n"
+            for f in a.advice {
+                let bytes = f.reclaimableBytes > 0 ? " [\(ByteFormat.si(f.reclaimableBytes))]" : ""
+                out += "  \(f.severity.rawValue.uppercased()) \(f.rule)\(bytes): \(f.title)\n"
+                for p in f.paths.prefix(3) {
+                    out += "      \(p.path)" + (p.bytes > 0 ? " (\(ByteFormat.si(p.bytes)))" : "") + "\n"
+                }
+                if f.pathCount > 3 { out += "      … and \(f.pathCount - 3) more\n" }
+                out += "    fix: \(f.fix)\n"
+            }
+        }
         if !a.warnings.isEmpty {
             out += bold("Warnings:") + "\n"
             for w in a.warnings { out += "  \(w)\n" }
