@@ -73,6 +73,15 @@ import Testing
         for f in a.advice { #expect(f.paths.count <= 10 && f.pathCount >= f.paths.count, "\(c.name) \(f.rule)") }
     }
 
+    @Test func orderIsDeterministic() throws {
+        // dive's test image has findings with equal bytes and severity: layers break the tie
+        let a = try Analysis(image: ImageLoader.load(path: Fixtures.url("dive/test-docker-image.tar").path))
+        let rewrites = a.advice.filter { $0.rule == "metadata-only-rewrite" }.map(\.layers)
+        #expect(rewrites == [[4], [13]])
+        let cleanups = a.advice.filter { $0.rule == "cleanup-in-later-layer" }.map(\.layers)
+        #expect(cleanups == [[4, 9], [5, 9], [6, 7]])
+    }
+
     @Test(arguments: [("app/.env", true), ("root/.ssh/id_rsa", true), ("root/.ssh/id_rsa.pub", false), ("etc/ssl/private/server.key", true),
                       ("home/app/.npmrc", true), ("root/.aws/credentials", true), ("root/.docker/config.json", true),
                       ("app/.env.example", false), ("app/env.txt", false), ("app/config.json", false)])

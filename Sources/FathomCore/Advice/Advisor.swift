@@ -4,7 +4,8 @@
 /// findings never overlap: hidden bytes go to "cleanup in a later layer" or to "metadata-only
 /// rewrite", visible bytes to "package-manager leftovers"; secrets and root claim none.
 public enum Advisor {
-    /// The findings, most reclaimable bytes first (ties: higher severity first).
+    /// The findings, most reclaimable bytes first; ties by severity, then layers, then rule, so the
+    /// order never depends on hash-table iteration.
     public static func findings(_ a: Analysis) -> [Finding] {
         var out: [Finding] = []
         out += hiddenBytes(a)
@@ -12,7 +13,11 @@ public enum Advisor {
         out += secrets(a)
         if let root = runsAsRoot(a) { out.append(root) }
         return out.sorted { x, y in
-            x.reclaimableBytes != y.reclaimableBytes ? x.reclaimableBytes > y.reclaimableBytes : x.severity > y.severity
+            if x.reclaimableBytes != y.reclaimableBytes { return x.reclaimableBytes > y.reclaimableBytes }
+            if x.severity != y.severity { return x.severity > y.severity }
+            if x.layers != y.layers { return x.layers.lexicographicallyPrecedes(y.layers) }
+            if x.rule != y.rule { return x.rule < y.rule }
+            return x.title < y.title
         }
     }
 
