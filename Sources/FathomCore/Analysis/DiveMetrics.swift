@@ -163,7 +163,7 @@ public struct DiveModel: Sendable {
                     isDiveKey[slot] = true
                     var size: Int64 = 0
                     if whiteout {
-                        let comps = strippedComponents(tree, n, names: &table)
+                        let comps = tree.components(tree.parents[Int(n)]) + [name]  // `name` is already stripped
                         guard let prev = lookupTree.lookup(comps) else { throw Abort(path: keyBytes(Int32(slot))) }
                         if lookupTree.payloads[Int(prev)]?.isDirectory == true {
                             lookupTree.postOrder(table, from: prev, includeStart: true) { m in

@@ -27,9 +27,6 @@ public struct ContentDigest: Hashable, Sendable {
     public var hex: String {
         var bytes: [UInt8] = []
         for w in [w0, w1, w2, w3] { withUnsafeBytes(of: w) { bytes.append(contentsOf: $0) } }
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return "sha256:" + String(decoding: out, as: UTF8.self)
+        return "sha256:" + Digest.hex(bytes)
     }
 }

@@ -12,14 +12,14 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible {
     public var description: String { value }
 
     init(sha256 hasher: SHA256) {
-        let bytes = hasher.finalize()
-        var s = "sha256:"
-        s.reserveCapacity(71)
-        let hexDigits = Array("0123456789abcdef".utf8)
+        value = "sha256:" + Self.hex(hasher.finalize())
+    }
+
+    /// Lower-case hex of `bytes`.
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
         var chars: [UInt8] = []
-        chars.reserveCapacity(64)
-        for b in bytes { chars.append(hexDigits[Int(b >> 4)]); chars.append(hexDigits[Int(b & 15)]) }
-        s += String(decoding: chars, as: UTF8.self)
-        value = s
+        for b in bytes { chars.append(digits[Int(b >> 4)]); chars.append(digits[Int(b & 15)]) }
+        return String(decoding: chars, as: UTF8.self)
     }
 }

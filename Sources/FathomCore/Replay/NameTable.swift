@@ -95,6 +95,4 @@ public struct NameTable: Sendable {
         }
     }
 
-    /// Name `id` as text (invalid UTF-8 replaced by U+FFFD).
-    public func string(_ id: NameID) -> String { String(decoding: bytes(id), as: UTF8.self) }
 }

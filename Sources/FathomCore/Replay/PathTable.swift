@@ -83,12 +83,4 @@ public struct PathTable: Sendable {
 
     /// The path of `node` as text (invalid UTF-8 replaced by U+FFFD), without a leading `/`.
     public func path(_ node: NodeID) -> String { String(decoding: pathBytes(node), as: UTF8.self) }
-
-    /// `node`'s depth (root = 0).
-    public func depth(_ node: NodeID) -> Int {
-        var d = 0
-        var n = node
-        while n != Self.root { d += 1; n = parents[Int(n)] }
-        return d
-    }
 }

@@ -19,7 +19,6 @@ public enum JSONReport {
 
     static func writeDiveLayers(_ a: Analysis, _ w: inout JSONWriter) {
         let history = DiveExport.layerHistory(a.image)
-        let dive = a.dive
         w.beginArray()
         for (i, layer) in a.image.layers.enumerated() {
             w.element()
@@ -62,119 +61,92 @@ public enum JSONReport {
 
     static func writeDiveImage(_ a: Analysis, _ w: inout JSONWriter) {
         let m = a.dive.metrics
-        w.beginObject()
-        w.field("sizeBytes", m.sizeBytes)
-        w.field("inefficientBytes", m.wastedBytes)
-        w.field("efficiencyScore", double: m.efficiency)
-        w.key("fileReference")
-        w.beginArray()
-        for f in m.inefficientFiles {
-            w.element()
-            w.beginObject()
-            w.field("count", f.count)
-            w.field("sizeBytes", f.sizeBytes)
-            w.field("file", f.path)
-            w.endObject()
+        w.object { w in
+            w.field("sizeBytes", m.sizeBytes)
+            w.field("inefficientBytes", m.wastedBytes)
+            w.field("efficiencyScore", double: m.efficiency)
+            w.array("fileReference", m.inefficientFiles) { w, f in
+                w.object { w in
+                    w.field("count", f.count)
+                    w.field("sizeBytes", f.sizeBytes)
+                    w.field("file", f.path)
+                }
+            }
         }
-        w.endArray()
-        w.endObject()
     }
 
     static func writeFathom(_ a: Analysis, _ w: inout JSONWriter) {
         let image = a.image
         let m = a.dive.metrics
-        w.beginObject()
-        w.field("schemaVersion", 1)
-        w.key("source")
-        w.beginObject()
-        w.field("path", image.archivePath)
-        w.field("layout", image.layout.rawValue)
-        w.key("image"); w.beginArray(); for n in image.names { w.element(); w.string(n) }; w.endArray()
-        w.field("platform", optional: image.platform?.description)
-        w.endObject()
-
-        w.key("summary")
-        w.beginObject()
-        w.field("layers", image.layers.count)
-        w.field("finalBytes", a.finalBytes)
-        w.field("shippedBytes", a.shippedBytes)
-        w.field("reclaimableBytes", a.reclaimableBytes)
-        w.field("efficiency", double: m.efficiency)
-        w.field("wastedBytes", m.wastedBytes)
-        w.field("userWastedPercent", double: m.userWastedPercent)
-        w.field("duplicateBytes", a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes })
-        w.endObject()
-
-        w.key("layers")
-        w.beginArray()
-        for (i, layer) in image.layers.enumerated() {
-            let f = a.layerFigures[i]
-            w.element()
-            w.beginObject()
-            w.field("index", i)
-            w.field("diffId", layer.blob.diffID.value)
-            w.field("digest", layer.blob.digest.value)
-            w.field("mediaType", optional: layer.mediaType)
-            w.field("compression", layer.blob.compression.rawValue)
-            w.field("command", optional: layer.createdBy)
-            w.field("entries", layer.blob.changeset.memberCount)
-            w.field("sizeBytes", layer.blob.changeset.fileBytes)
-            w.field("storedBytes", layer.blob.storedBytes)
-            w.field("addedBytes", f.addedBytes)
-            w.field("modifiedBytes", f.modifiedBytes)
-            w.field("removedBytes", f.removedBytes)
-            w.field("metadataOnlyCount", f.metadataOnlyCount)
-            w.field("metadataOnlyBytes", f.metadataOnlyBytes)
-            w.field("reclaimableBytes", f.reclaimableBytes)
-            w.field("hidesBytes", f.hidesBytes)
-            w.key("hiddenBy")
-            w.beginArray()
-            for h in f.hiddenBy {
-                w.element(); w.beginObject(); w.field("layer", h.layer); w.field("bytes", h.bytes); w.endObject()
+        w.object { w in
+            w.field("schemaVersion", 1)
+            w.key("source")
+            w.object { w in
+                w.field("path", image.archivePath)
+                w.field("layout", image.layout.rawValue)
+                w.field("image", strings: image.names)
+                w.field("platform", optional: image.platform?.description)
             }
-            w.endArray()
-            w.endObject()
+            w.key("summary")
+            w.object { w in
+                w.field("layers", image.layers.count)
+                w.field("finalBytes", a.finalBytes)
+                w.field("shippedBytes", a.shippedBytes)
+                w.field("reclaimableBytes", a.reclaimableBytes)
+                w.field("efficiency", double: m.efficiency)
+                w.field("wastedBytes", m.wastedBytes)
+                w.field("userWastedPercent", double: m.userWastedPercent)
+                w.field("duplicateBytes", a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes })
+            }
+            w.array("layers", image.layers.enumerated()) { w, item in
+                let (i, layer) = item
+                let f = a.layerFigures[i]
+                w.object { w in
+                    w.field("index", i)
+                    w.field("diffId", layer.blob.diffID.value)
+                    w.field("digest", layer.blob.digest.value)
+                    w.field("mediaType", optional: layer.mediaType)
+                    w.field("compression", layer.blob.compression.rawValue)
+                    w.field("command", optional: layer.createdBy)
+                    w.field("entries", layer.blob.changeset.memberCount)
+                    w.field("sizeBytes", layer.blob.changeset.fileBytes)
+                    w.field("storedBytes", layer.blob.storedBytes)
+                    w.field("addedBytes", f.addedBytes)
+                    w.field("modifiedBytes", f.modifiedBytes)
+                    w.field("removedBytes", f.removedBytes)
+                    w.field("metadataOnlyCount", f.metadataOnlyCount)
+                    w.field("metadataOnlyBytes", f.metadataOnlyBytes)
+                    w.field("reclaimableBytes", f.reclaimableBytes)
+                    w.field("hidesBytes", f.hidesBytes)
+                    w.array("hiddenBy", f.hiddenBy) { w, h in
+                        w.object { w in w.field("layer", h.layer); w.field("bytes", h.bytes) }
+                    }
+                }
+            }
+            w.array("duplicates", a.duplicates) { w, g in
+                w.object { w in
+                    w.field("bytes", g.sizeBytes)
+                    w.field("extraBytes", g.extraBytes)
+                    w.field("digest", g.content.hex)
+                    w.field("paths", strings: g.paths)
+                }
+            }
+            w.array("advice", a.advice) { w, f in
+                w.object { w in
+                    w.field("rule", f.rule)
+                    w.field("severity", f.severity.rawValue)
+                    w.field("title", f.title)
+                    w.array("layers", f.layers) { w, l in w.int(l) }
+                    w.array("paths", f.paths) { w, p in
+                        w.object { w in w.field("path", p.path); w.field("bytes", p.bytes) }
+                    }
+                    w.field("pathCount", f.pathCount)
+                    w.field("reclaimableBytes", f.reclaimableBytes)
+                    w.field("fix", f.fix)
+                    w.field("snippet", f.snippet)
+                }
+            }
+            w.field("warnings", strings: a.warnings)
         }
-        w.endArray()
-
-        w.key("duplicates")
-        w.beginArray()
-        for g in a.duplicates {
-            w.element()
-            w.beginObject()
-            w.field("bytes", g.sizeBytes)
-            w.field("extraBytes", g.extraBytes)
-            w.field("digest", g.content.hex)
-            w.key("paths"); w.beginArray(); for p in g.paths { w.element(); w.string(p) }; w.endArray()
-            w.endObject()
-        }
-        w.endArray()
-
-        w.key("advice")
-        w.beginArray()
-        for f in a.advice {
-            w.element()
-            w.beginObject()
-            w.field("rule", f.rule)
-            w.field("severity", f.severity.rawValue)
-            w.field("title", f.title)
-            w.key("layers"); w.beginArray(); for l in f.layers { w.element(); w.int(l) }; w.endArray()
-            w.key("paths")
-            w.beginArray()
-            for p in f.paths { w.element(); w.beginObject(); w.field("path", p.path); w.field("bytes", p.bytes); w.endObject() }
-            w.endArray()
-            w.field("pathCount", f.pathCount)
-            w.field("reclaimableBytes", f.reclaimableBytes)
-            w.field("fix", f.fix)
-            w.field("snippet", f.snippet)
-            w.endObject()
-        }
-        w.endArray()
-
-        w.key("warnings")
-        w.beginArray()
-        for warning in a.warnings { w.element(); w.string(warning) }
-        w.endArray()
-        w.endObject()
     }
 }

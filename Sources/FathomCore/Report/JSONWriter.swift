@@ -89,6 +89,24 @@ struct JSONWriter {
         raw(GoFloat.format(v))
     }
 
+    /// `"key": [ … ]` with one `body` call per item (after its separator and indentation).
+    mutating func array<S: Sequence>(_ key: String, _ items: S, _ body: (inout JSONWriter, S.Element) -> Void) {
+        self.key(key)
+        beginArray()
+        for item in items { element(); body(&self, item) }
+        endArray()
+    }
+
+    /// An object whose fields `body` writes.
+    mutating func object(_ body: (inout JSONWriter) -> Void) {
+        beginObject()
+        body(&self)
+        endObject()
+    }
+
+    /// `"key": ["a", "b"]`.
+    mutating func field(_ k: String, strings: [String]) { array(k, strings) { w, s in w.string(s) } }
+
     // Convenience for `"key": value` pairs.
     mutating func field(_ k: String, _ v: String) { key(k); string(v) }
     mutating func field<I: BinaryInteger>(_ k: String, _ v: I) { key(k); int(v) }

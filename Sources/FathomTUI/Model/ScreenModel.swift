@@ -309,8 +309,7 @@ public struct ScreenModel {
         filterText = ""; regex = nil; hiddenStatuses.removeAll(); wastedOnly = false; minSizeBytes = 0
         var a = analysis.replay.paths.parents[Int(node)]
         while a > 0 { collapsed.remove(a); a = analysis.replay.paths.parents[Int(a)] }
-        snapshot = TreeSnapshot(analysis: analysis, layer: selectedLayer, mode: compareMode)
-        rebuildRows()
+        reloadSnapshot(keepingSelection: false)
         focus = .tree
         if let i = rows.firstIndex(where: { $0.node == node }) {
             treeCursor = i
