@@ -36,6 +36,10 @@ struct FathomCommand: ParsableCommand {
                                     base layer > value (ratio; default 0.1)
           highestReclaimableBytes   fail if the bytes later layers hide >
                                     value (fathom's; default disabled)
+          highestAdviceSeverity     fail if the advice has a finding of this
+                                    severity or higher: high, medium, low
+                                    (fathom's; --fail-on-advice; default
+                                    disabled)
         CI mode is on with --ci, or when the environment variable CI is true, 1 or yes (with --json, only --ci turns it on).
 
         Exit codes: 0 success (every CI rule passed); 1 a CI rule failed; 2 the input cannot be read or holds no usable image, the command line or the CI configuration is invalid.
@@ -86,6 +90,10 @@ struct FathomCommand: ParsableCommand {
             help: ArgumentHelp("CI rule (fathom's): highest allowed bytes that later layers hide (e.g. 50MB, or disabled).", valueName: "BYTES"))
     var highestReclaimableBytes: String?
 
+    @Option(name: [.customLong("fail-on-advice"), .customLong("highestAdviceSeverity")],
+            help: ArgumentHelp("CI rule (fathom's): fail when the advice has a finding of this severity or higher (high, medium, low, or disabled).", valueName: "SEVERITY"))
+    var failOnAdvice: String?
+
     func validate() throws {
         if ciTop < 0 { throw ValidationError("--ci-top: \(ciTop) is negative; give how many inefficient files to list (0 or more)") }
     }
@@ -117,6 +125,7 @@ struct FathomCommand: ParsableCommand {
                     ("--highestWastedBytes", highestWastedBytes, .highestWastedBytes),
                     ("--highestUserWastedPercent", highestUserWastedPercent, .highestUserWastedPercent),
                     ("--highest-reclaimable-bytes", highestReclaimableBytes, .highestReclaimableBytes),
+                    ("--fail-on-advice", failOnAdvice, .highestAdviceSeverity),
                 ]
                 for (flag, value, rule) in flags {
                     if let value { try ciConfig.apply(flag: flag, value: value, rule: rule) }

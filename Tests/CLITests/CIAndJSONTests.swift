@@ -14,7 +14,7 @@ import Testing
                      "  FAIL: highestUserWastedPercent: user wasted percent 0.4834911001404049 > threshold 0.1",
                      "  PASS: lowestEfficiency: efficiency 0.9844212134184309 >= threshold 0.9",
                      "  SKIP: highestWastedBytes: rule disabled",
-                     "Result:FAIL [Total:4] [Passed:1] [Failed:1] [Warn:0] [Skipped:2]"] {
+                     "Result:FAIL [Total:5] [Passed:1] [Failed:1] [Warn:0] [Skipped:3]"] {
             #expect(r.stdout.contains(line + "\n"), "missing: \(line)")
         }
         #expect(!r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
@@ -22,15 +22,28 @@ import Testing
 
     @Test func passingRulesExit0() throws {
         let r = try CLI.run(["--ci", "--highestUserWastedPercent", "0.5", "--highestWastedBytes", "32KiB",
-                             "--highest-reclaimable-bytes", "32025", testImage])
+                             "--highest-reclaimable-bytes", "32025", "--fail-on-advice", "high", testImage])
         #expect(r.status == 0, "\(r.stdout)")
-        #expect(r.stdout.contains("Result:PASS [Total:4] [Passed:4] [Failed:0] [Warn:0] [Skipped:0]"))
+        #expect(r.stdout.contains("Result:PASS [Total:5] [Passed:5] [Failed:0] [Warn:0] [Skipped:0]"))
     }
 
     @Test func reclaimableRuleFails() throws {
         let r = try CLI.run(["--ci", "--highestUserWastedPercent", "disabled", "--highestReclaimableBytes", "32kB", testImage])
         #expect(r.status == 1)
         #expect(r.stdout.contains("  FAIL: highestReclaimableBytes: reclaimable bytes 32025 > threshold 32000"))
+    }
+
+    @Test func adviceFailsTheGateOnTheWastefulSample() throws {
+        let sample = CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar").path
+        let r = try CLI.run(["--ci", "--lowestEfficiency", "off", "--highestUserWastedPercent", "off", "--fail-on-advice", "high", sample])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("  FAIL: highestAdviceSeverity: 1 finding of severity high or higher (1 high): secrets-in-layers\n"))
+        // the findings are listed before the rule results
+        let advice = try #require(r.stdout.range(of: "Advice:\n")), results = try #require(r.stdout.range(of: "Results:\n"))
+        #expect(advice.lowerBound < results.lowerBound)
+        let bad = try CLI.run(["--ci", "--fail-on-advice", "critical", sample])
+        #expect(bad.status == 2)
+        #expect(bad.errorLines == ["fathom: --fail-on-advice: highestAdviceSeverity: invalid value 'critical': not one of high, medium, low, disabled"])
     }
 
     @Test func misconfiguredFlagExits2WithOneLine() throws {

@@ -45,6 +45,31 @@ import Testing
         #expect(a.advice.contains { $0.rule == "runs-as-root" })
     }
 
+    @Test func wastefulSampleKeepsItsToolchainContextJunkAndUnpackedArchive() throws {
+        let a = Self.wasteful
+        let layer4 = entrySizes(a, layer: 4), layer5 = entrySizes(a, layer: 5)
+        // the fake gcc unpacked into /usr/local/fake-gcc by layer 5 (bin/cc is a hardlink: counted once)
+        let toolchain = try #require(a.advice.first { $0.rule == "build-toolchain" })
+        #expect(toolchain.layers == [5])
+        #expect(toolchain.reclaimableBytes == layer5.filter { $0.key.hasPrefix("/usr/local/fake-gcc/") }.values.reduce(0, +))
+        for tool in ["gcc", "cc1", "make"] { #expect(toolchain.title.contains(tool), "\(tool)") }
+        // COPY . /app without a .dockerignore: .git/, tests/, the Dockerfile, build.tmp
+        let junk = try #require(finding(a, "build-context-junk", layers: [4]))
+        let junkBytes = layer4.filter { p, _ in
+            p.hasPrefix("/app/.git/") || p.hasPrefix("/app/tests/") || p == "/app/Dockerfile" || p == "/app/build.tmp"
+        }.values.reduce(0, +)
+        #expect(junk.reclaimableBytes == junkBytes && junkBytes > 0)
+        #expect(!junk.paths.contains { $0.path == "/app/.env" })   // a secret, reported as one
+        #expect(junk.snippet.contains("\n.git") && junk.snippet.contains("\ntests"))
+        // the toolchain archive that layer 5 unpacks stays in /app/third_party
+        let archive = try #require(a.advice.first { $0.rule == "large-leftovers" })
+        #expect(archive.paths.map(\.path) == ["/app/third_party/fake-toolchain-1.0.tar.gz"])
+        #expect(archive.layers == [4, 5])
+        #expect(archive.reclaimableBytes == layer4["/app/third_party/fake-toolchain-1.0.tar.gz"])
+        // every inode counted once across findings
+        #expect(a.advice.reduce(0) { $0 + $1.reclaimableBytes } <= a.shippedBytes)
+    }
+
     @Test func wellBuiltSampleTriggersNothing() throws {
         let good = try Analysis(image: ImageLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("SampleImages/good.docker.tar.zst").path))
         #expect(good.advice.isEmpty, "\(good.advice.map(\.title))")

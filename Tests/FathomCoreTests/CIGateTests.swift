@@ -20,15 +20,40 @@ import Testing
     @Test func allFail() throws {
         let g = try gate([.lowestEfficiency: "0.99", .highestWastedBytes: "1B", .highestUserWastedPercent: "0.01"])
         #expect(outcomes(g) == ["lowestEfficiency": .fail, "highestWastedBytes": .fail, "highestUserWastedPercent": .fail,
-                                "highestReclaimableBytes": .skip])
+                                "highestReclaimableBytes": .skip, "highestAdviceSeverity": .skip])
         #expect(!g.passed)
     }
 
     @Test func allPass() throws {
         let g = try gate([.lowestEfficiency: "0.9", .highestWastedBytes: "50kB", .highestUserWastedPercent: "0.5"])
         #expect(outcomes(g) == ["lowestEfficiency": .pass, "highestWastedBytes": .pass, "highestUserWastedPercent": .pass,
-                                "highestReclaimableBytes": .skip])
+                                "highestReclaimableBytes": .skip, "highestAdviceSeverity": .skip])
         #expect(g.passed)
+    }
+
+    // dive's test image: metadata-only rewrites and cleanups (medium), a temporary file (low), root (medium); nothing high
+    @Test(arguments: [("high", CIGate.Outcome.pass), ("medium", .fail), ("low", .fail), ("MEDIUM", .fail), ("disabled", .skip)])
+    func adviceSeverity(_ value: String, _ outcome: CIGate.Outcome) throws {
+        let g = try gate([.highestAdviceSeverity: value])
+        let r = try #require(g.results.first { $0.rule == .highestAdviceSeverity })
+        #expect(r.outcome == outcome)
+        let medium = Self.analysis.advice.filter { $0.severity == .medium }.count
+        let low = Self.analysis.advice.filter { $0.severity == .low }.count
+        #expect(medium > 0 && low > 0 && !Self.analysis.advice.contains { $0.severity == .high })
+        switch value.lowercased() {
+        case "high": #expect(r.detail == "no finding of severity high or higher")
+        case "medium": #expect(r.detail.hasPrefix("\(medium) findings of severity medium or higher (\(medium) medium): "))
+        case "low": #expect(r.detail.hasPrefix("\(medium + low) findings of severity low or higher (\(medium) medium, \(low) low): "))
+        default: break
+        }
+    }
+
+    @Test func adviceSeverityMisconfigured() throws {
+        #expect(throws: CIConfigError.self) { try gate([.highestAdviceSeverity: "severe"]) }
+        var config = CIConfig()
+        try config.apply(yaml: "rules:\n  fail-on-advice: high\n", file: ".dive-ci")
+        #expect(config.thresholds[.highestAdviceSeverity] == .severity(.high))
+        #expect(throws: CIConfigError.self) { try config.apply(yaml: "rules:\n  highestAdviceSeverity: 0.5\n", file: ".dive-ci") }
     }
 
     @Test(arguments: ["disabled", "off", "false", "", "DISABLED"])

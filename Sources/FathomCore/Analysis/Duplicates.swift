@@ -6,6 +6,8 @@ public struct DuplicateGroup: Sendable {
     public var content: ContentDigest
     /// The paths (one per distinct inode; hardlinks to one inode are not duplicates), sorted.
     public var paths: [String]
+    /// The nodes of `paths`, in the same order.
+    public var nodes: [PathTable.NodeID]
     /// Bytes the extra copies take: `sizeBytes × (paths.count − 1)`.
     public var extraBytes: Int64 { sizeBytes * Int64(paths.count - 1) }
 
@@ -21,9 +23,9 @@ public struct DuplicateGroup: Sendable {
         }
         return byContent.compactMap { content, e in
             guard e.nodes.count > 1 else { return nil }
-            let paths = e.nodes.map { replay.paths.pathBytes($0) }.sorted { $0.lexicographicallyPrecedes($1) }
-                .map { String(decoding: $0, as: UTF8.self) }
-            return DuplicateGroup(sizeBytes: e.size, content: content, paths: paths)
+            let sorted = e.nodes.map { ($0, replay.paths.pathBytes($0)) }.sorted { $0.1.lexicographicallyPrecedes($1.1) }
+            return DuplicateGroup(sizeBytes: e.size, content: content,
+                                  paths: sorted.map { String(decoding: $0.1, as: UTF8.self) }, nodes: sorted.map(\.0))
         }.sorted { $0.extraBytes != $1.extraBytes ? $0.extraBytes > $1.extraBytes : $0.paths[0] < $1.paths[0] }
     }
 }

@@ -45,6 +45,20 @@ public struct CIGate: Sendable {
                 let fail = UInt64(a.reclaimableBytes) > t
                 return Result(rule: rule, threshold: threshold, outcome: fail ? .fail : .pass,
                               detail: "reclaimable bytes \(a.reclaimableBytes) \(fail ? ">" : "<=") threshold \(t)")
+            case (.highestAdviceSeverity, .severity(let t)):
+                let failing = a.advice.filter { $0.severity >= t }
+                guard !failing.isEmpty else {
+                    return Result(rule: rule, threshold: threshold, outcome: .pass, detail: "no finding of severity \(t.rawValue) or higher")
+                }
+                let counts = [Finding.Severity.high, .medium, .low].compactMap { s in
+                    let n = failing.filter { $0.severity == s }.count
+                    return n == 0 ? nil : "\(n) \(s.rawValue)"
+                }
+                var rules: [String] = []
+                for f in failing where !rules.contains(f.rule) { rules.append(f.rule) }
+                return Result(rule: rule, threshold: threshold, outcome: .fail,
+                              detail: "\(failing.count) finding\(failing.count == 1 ? "" : "s") of severity \(t.rawValue) or higher "
+                                  + "(\(counts.joined(separator: ", "))): \(rules.joined(separator: ", "))")
             default:
                 return Result(rule: rule, threshold: threshold, outcome: .skip, detail: "rule disabled")
             }

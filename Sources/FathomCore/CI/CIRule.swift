@@ -1,6 +1,9 @@
 /// The rules of the `--ci` gate: dive 0.13.1's three (same names, defaults and comparisons;
-/// dive-reference.md §5) and fathom's `highestReclaimableBytes`.
+/// dive-reference.md §5) and fathom's `highestReclaimableBytes` and `highestAdviceSeverity`.
 public enum CIRule: String, CaseIterable, Sendable {
+    /// Fails when a finding of the advice (Advice/Advisor.swift) has this severity or a higher one
+    /// (`--fail-on-advice`); the value is `high`, `medium`, `low` or `disabled`.
+    case highestAdviceSeverity
     case highestReclaimableBytes
     case highestUserWastedPercent
     case highestWastedBytes
@@ -13,6 +16,7 @@ public enum CIRule: String, CaseIterable, Sendable {
         case .highestWastedBytes: "disabled"
         case .highestUserWastedPercent: "0.1"
         case .highestReclaimableBytes: "disabled"
+        case .highestAdviceSeverity: "disabled"
         }
     }
 
@@ -23,6 +27,7 @@ public enum CIRule: String, CaseIterable, Sendable {
         case .highestWastedBytes: "highest-wasted-bytes"
         case .highestUserWastedPercent: "highest-user-wasted-percent"
         case .highestReclaimableBytes: "highest-reclaimable-bytes"
+        case .highestAdviceSeverity: "fail-on-advice"
         }
     }
 
@@ -31,7 +36,8 @@ public enum CIRule: String, CaseIterable, Sendable {
 
     /// The rule whose `.dive-ci` key is `key` (camelCase as dive, or kebab-case).
     public init?(key: String) {
-        guard let r = CIRule.allCases.first(where: { $0.rawValue == key || $0.kebabName == key }) else { return nil }
+        let aliases = ["failOnAdvice": CIRule.highestAdviceSeverity, "highest-advice-severity": .highestAdviceSeverity]
+        guard let r = CIRule.allCases.first(where: { $0.rawValue == key || $0.kebabName == key }) ?? aliases[key] else { return nil }
         self = r
     }
 }
@@ -41,6 +47,8 @@ public enum CIThreshold: Sendable, Equatable {
     case disabled
     case ratio(Double)
     case bytes(UInt64)
+    /// Findings of this severity or higher fail.
+    case severity(Finding.Severity)
 
     /// Parses a threshold as written in a flag or `.dive-ci`.
     ///
@@ -52,6 +60,12 @@ public enum CIThreshold: Sendable, Equatable {
     public static func parse(_ text: String, for rule: CIRule, source: String) throws -> CIThreshold {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if ["disabled", "off", "false", ""].contains(trimmed.lowercased()) { return .disabled }
+        if rule == .highestAdviceSeverity {
+            guard let s = Finding.Severity(rawValue: trimmed.lowercased()) else {
+                throw CIConfigError.invalidValue(source: source, rule: rule.rawValue, value: text, reason: "not one of high, medium, low, disabled")
+            }
+            return .severity(s)
+        }
         if rule.isBytes {
             do { return .bytes(try ByteAmount.parse(trimmed)) } catch {
                 throw CIConfigError.invalidValue(source: source, rule: rule.rawValue, value: text, reason: error.message)

@@ -1,0 +1,46 @@
+import Foundation
+
+// Rule 6 (secrets shipped in a layer, even when a later layer deletes them) and rule 7 (root).
+extension Advisor {
+    /// True for names that usually hold credentials (`.env`, private keys, token files).
+    static func isSecret(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name == ".env" || (name.hasPrefix(".env.") && !name.hasSuffix(".example") && !name.hasSuffix(".sample")) { return true }
+        if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc", ".pypirc", ".git-credentials", ".netrc"].contains(name) { return true }
+        if name.hasSuffix(".pem") || name.hasSuffix(".key") || name.hasSuffix(".p12") || name.hasSuffix(".pfx") { return true }
+        return path.hasSuffix(".aws/credentials") || path.hasSuffix(".docker/config.json")
+    }
+
+    /// Never reads the files' content: the names are the evidence.
+    static func secrets(_ a: Analysis) -> [Finding] {
+        var items: [(String, Int64)] = []
+        var layers = Set<Int>()
+        for (i, layer) in a.image.layers.enumerated() {
+            let c = layer.blob.changeset
+            for row in 0..<c.count where c.kinds[row] == .file {
+                let p = c.path(row)
+                if isSecret(p) { items.append(("/" + p, c.sizes[row])); layers.insert(i) }
+            }
+        }
+        guard !items.isEmpty else { return [] }
+        return [Finding(
+            rule: "secrets-in-layers", severity: .high,
+            title: "\(items.count) likely secret file\(items.count == 1 ? "" : "s") shipped in the layers (deleting them later does not remove them)",
+            layers: layers.sorted(), paths: top(items), pathCount: items.count, reclaimableBytes: 0,
+            fix: "Keep secrets out of the build context with .dockerignore and pass them with build secrets; rotate any that shipped.",
+            snippet: "# .dockerignore\n.env\n*.pem\n# Dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci")]
+    }
+
+    /// The config's `User` empty, `root` or `0` (Docker runs the container as root then).
+    static func runsAsRoot(_ a: Analysis) -> Finding? {
+        let user = (a.image.config.config?.User ?? "").trimmingCharacters(in: .whitespaces)
+        let name = user.split(separator: ":").first.map(String.init) ?? ""
+        guard name.isEmpty || name == "root" || name == "0" else { return nil }
+        return Finding(
+            rule: "runs-as-root", severity: .medium,
+            title: user.isEmpty ? "The image runs as root (no USER)" : "The image runs as root (USER \(user))",
+            layers: [], paths: [], pathCount: 0, reclaimableBytes: 0,
+            fix: "Create an unprivileged user and switch to it before CMD.",
+            snippet: "RUN adduser -D -u 65532 app\nUSER 65532:65532")
+    }
+}

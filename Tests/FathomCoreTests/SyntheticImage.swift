@@ -1,0 +1,97 @@
+import Foundation
+@testable import FathomCore
+
+/// Writes small Docker-save layouts (a directory: `manifest.json`, `config.json`, one `layer.tar`
+/// per layer made by the system `tar`) for rules that no fixture exercises.
+struct SyntheticImage {
+    struct File {
+        var path: String
+        var bytes: Int
+        /// Files with the same seed and size have the same content.
+        var seed: String?
+        var mode: Int = 0o644
+    }
+
+    struct Layer {
+        var command: String
+        var files: [File] = []
+        /// Paths to delete (written as `.wh.` whiteouts).
+        var deletes: [String] = []
+    }
+
+    var layers: [Layer]
+    var user = ""
+
+    /// Writes the layout into a new temporary directory and returns it.
+    func write() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-synthetic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var diffIDs: [String] = [], layerPaths: [String] = []
+        for (i, layer) in layers.enumerated() {
+            let stage = root.appendingPathComponent("stage\(i)")
+            try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
+            for f in layer.files {
+                let url = stage.appendingPathComponent(f.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Self.content(seed: f.seed ?? f.path, bytes: f.bytes).write(to: url)
+                try FileManager.default.setAttributes([.posixPermissions: f.mode], ofItemAtPath: url.path)
+            }
+            for d in layer.deletes {
+                let url = stage.appendingPathComponent(d)
+                let whiteout = url.deletingLastPathComponent().appendingPathComponent(".wh." + url.lastPathComponent)
+                try FileManager.default.createDirectory(at: whiteout.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data().write(to: whiteout)
+            }
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("l\(i)"), withIntermediateDirectories: true)
+            let tar = "l\(i)/layer.tar"
+            try Self.run("/usr/bin/env", ["tar", "--numeric-owner", "--owner=0", "--group=0", "--sort=name",
+                                          "-cf", root.appendingPathComponent(tar).path, "-C", stage.path, "."])
+            try FileManager.default.removeItem(at: stage)
+            diffIDs.append("sha256:" + (try Self.run("/usr/bin/env", ["sha256sum", root.appendingPathComponent(tar).path]).prefix(64)))
+            layerPaths.append(tar)
+        }
+        let config: [String: Any] = [
+            "architecture": "amd64", "os": "linux",
+            "config": ["User": user],
+            "rootfs": ["type": "layers", "diff_ids": diffIDs],
+            "history": layers.map { ["created_by": $0.command] },
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: root.appendingPathComponent("config.json"))
+        let manifest: [[String: Any]] = [["Config": "config.json", "RepoTags": ["synthetic:latest"], "Layers": layerPaths]]
+        try JSONSerialization.data(withJSONObject: manifest).write(to: root.appendingPathComponent("manifest.json"))
+        return root
+    }
+
+    /// Loads and analyses the image, then deletes the layout.
+    func analysis() throws -> Analysis {
+        let dir = try write()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try Analysis(image: ImageLoader.load(path: dir.path))
+    }
+
+    /// Deterministic bytes from a seed (FNV-1a, then xorshift).
+    static func content(seed: String, bytes: Int) -> Data {
+        var x: UInt64 = 0xcbf29ce484222325
+        for b in seed.utf8 { x = (x ^ UInt64(b)) &* 0x100000001b3 }
+        var out = [UInt8](repeating: 0, count: bytes)
+        for i in 0..<bytes {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            out[i] = UInt8(truncatingIfNeeded: x)
+        }
+        return Data(out)
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
