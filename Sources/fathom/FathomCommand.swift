@@ -12,7 +12,7 @@ struct FathomCommand: ParsableCommand {
         discussion: """
         IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input.
 
-        On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, s a size filter, w wasted-only, and Enter in the inefficient-files table to jump to the layer that wastes a file. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
+        On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, a the advice (Enter on a finding jumps to its layer and path), s a size filter, w wasted-only, and Enter in the inefficient-files table to jump to the layer that wastes a file. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
 
         When standard output is not a terminal (a pipe, a file), fathom prints the analysis as text instead: the layers, dive's figures (efficiency, wasted bytes, user wasted percent, inefficient files) and fathom's exact ones (reclaimable bytes, the bytes later layers hide; duplicate content).
 

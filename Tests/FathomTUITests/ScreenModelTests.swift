@@ -141,6 +141,40 @@ import Testing
         #expect(m.render().text.contains(String(file.path.split(separator: "/").last!.prefix(12))))
     }
 
+    @Test func adviceOverlayListsFindingsAndJumpsToTheirLayerAndPath() throws {
+        var m = press(model(), [.char("a")])
+        #expect(m.showAdvice)
+        let advice = Self.wasteful.advice
+        let screen = m.render().text
+        #expect(screen.contains("Advice: \(advice.count) findings"))
+        #expect(screen.contains(advice[0].title))
+        #expect(screen.contains(advice[0].fix.prefix(40)))
+        // the build toolchain: its layer (5), its largest path selected in the tree
+        let index = try #require(advice.firstIndex { $0.rule == "build-toolchain" })
+        m = press(m, Array(repeating: .down, count: index) + [.enter])
+        #expect(!m.showAdvice)
+        #expect(m.focus == .tree && m.selectedLayer == 5 && m.compareMode == .layer)
+        let node = try #require(m.selectedNode)
+        #expect("/" + m.analysis.replay.paths.path(node) == advice[index].paths[0].path)
+        // a hidden-bytes finding goes to the layer that shipped the bytes, not the one that hid them
+        m = press(m, [.char("a"), .home])
+        let cleanup = try #require(advice.firstIndex { $0.rule == "cleanup-in-later-layer" })
+        m = press(m, Array(repeating: .down, count: cleanup) + [.enter])
+        #expect(m.selectedLayer == advice[cleanup].layers[0])
+        // the config finding has no path: the overlay closes with a message; Esc closes too
+        let root = try #require(advice.firstIndex { $0.rule == "runs-as-root" })
+        m = press(m, [.char("a"), .home] + Array(repeating: .down, count: root) + [.enter])
+        #expect(!m.showAdvice && m.message == "runs-as-root: the image config, not a path")
+        m = press(m, [.char("a"), .escape])
+        #expect(!m.showAdvice)
+    }
+
+    @Test func adviceOverlayOnAWellBuiltImage() throws {
+        let good = try Analysis(image: ImageLoader.load(path: Self.root.appendingPathComponent("SampleImages/good.docker.tar.zst").path))
+        let m = press(model(good), [.char("a")])
+        #expect(m.render().text.contains("No findings"))
+    }
+
     @Test func wasteTableScrolls() throws {
         // many-files has more inefficient files than fit: the table scrolls with the cursor (dive issue #413)
         let a = try Analysis(image: ImageLoader.load(path: Self.fixtures.appendingPathComponent("real/many-files.docker20.tar.zst").path))

@@ -69,6 +69,12 @@ tm resize-window -t "s$session" -x 40 -y 12
 check "tiny terminal: a clear message" "fathom needs at least"
 tm resize-window -t "s$session" -x 120 -y 40
 check "grown back: the layout returns" "Current Layer Contents"
+keys a
+check "advice overlay" "Advice: 14 findings"
+check "advice shows the selected finding's fix" "Fix: Create, use and delete these files in one RUN step"
+keys Down Enter
+check "Enter on a finding jumps to its layer" "Current Layer Contents  \(layer 5\)"
+check "the advice overlay closed" "Advice: 14 findings" absent
 keys Tab Tab Down Enter
 check "Enter in the waste table jumps to the layer that wastes the path" "Current Layer Contents  \(layer 6\)"
 keys q

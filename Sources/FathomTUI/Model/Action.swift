@@ -10,7 +10,7 @@ public enum Action: String, Sendable, CaseIterable {
     case toggleModifiedFiles = "toggle-modified-files", toggleUnmodifiedFiles = "toggle-unmodified-files"
     case toggleAttributes = "toggle-filetree-attributes", toggleWrap = "toggle-wrap-tree"
     // fathom's
-    case help, sizeFilter = "size-filter", toggleWastedOnly = "toggle-wasted-only", select
+    case help, sizeFilter = "size-filter", toggleWastedOnly = "toggle-wasted-only", select, advice
 
     /// Where a binding applies.
     public enum Scope: Sendable { case global, layers, tree, waste }
@@ -30,6 +30,7 @@ public enum Action: String, Sendable, CaseIterable {
         (.home, .global, [.home]),
         (.end, .global, [.end]),
         (.help, .global, [.char("?")]),
+        (.advice, .global, [.char("a")]),
         (.compareLayer, .layers, [.ctrl("l")]),
         (.compareAll, .layers, [.ctrl("a")]),
         (.toggleCollapseDir, .tree, [.char(" ")]),
@@ -77,6 +78,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .sizeFilter: "tree: only entries of at least N bytes (e.g. 1MB)"
         case .toggleWastedOnly: "tree: only paths whose bytes the final image does not show"
         case .select: "waste table: jump to the path in the layer that wastes it"
+        case .advice: "advice: which step wastes what, and the fix (Enter jumps to the layer and path)"
         }
     }
 }

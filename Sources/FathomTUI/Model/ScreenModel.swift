@@ -45,9 +45,12 @@ public struct ScreenModel {
     public private(set) var sizeInputText = ""
     public private(set) var showHelp = false
     public private(set) var helpScroll = 0
+    /// The advice overlay: open, the selected finding (an index into `analysis.advice`).
+    public internal(set) var showAdvice = false
+    public internal(set) var adviceCursor = 0
     public private(set) var effect: Effect = .none
     /// A one-line message for the status bar (e.g. "no such path in this layer").
-    public private(set) var message: String?
+    public internal(set) var message: String?
 
     public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter }
 
@@ -94,6 +97,7 @@ public struct ScreenModel {
             return
         }
         if key == .ctrl("c") || (layout.isTooSmall && key == .char("q")) { effect = .quit; return }
+        if showAdvice { adviceKey(key); return }
         if input != .none { editInput(key); return }
         if key == .ctrl("z") { effect = .suspend; return }
         switch key {
@@ -111,6 +115,7 @@ public struct ScreenModel {
         switch action {
         case .quit: effect = .quit
         case .help: showHelp = true
+        case .advice: showAdvice = true
         case .toggleView:
             let all = Pane.allCases
             focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
@@ -304,7 +309,20 @@ public struct ScreenModel {
             message = "\(DisplayName.of(file.pathBytes)) is not in the union filesystem"
             return
         }
-        selectedLayer = file.layers.first ?? selectedLayer
+        jump(to: node, layer: file.layers.first ?? selectedLayer)
+    }
+
+    /// Selects `layer` in the layers pane, its changes in the tree.
+    mutating func show(layer: Int) {
+        selectedLayer = layer
+        compareMode = .layer
+        focus = .layers
+        reloadSnapshot(keepingSelection: false)
+    }
+
+    /// Shows `layer`'s changes with every filter off, `node` expanded to and selected in the tree.
+    mutating func jump(to node: PathTable.NodeID, layer: Int) {
+        selectedLayer = layer
         compareMode = .layer
         filterText = ""; regex = nil; hiddenStatuses.removeAll(); wastedOnly = false; minSizeBytes = 0
         var a = analysis.replay.paths.parents[Int(node)]
@@ -315,7 +333,7 @@ public struct ScreenModel {
             treeCursor = i
             treeScroll = max(0, i - pageHeight(for: .tree) / 2)
         } else {
-            message = "\(file.path) is not shown in layer \(selectedLayer)"
+            message = "/\(DisplayName.of(analysis.replay.paths.pathBytes(node))) is not shown in layer \(selectedLayer)"
         }
         clampAll()
     }

@@ -22,6 +22,7 @@ extension ScreenModel {
         renderImage(&g, l.image, tableTop: l.wasteTableTop)
         renderTree(&g, l.tree)
         renderStatus(&g, y: l.statusY)
+        if showAdvice { renderAdvice(&g) }
         if showHelp { renderHelp(&g) }
         return g
     }
@@ -273,7 +274,7 @@ extension ScreenModel {
             g.put(text, x: width - noteWidth, y: y, style: .warning)
         }
         var items: [(String, String)] = [(keyLabel(.quit), "Quit"), (keyLabel(.toggleView), "Switch"),
-                                          (keyLabel(.filterFiles), "Filter"), (keyLabel(.help), "Help")]
+                                          (keyLabel(.filterFiles), "Filter"), (keyLabel(.advice), "Advice"), (keyLabel(.help), "Help")]
         switch focus {
         case .layers:
             items += [(keyLabel(.compareLayer), "Layer changes"), (keyLabel(.compareAll), "Aggregated")]
