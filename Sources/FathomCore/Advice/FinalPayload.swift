@@ -93,13 +93,15 @@ enum FinalPayload {
             for child in paths.children[Int(dir)] {
                 guard let s = a.replay.current[Int(child)] else { continue }
                 let name = String(decoding: paths.nameBytes(child), as: UTF8.self)
-                let path = folder.path.isEmpty ? name : folder.path + "/" + name
                 if s.kind == .directory {
+                    let path = folder.path.isEmpty ? name : folder.path + "/" + name
                     stack.append((child, subfolder(a, folder, name: name, path: path, node: child, copyLayers: copyLayers)))
                     continue
                 }
+                // built only for files a rule takes: most files match nothing
+                var path: String { folder.path.isEmpty ? name : folder.path + "/" + name }
                 guard s.kind == .file || s.kind == .hardlink, s.inode >= 0 else { continue }
-                let tool = toolName(name)
+                let tool = name.utf8.contains(0x2D) ? toolName(name) : name   // only names with a `-` carry a triple or version
                 let isTool = toolchainTools.contains(tool) && (s.mode & 0o111 != 0 || folder.toolchainRoot != nil)
                 if counted[Int(s.inode)] {
                     // a hardlink to a counted file: its name is still evidence (`cc` beside `gcc`)
@@ -114,7 +116,8 @@ enum FinalPayload {
                 }
                 if let c = folder.cache { add(&g.caches[c]); continue }
                 if folder.temporary { add(&g.temporary); continue }
-                if let suffix = archiveSuffixes.first(where: { name.hasSuffix($0) }), name.count > suffix.count {
+                if archiveExtensions.contains(Substring(name.utf8.lastIndex(of: 0x2E).map { name[name.index(after: $0)...] } ?? "")),
+                   let suffix = archiveSuffixes.first(where: { name.hasSuffix($0) }), name.count > suffix.count {
                     let unpackers = commands.indices.filter { i in
                         commands[i].contains(name) && unpackVerbs.contains { commands[i].contains($0) }
                     }
@@ -128,8 +131,8 @@ enum FinalPayload {
                     }
                 }
                 if !folder.system, isCoreDump(name) { add(&g.coreDumps); continue }
-                if copyLayers[layer], !Advisor.isSecret(path),
-                   let pattern = folder.junk ?? (folder.system ? nil : contextJunkPattern(name)) {
+                if copyLayers[layer], let pattern = folder.junk ?? (folder.system ? nil : contextJunkPattern(name)),
+                   !Advisor.isSecret(name: name, path: { path }) {
                     add(&g.junk[layer, default: Group()])
                     if !(g.junkPatterns[layer] ?? []).contains(pattern) { g.junkPatterns[layer, default: []].append(pattern) }
                     continue
@@ -142,7 +145,7 @@ enum FinalPayload {
                     if let evidence, toolsSeen.insert(evidence).inserted { g.toolchainEvidence.append(evidence) }
                     continue
                 }
-                if folder.documentation || documentationFiles.contains(path) { add(&g.documentation) }
+                if folder.documentation || (name == "locale-archive" && documentationFiles.contains(path)) { add(&g.documentation) }
             }
         }
         return g

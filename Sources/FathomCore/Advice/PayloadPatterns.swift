@@ -68,6 +68,9 @@ extension FinalPayload {
     /// Archive and package suffixes (rule 11).
     static let archiveSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst", ".zip", ".deb", ".rpm", ".whl", ".apk"]
 
+    /// The last extensions of `archiveSuffixes`, a quick first test.
+    static let archiveExtensions: Set<Substring> = ["tar", "gz", "tgz", "xz", "txz", "bz2", "tbz2", "zst", "zip", "deb", "rpm", "whl", "apk"]
+
     /// Words of a command that unpack or install an archive named in it.
     static let unpackVerbs = ["tar ", "tar -", "unzip", "dpkg -i", "dpkg --install", "apt install ./", "apt-get install ./",
                               "pip install", "pip3 install", "rpm -i", "rpm -U", "bsdtar", "gunzip", "7z x", "apk add --allow-untrusted"]

@@ -5,10 +5,17 @@ extension Advisor {
     /// True for names that usually hold credentials (`.env`, private keys, token files).
     static func isSecret(_ path: String) -> Bool {
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        return isSecret(name: name, path: { path })
+    }
+
+    /// `isSecret` on the last path component; the whole path is built only for names that need it.
+    static func isSecret(name: String, path: () -> String) -> Bool {
         if name == ".env" || (name.hasPrefix(".env.") && !name.hasSuffix(".example") && !name.hasSuffix(".sample")) { return true }
         if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc", ".pypirc", ".git-credentials", ".netrc"].contains(name) { return true }
         if name.hasSuffix(".pem") || name.hasSuffix(".key") || name.hasSuffix(".p12") || name.hasSuffix(".pfx") { return true }
-        return path.hasSuffix(".aws/credentials") || path.hasSuffix(".docker/config.json")
+        guard name == "credentials" || name == "config.json" else { return false }
+        let p = path()
+        return p.hasSuffix(".aws/credentials") || p.hasSuffix(".docker/config.json")
     }
 
     /// Never reads the files' content: the names are the evidence.
@@ -18,8 +25,9 @@ extension Advisor {
         for (i, layer) in a.image.layers.enumerated() {
             let c = layer.blob.changeset
             for row in 0..<c.count where c.kinds[row] == .file {
-                let p = c.path(row)
-                if isSecret(p) { items.append(("/" + p, c.sizes[row])); layers.insert(i) }
+                let full = c.pathSlice(row)
+                let name = String(decoding: full[((full.lastIndex(of: 0x2F) ?? full.startIndex - 1) + 1)...], as: UTF8.self)
+                if isSecret(name: name, path: { c.path(row) }) { items.append(("/" + c.path(row), c.sizes[row])); layers.insert(i) }
             }
         }
         guard !items.isEmpty else { return [] }

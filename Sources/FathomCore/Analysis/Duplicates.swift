@@ -14,11 +14,16 @@ public struct DuplicateGroup: Sendable {
     /// Groups the final filesystem's regular files by content; only groups of two or more
     /// distinct inodes of at least `minimumBytes` are kept, largest extra bytes first.
     static func find(in replay: Replay, minimumBytes: Int64 = 1) -> [DuplicateGroup] {
+        // most content is unique: remember the first node per content, build a group only on a second inode
+        var first: [ContentDigest: PathTable.NodeID] = [:]
+        first.reserveCapacity(replay.inodes.count)
         var byContent: [ContentDigest: (size: Int64, inodes: Set<Int32>, nodes: [PathTable.NodeID])] = [:]
         for n in 1..<replay.paths.count {
             guard let s = replay.current[n], s.kind == .file, s.sizeBytes >= minimumBytes else { continue }
-            var entry = byContent[s.content] ?? (s.sizeBytes, [], [])
-            if entry.inodes.insert(s.inode).inserted { entry.nodes.append(PathTable.NodeID(n)) }
+            let node = PathTable.NodeID(n)
+            guard let earlier = first[s.content] else { first[s.content] = node; continue }
+            var entry = byContent[s.content] ?? (s.sizeBytes, [replay.current[Int(earlier)]!.inode], [earlier])
+            if entry.inodes.insert(s.inode).inserted { entry.nodes.append(node) }
             byContent[s.content] = entry
         }
         return byContent.compactMap { content, e in
