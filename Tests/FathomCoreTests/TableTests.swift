@@ -79,3 +79,24 @@ import Testing
         #expect(ArchiveContents.resolveSymlink("/abc.tar", from: "def/layer.tar") == "abc.tar")
     }
 }
+
+/// NodeIndex against Swift's Dictionary: inserts, overwrites and removals in a seeded random order.
+@Suite struct NodeIndexTests {
+    @Test(arguments: [1, 2, 3])
+    func agreesWithDictionary(seed: UInt64) {
+        var rng = seed &* 0x2545F4914F6CDD1D
+        func next() -> UInt64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
+        var index = NodeIndex()
+        var reference: [UInt64: Int32] = [:]
+        for step in 0..<20_000 {
+            let key = next() % 3_000   // small key space: many collisions, overwrites and removals
+            if next() % 3 == 0 {
+                index[key] = nil; reference[key] = nil
+            } else {
+                index[key] = Int32(step); reference[key] = Int32(step)
+            }
+        }
+        #expect(index.count == reference.count)
+        for key in 0..<UInt64(3_000) { #expect(index[key] == reference[key], "key \(key)") }
+    }
+}

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Everything fathom knows about an image: the layers as read, the union replay,
 /// dive's metrics and fathom's own accounting. Built once; every face reads it.
 public struct Analysis: Sendable {
@@ -10,14 +12,16 @@ public struct Analysis: Sendable {
     /// Advice: which step wastes what and the fix (Advice/Advisor.swift).
     public private(set) var advice: [Finding] = []
 
-    /// Replays the image and computes every metric.
+    /// Replays the image and computes every metric. dive's model is independent of the replay:
+    /// it is built on a second thread meanwhile.
     public init(image: Image) {
         self.image = image
         let changesets = image.layers.map(\.blob.changeset)
+        let diveModel = Concurrent { DiveModel(changesets: changesets) }
         replay = Replay(changesets: changesets)
-        dive = DiveModel(changesets: changesets)
         layerFigures = LayerFigures.compute(replay)
         duplicates = DuplicateGroup.find(in: replay)
+        dive = diveModel.value
         advice = Advisor.findings(self)
     }
 
@@ -29,4 +33,24 @@ public struct Analysis: Sendable {
     public var reclaimableBytes: Int64 { replay.reclaimableBytes }
     /// Warnings of loading and replay together.
     public var warnings: [String] { image.warnings + replay.warnings }
+}
+
+/// A value computed on another thread; `value` waits for it.
+final class Concurrent<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.signal()
+        }
+    }
+
+    /// The result, once computed (the semaphore orders the write before this read).
+    var value: T {
+        done.wait()
+        done.signal()
+        return result!
+    }
 }

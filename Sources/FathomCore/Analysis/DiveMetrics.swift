@@ -53,27 +53,47 @@ public struct DiveModel: Sendable {
         return (tree, names)
     }
 
-    static func components(_ path: ArraySlice<UInt8>, names: inout NameTable) -> [NameTable.NameID] {
-        path.split(separator: 0x2F, omittingEmptySubsequences: true).map { names.intern($0) }
-    }
-
     static func tree(_ c: Changeset, layer: Int, names: inout NameTable) -> DiveTree {
         var tree = DiveTree()
-        for row in 0..<c.count {
-            var comps = components(c.pathSlice(row), names: &names)
-            let payload = DiveTree.Payload(sizeBytes: c.sizes[row], isDirectory: c.kinds[row] == .directory,
-                                           layer: Int16(layer), row: Int32(row))
-            switch c.kinds[row] {
-            case .whiteout:
-                guard let last = comps.popLast() else { continue }
-                comps.append(names.intern(DiveTree.whiteoutPrefix + Array(names.bytes(last))))
-                tree.add(comps, payload: payload, names: names)
-            case .opaqueWhiteout:
-                comps.append(names.intern(Array(".wh..wh..opq".utf8)))
-                tree.add(comps, payload: payload, names: names)
-            default:
-                tree.add(comps, payload: payload, names: names)
+        let opaque = names.intern(Array(".wh..wh..opq".utf8))
+        // tar members come grouped by directory: the parent of the previous row is usually the parent of this one
+        var cachedParent: ArraySlice<UInt8>?
+        var cachedParentNode: DiveTree.NodeID = 0
+        rows: for row in 0..<c.count {
+            let path = c.pathSlice(row)
+            let kind = c.kinds[row]
+            guard !path.isEmpty else { continue }
+            let parentBytes: ArraySlice<UInt8>, lastName: NameTable.NameID
+            if kind == .opaqueWhiteout {
+                parentBytes = path
+                lastName = opaque
+            } else {
+                let slash = path.lastIndex(of: 0x2F)
+                parentBytes = slash.map { path[path.startIndex..<$0] } ?? path[path.startIndex..<path.startIndex]
+                let last = slash.map { path[($0 + 1)...] } ?? path
+                lastName = kind == .whiteout ? names.intern(DiveTree.whiteoutPrefix + Array(last)) : names.intern(last)
             }
+            var parent: DiveTree.NodeID = 0
+            if let cached = cachedParent, cached == parentBytes {
+                parent = cachedParentNode
+            } else {
+                cachedParent = nil
+                var start = parentBytes.startIndex
+                while start < parentBytes.endIndex {
+                    var end = start
+                    while end < parentBytes.endIndex && parentBytes[end] != 0x2F { end += 1 }
+                    if end > start {
+                        guard let child = tree.addChild(parent, names.intern(parentBytes[start..<end]), names: names) else { continue rows }
+                        parent = child
+                    }
+                    start = end + 1
+                }
+                cachedParent = parentBytes
+                cachedParentNode = parent
+            }
+            guard let node = tree.addChild(parent, lastName, names: names) else { continue }
+            tree.payloads[Int(node)] = DiveTree.Payload(sizeBytes: c.sizes[row], isDirectory: kind == .directory,
+                                                        layer: Int16(layer), row: Int32(row))
         }
         return tree
     }
@@ -93,13 +113,26 @@ public struct DiveModel: Sendable {
     }
 
     /// dive `StackTreeRange` step: grafts `upper` onto `lower` (whiteouts remove, other nodes AddPath with their payload).
+    /// Each upper node's lower node is remembered, so AddPath walks from the parent, not the root; a removal
+    /// forgets everything remembered (a removed subtree's nodes must not be reused).
     func stack(_ lower: inout DiveTree, _ upper: DiveTree, names table: inout NameTable) {
+        var memo = [DiveTree.NodeID](repeating: -1, count: upper.names.count)
+        var memoGeneration = [Int32](repeating: 0, count: upper.names.count)
+        var generation: Int32 = 1
+        func lowerNode(_ n: DiveTree.NodeID) -> DiveTree.NodeID? {
+            if n == 0 { return 0 }
+            if memoGeneration[Int(n)] == generation { return memo[Int(n)] }
+            guard let p = lowerNode(upper.parents[Int(n)]), let c = lower.addChild(p, upper.names[Int(n)], names: table) else { return nil }
+            memo[Int(n)] = c
+            memoGeneration[Int(n)] = generation
+            return c
+        }
         upper.postOrder(table) { n in
             if isWhiteout(upper, n, table) {
                 let comps = strippedComponents(upper, n, names: &table)
-                if let target = lower.lookup(comps) { lower.remove(target) }
-            } else {
-                lower.add(upper.components(n), payload: upper.payloads[Int(n)], names: table)
+                if let target = lower.lookup(comps) { lower.remove(target); generation += 1 }
+            } else if let node = lowerNode(n) {
+                lower.payloads[Int(node)] = upper.payloads[Int(n)]
             }
         }
     }
@@ -108,7 +141,7 @@ public struct DiveModel: Sendable {
 
     mutating func compute(_ changesets: [Changeset]) {
         // Path keys as a tree of (parent key, name) pairs: no byte strings per leaf.
-        var keyIndex: [UInt64: Int32] = [:]
+        var keyIndex = NodeIndex()
         var keyParent: [Int32] = [-1], keyName: [NameTable.NameID] = [0]
         var cumulative: [Int64] = [0], minimum: [Int64] = [-1], counts: [Int32] = [0], firstLayer: [Int16] = [0]
         // keys dive created (a leaf was visited, or a walk aborted on it); directory keys are not dive's
@@ -138,7 +171,6 @@ public struct DiveModel: Sendable {
         for (i, changeset) in changesets.enumerated() {
             let tree = Self.tree(changeset, layer: i, names: &table)
             if i == 0 { stacked = tree }
-            let lookupTree = stacked
             var nodeKey = [Int32](repeating: -1, count: tree.names.count)
             nodeKey[0] = 0
             func directoryKey(_ n: DiveTree.NodeID) -> Int32 {
@@ -164,10 +196,10 @@ public struct DiveModel: Sendable {
                     var size: Int64 = 0
                     if whiteout {
                         let comps = tree.components(tree.parents[Int(n)]) + [name]  // `name` is already stripped
-                        guard let prev = lookupTree.lookup(comps) else { throw Abort(path: keyBytes(Int32(slot))) }
-                        if lookupTree.payloads[Int(prev)]?.isDirectory == true {
-                            lookupTree.postOrder(table, from: prev, includeStart: true) { m in
-                                size += lookupTree.payloads[Int(m)]?.sizeBytes ?? 0
+                        guard let prev = stacked.lookup(comps) else { throw Abort(path: keyBytes(Int32(slot))) }
+                        if stacked.payloads[Int(prev)]?.isDirectory == true {
+                            stacked.postOrder(table, from: prev, includeStart: true) { m in
+                                size += stacked.payloads[Int(m)]?.sizeBytes ?? 0
                             }
                         }
                     } else {

@@ -22,7 +22,7 @@ struct DiveTree {
     var children: [[NodeID]] = [[]]
     var payloads: [Payload?] = [nil]
     var alive: [Bool] = [true]
-    private var index: [UInt64: NodeID] = [:]
+    private var index = NodeIndex()
 
     private static func key(_ p: NodeID, _ n: NameTable.NameID) -> UInt64 { UInt64(UInt32(bitPattern: p)) << 32 | UInt64(n) }
 
@@ -53,15 +53,19 @@ struct DiveTree {
     /// `.wh..wh..` stops the insertion; the last node's payload is replaced.
     mutating func add(_ components: [NameTable.NameID], payload: Payload?, names table: NameTable) {
         var node: NodeID = 0
-        for (i, name) in components.enumerated() {
-            if let c = child(node, name) {
-                node = c
-            } else {
-                if table.bytes(name).starts(with: DiveTree.opaquePrefix) { return }
-                node = makeChild(node, name, table)
-            }
-            if i == components.count - 1 { payloads[Int(node)] = payload }
+        for name in components {
+            guard let c = addChild(node, name, names: table) else { return }
+            node = c
         }
+        if !components.isEmpty { payloads[Int(node)] = payload }
+    }
+
+    /// One step of `AddPath`: the child `name` of `parent`, created (empty payload) when absent;
+    /// nil when it is absent and named `.wh..wh..*` (AddPath stops there).
+    mutating func addChild(_ parent: NodeID, _ name: NameTable.NameID, names table: NameTable) -> NodeID? {
+        if let c = child(parent, name) { return c }
+        if table.bytes(name).starts(with: DiveTree.opaquePrefix) { return nil }
+        return makeChild(parent, name, table)
     }
 
     func lookup(_ components: [NameTable.NameID]) -> NodeID? {

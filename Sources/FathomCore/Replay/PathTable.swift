@@ -10,7 +10,7 @@ public struct PathTable: Sendable {
     public private(set) var nameIDs: ContiguousArray<NameTable.NameID> = [0]
     /// Children of each node ever created, in creation order.
     public private(set) var children: [[NodeID]] = [[]]
-    private var index: [UInt64: NodeID] = [:]
+    private var index = NodeIndex()
 
     public init() { _ = names.intern([UInt8]()) }
 

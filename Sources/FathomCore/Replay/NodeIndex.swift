@@ -1,0 +1,82 @@
+/// A hash map from a 64-bit key (a parent node and a name, packed) to a node: open addressing with
+/// linear probing and a multiplicative hash. Swift's `Dictionary` hashes every key with SipHash,
+/// which cost more than the rest of a tree insertion on images of a million files.
+struct NodeIndex: Sendable {
+    /// Stored keys plus one; 0 marks an empty slot.
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private var shift: UInt64
+    private(set) var count = 0
+
+    init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: 0, count: size)
+        shift = UInt64(64 - size.trailingZeroBitCount)
+    }
+
+    @inline(__always) private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    subscript(key: UInt64) -> Int32? {
+        get {
+            let stored = key &+ 1, mask = keys.count - 1
+            var i = slot(key)
+            while true {
+                let k = keys[i]
+                if k == stored { return values[i] }
+                if k == 0 { return nil }
+                i = (i + 1) & mask
+            }
+        }
+        set {
+            if let newValue { insert(key, newValue) } else { remove(key) }
+        }
+    }
+
+    private mutating func insert(_ key: UInt64, _ value: Int32) {
+        if (count + 1) * 4 > keys.count * 3 { grow() }
+        let stored = key &+ 1, mask = keys.count - 1
+        var i = slot(key)
+        while keys[i] != 0 && keys[i] != stored { i = (i + 1) & mask }
+        if keys[i] == 0 { count += 1 }
+        keys[i] = stored
+        values[i] = value
+    }
+
+    /// Backward-shift deletion: later entries of the probe run move up, so lookups never need tombstones.
+    private mutating func remove(_ key: UInt64) {
+        let stored = key &+ 1, mask = keys.count - 1
+        var i = slot(key)
+        while keys[i] != stored {
+            if keys[i] == 0 { return }
+            i = (i + 1) & mask
+        }
+        count -= 1
+        var hole = i
+        var j = i
+        while true {
+            j = (j + 1) & mask
+            let k = keys[j]
+            if k == 0 { break }
+            let home = slot(k &- 1)
+            // move k into the hole when its home slot is not in (hole, j] (cyclically)
+            let inRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+            if !inRange {
+                keys[hole] = k
+                values[hole] = values[j]
+                hole = j
+            }
+        }
+        keys[hole] = 0
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: 0, count: oldKeys.count * 2)
+        shift -= 1
+        count = 0
+        for (i, k) in oldKeys.enumerated() where k != 0 { insert(k &- 1, oldValues[i]) }
+    }
+}
