@@ -11,14 +11,15 @@ public struct Analysis: Sendable {
     public private(set) var advice: [Finding] = []
 
     /// Replays the image and computes every metric.
-    public init(image: Image) {
+    /// - Parameter advice: false skips the advice (empty `advice`), for callers that never show it (`fathom diff`).
+    public init(image: Image, advice: Bool = true) {
         self.image = image
         let changesets = image.layers.map(\.blob.changeset)
         replay = Replay(changesets: changesets)
         dive = DiveModel(changesets: changesets)
         layerFigures = LayerFigures.compute(replay)
         duplicates = DuplicateGroup.find(in: replay)
-        advice = Advisor.findings(self)
+        if advice { self.advice = Advisor.findings(self) }
     }
 
     /// Regular-file bytes in all layers, each inode once.

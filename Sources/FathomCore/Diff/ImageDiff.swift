@@ -28,7 +28,8 @@ public struct ImageDiff: Sendable {
         for (slot, path, options) in [(0, oldPath, oldOptions), (1, newPath, newOptions)] {
             DispatchQueue.global().async(group: group) {
                 results.set(slot, Result {
-                    do { return Analysis(image: try ImageLoader.load(path: path, options: options)) } catch {
+                    // no advice: the comparison never shows it, and it costs as much as the replay
+                    do { return Analysis(image: try ImageLoader.load(path: path, options: options), advice: false) } catch {
                         throw LoadError(path: path, underlying: error)
                     }
                 })
