@@ -115,7 +115,7 @@ public enum DiffTextReport {
     }
 
     /// `+12 kB`, `-1.2 MB`, `0 B`.
-    static func signedBytes(_ v: Int64) -> String { (v > 0 ? "+" : v < 0 ? "-" : "") + ByteFormat.si(v.magnitude > Int64.max ? Int64.max : Int64(v.magnitude)) }
+    static func signedBytes(_ v: Int64) -> String { (v > 0 ? "+" : v < 0 ? "-" : "") + ByteFormat.si(v == .min ? .max : abs(v)) }
 
     private static func signedCount(_ v: Int64) -> String { v > 0 ? "+\(v)" : "\(v)" }
 
