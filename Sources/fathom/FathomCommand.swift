@@ -8,7 +8,7 @@ struct FathomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fathom",
         abstract: "Explore a container image layer by layer, and find the bytes it ships for nothing.",
-        usage: "fathom IMAGE [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]",
+        usage: "fathom IMAGE [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]\n       fathom diff OLD NEW [OPTIONS]   (compare two images; see fathom diff --help)",
         discussion: """
         IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input.
 
@@ -25,6 +25,8 @@ struct FathomCommand: ParsableCommand {
           fathom --json report.json app.tar    write the JSON report
           fathom --ci --highestWastedBytes 20MB app.tar
                                                gate a pipeline
+          fathom diff app-1.0.tar app-1.1.tar  what changed between two images
+                                               (an image file named diff: ./diff)
 
         CI rules: thresholds come from the flags, else the --ci-config file (dive's .dive-ci YAML: `rules:` then one `name: value` line per rule), else the defaults. A value of disabled, off, false or "" turns a rule off.
           lowestEfficiency          fail if efficiency < value

@@ -5,18 +5,29 @@ import Foundation
 // which would merge two different files whose names are canonically equivalent
 // (fixture synthetic/wide-chars). Names must stay raw bytes while archives are read.
 
-// Usage errors exit 2 like every other bad input (argument-parser's default is 64).
-do {
-    var command = try FathomCommand.parseAsRoot()
-    try command.run()
-} catch let code as ExitCode {
-    FathomCommand.exit(withError: code)
-} catch {
-    let exitCode = FathomCommand.exitCode(for: error)
-    if exitCode == .success {
-        FathomCommand.exit(withError: error)  // --help, --version
+/// Parses and runs `Command`; usage errors exit 2 like every other bad input (argument-parser's default is 64).
+func runCommand<Command: ParsableCommand>(_: Command.Type, _ arguments: [String]?, helpHint: String) -> Never {
+    do {
+        var command = try Command.parseAsRoot(arguments)
+        try command.run()
+    } catch let code as ExitCode {
+        Command.exit(withError: code)
+    } catch {
+        let exitCode = Command.exitCode(for: error)
+        if exitCode == .success {
+            Command.exit(withError: error)  // --help, --version
+        }
+        let message = Command.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        FileHandle.standardError.write(Data("fathom: \(message) (see \(helpHint))\n".utf8))
+        Foundation.exit(2)
     }
-    let message = FathomCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-    FileHandle.standardError.write(Data("fathom: \(message) (see fathom --help)\n".utf8))
-    Foundation.exit(2)
+    Foundation.exit(0)
 }
+
+// `fathom diff OLD NEW` is parsed on its own: as a real subcommand it would clash with the root's
+// positional IMAGE. An image file named `diff` is given as `./diff`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "diff" {
+    runCommand(DiffCommand.self, Array(arguments.dropFirst()), helpHint: "fathom diff --help")
+}
+runCommand(FathomCommand.self, nil, helpHint: "fathom --help")

@@ -14,7 +14,8 @@ public struct Analysis: Sendable {
 
     /// Replays the image and computes every metric. dive's model is independent of the replay:
     /// it is built on a second thread meanwhile.
-    public init(image: Image) {
+    /// - Parameter advice: false skips the advice (empty `advice`), for callers that never show it (`fathom diff`).
+    public init(image: Image, advice: Bool = true) {
         self.image = image
         let changesets = image.layers.map(\.blob.changeset)
         let diveModel = Concurrent { DiveModel(changesets: changesets) }
@@ -22,7 +23,7 @@ public struct Analysis: Sendable {
         layerFigures = LayerFigures.compute(replay)
         duplicates = DuplicateGroup.find(in: replay)
         dive = diveModel.value
-        advice = Advisor.findings(self)
+        if advice { self.advice = Advisor.findings(self) }
     }
 
     /// Regular-file bytes in all layers, each inode once.

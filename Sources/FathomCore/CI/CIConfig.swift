@@ -7,6 +7,8 @@ public struct CIConfig: Sendable {
     public var thresholds: [CIRule: CIThreshold]
     /// Where each rule's value came from (`default`, the file, or `--flag`), for the report.
     public var sources: [CIRule: String]
+    /// The `fathom diff` rules, from the file's `diff:` key.
+    public var diff = DiffRuleConfig()
 
     /// Only the defaults.
     public init() {
@@ -18,10 +20,10 @@ public struct CIConfig: Sendable {
         }
     }
 
-    /// Applies a `.dive-ci` YAML document (`rules:` with the rule keys).
+    /// Applies a `.dive-ci` YAML document (`rules:` with the rule keys; fathom's `diff:` with the diff rules).
     ///
-    /// Unknown keys under `rules:` are an error (dive ignores them silently; fathom says so, because a
-    /// misspelt rule would otherwise never run), and so are top-level keys other than `rules` (dive ignores both).
+    /// Unknown keys under `rules:` or `diff:` are an error (dive ignores them silently; fathom says so, because a
+    /// misspelt rule would otherwise never run), and so are top-level keys other than `rules` and `diff` (dive ignores both).
     /// - Throws: `CIConfigError`.
     public mutating func apply(yaml: String, file: String) throws {
         let node: Node?
@@ -30,9 +32,10 @@ public struct CIConfig: Sendable {
         }
         guard let node else { return }  // an empty file: defaults
         guard let top = node.mapping else { throw CIConfigError.notAMapping(file: file, key: "(top level)") }
-        for (k, _) in top where k.string != "rules" {
+        for (k, _) in top where k.string != "rules" && k.string != "diff" {
             throw CIConfigError.unknownKey(file: file, key: k.string ?? "\(k)")
         }
+        if let diffRules = top["diff"] { try diff.apply(mapping: diffRules, file: file) }
         guard let rules = top["rules"] else { return }
         if rules.null != nil || rules.scalar?.string == "" { return }
         guard let mapping = rules.mapping else { throw CIConfigError.notAMapping(file: file, key: "rules") }

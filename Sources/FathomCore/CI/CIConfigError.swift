@@ -2,6 +2,7 @@
 public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidYAML(file: String, reason: String)
     case unknownRule(file: String, key: String)
+    case unknownDiffRule(file: String, key: String)
     case notAMapping(file: String, key: String)
     case unknownKey(file: String, key: String)
     case notAScalar(file: String, rule: String)
@@ -12,8 +13,10 @@ public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .invalidYAML(f, r): "\(f): invalid YAML: \(r)"
         case let .unknownRule(f, k):
             "\(f): unknown rule '\(k)' under rules: (known: \(CIRule.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case let .unknownDiffRule(f, k):
+            "\(f): unknown rule '\(k)' under diff: (known: \(DiffRule.allCases.map(\.rawValue).joined(separator: ", ")))"
         case let .notAMapping(f, k): "\(f): '\(k)' must be a mapping"
-        case let .unknownKey(f, k): "\(f): unknown key '\(k)' (a .dive-ci file holds 'rules:')"
+        case let .unknownKey(f, k): "\(f): unknown key '\(k)' (a .dive-ci file holds 'rules:' and 'diff:')"
         case let .notAScalar(f, r): "\(f): \(r): the value must be a number, a byte amount or 'disabled', not a list or mapping"
         case let .invalidValue(s, rule, v, r): "\(s): \(rule): invalid value '\(v)': \(r)"
         }

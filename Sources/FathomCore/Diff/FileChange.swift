@@ -1,0 +1,44 @@
+/// How a path of the final filesystem differs between OLD and NEW.
+public enum FileChangeKind: String, Sendable, CaseIterable {
+    /// Only NEW has the path.
+    case added
+    /// Only OLD has the path.
+    case removed
+    /// Same type, other content: content digest (regular files), link target (symlinks) or device numbers.
+    case modified
+    /// Same type and content; mode, uid or gid differ.
+    case metadataOnly
+    /// Another type (a file became a directory, a symlink became a file …). A hardlink and a
+    /// regular file are the same type here: both are a regular file's content.
+    case typeChanged
+}
+
+/// One changed path of the final filesystem.
+public struct FileChange: Sendable {
+    /// The path without a leading `/` (invalid UTF-8 replaced by U+FFFD).
+    public var path: String
+    /// The raw path bytes, for sorting as the truth files do.
+    public var pathBytes: [UInt8]
+    public var change: FileChangeKind
+    /// The entry's type in OLD; nil when absent.
+    public var kindBefore: EntryKind?
+    /// The entry's type in NEW; nil when absent.
+    public var kindAfter: EntryKind?
+    /// Content bytes in OLD (regular files and hardlinks; 0 for other types and when absent).
+    public var bytesBefore: Int64
+    /// Content bytes in NEW.
+    public var bytesAfter: Int64
+    /// `bytesAfter − bytesBefore`.
+    public var deltaBytes: Int64 { bytesAfter - bytesBefore }
+}
+
+/// Bytes at and below a directory in OLD and NEW (each path's content counted, as directory sizes are).
+public struct DirectoryDelta: Sendable {
+    /// The path without a leading `/`.
+    public var path: String
+    public var pathBytes: [UInt8]
+    public var bytesBefore: Int64
+    public var bytesAfter: Int64
+    /// `bytesAfter − bytesBefore`.
+    public var deltaBytes: Int64 { bytesAfter - bytesBefore }
+}
