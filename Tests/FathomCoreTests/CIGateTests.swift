@@ -40,10 +40,11 @@ import Testing
         let medium = Self.analysis.advice.filter { $0.severity == .medium }.count
         let low = Self.analysis.advice.filter { $0.severity == .low }.count
         #expect(medium > 0 && low > 0 && !Self.analysis.advice.contains { $0.severity == .high })
+        func findings(_ n: Int) -> String { "\(n) finding\(n == 1 ? "" : "s")" }
         switch value.lowercased() {
         case "high": #expect(r.detail == "no finding of severity high or higher")
-        case "medium": #expect(r.detail.hasPrefix("\(medium) findings of severity medium or higher (\(medium) medium): "))
-        case "low": #expect(r.detail.hasPrefix("\(medium + low) findings of severity low or higher (\(medium) medium, \(low) low): "))
+        case "medium": #expect(r.detail.hasPrefix("\(findings(medium)) of severity medium or higher (\(medium) medium): "))
+        case "low": #expect(r.detail.hasPrefix("\(findings(medium + low)) of severity low or higher (\(medium) medium, \(low) low): "))
         default: break
         }
     }

@@ -6,8 +6,8 @@
 /// metadata-only rewrite; visible bytes: package caches, leftovers, build-context junk, toolchain,
 /// documentation, then duplicates), so the findings' bytes add up to at most the shipped bytes.
 public enum Advisor {
-    /// The findings, most reclaimable bytes first; ties by severity, then layers, then rule, so the
-    /// order never depends on hash-table iteration.
+    /// The findings, by severity (high first: a shipped secret matters more than any byte count), then
+    /// most reclaimable bytes; ties by layers, then rule, so the order never depends on hash-table iteration.
     public static func findings(_ a: Analysis) -> [Finding] {
         var claims = InodeClaims(count: a.replay.inodes.count)
         var out: [Finding] = []
@@ -18,8 +18,8 @@ public enum Advisor {
         out += secrets(a)
         if let root = runsAsRoot(a) { out.append(root) }
         return out.sorted { x, y in
-            if x.reclaimableBytes != y.reclaimableBytes { return x.reclaimableBytes > y.reclaimableBytes }
             if x.severity != y.severity { return x.severity > y.severity }
+            if x.reclaimableBytes != y.reclaimableBytes { return x.reclaimableBytes > y.reclaimableBytes }
             if x.layers != y.layers { return x.layers.lexicographicallyPrecedes(y.layers) }
             if x.rule != y.rule { return x.rule < y.rule }
             return x.title < y.title
@@ -32,9 +32,16 @@ public enum Advisor {
         return full.count <= 80 ? full : String(full.prefix(79)) + "…"
     }
 
-    /// "layer 4: `COPY …`; layer 7: `RUN …`"
+    /// "layer 4: `COPY …`; layer 7: `RUN …`"; a layer without a command is named without quotes.
     static func commands(_ a: Analysis, _ layers: [Int]) -> String {
-        layers.map { "layer \($0): `\(command(a, $0))`" }.joined(separator: "; ")
+        layers.map { hasCommand(a, $0) ? "layer \($0): `\(command(a, $0))`" : "layer \($0) \(command(a, $0))" }.joined(separator: "; ")
+    }
+
+    static func hasCommand(_ a: Analysis, _ layer: Int) -> Bool { !(a.image.layers[layer].createdBy ?? "").isEmpty }
+
+    /// Medium from 10 kB, high from 10 MB: a few bytes of waste are worth knowing, not worth failing a gate on.
+    static func severity(bytes: Int64) -> Finding.Severity {
+        bytes >= 10_000_000 ? .high : bytes >= 10_000 ? .medium : .low
     }
 
     /// The ten largest paths (ties by path).

@@ -4,7 +4,7 @@ extension FinalPayload {
         let layers = g.layers.union(unpackers).sorted()
         let unpackedBy = unpackers.isEmpty ? "a folder of the same name sits beside each" : "unpacked by " + Advisor.commands(a, unpackers.sorted())
         return Finding(
-            rule: "large-leftovers", severity: .medium,
+            rule: "large-leftovers", severity: Advisor.severity(bytes: g.bytes),
             title: "\(Advisor.plural(g.items.count, "archive")) likely kept after unpacking (\(ByteFormat.si(g.bytes)))",
             layers: layers, paths: Advisor.top(g.items), pathCount: g.items.count, reclaimableBytes: g.bytes,
             fix: "Fetch, unpack and delete the archive in one RUN (\(unpackedBy)); or let ADD unpack a local tar.",
@@ -41,7 +41,7 @@ extension FinalPayload {
     static func toolchainFinding(_ a: Analysis, _ g: Group, evidence: [String]) -> Finding {
         let shown = evidence.prefix(6).joined(separator: ", ") + (evidence.count > 6 ? ", …" : "")
         return Finding(
-            rule: "build-toolchain", severity: .medium,
+            rule: "build-toolchain", severity: Advisor.severity(bytes: g.bytes) == .low ? .low : .medium,
             title: "The final image likely carries a build toolchain (\(shown)): \(ByteFormat.si(g.bytes))",
             layers: g.layerList, paths: Advisor.top(g.items), pathCount: g.items.count, reclaimableBytes: g.bytes,
             fix: "Build in a separate stage and copy only the artifacts into the final image (toolchain added by \(Advisor.commands(a, g.layerList))).",

@@ -4,9 +4,12 @@ extension FinalPayload {
     struct Cache { var name: String; var prefixes: [String]; var fix: String; var snippet: String }
 
     static let caches: [Cache] = [
-        Cache(name: "apt package lists and caches", prefixes: ["var/lib/apt/lists/", "var/cache/apt/"],
-              fix: "Install with --no-install-recommends and remove the lists in the same RUN.",
+        Cache(name: "apt package lists", prefixes: ["var/lib/apt/lists/"],
+              fix: "Remove the lists in the RUN that runs apt-get update.",
               snippet: "RUN apt-get update \\\n && apt-get install -y --no-install-recommends <packages> \\\n && rm -rf /var/lib/apt/lists/*"),
+        Cache(name: "apt's downloaded packages (.deb)", prefixes: ["var/cache/apt/"],
+              fix: "Run apt-get clean in the RUN that installs (official Debian and Ubuntu images do it through /etc/apt/apt.conf.d/docker-clean).",
+              snippet: "RUN apt-get update \\\n && apt-get install -y --no-install-recommends <packages> \\\n && apt-get clean \\\n && rm -rf /var/lib/apt/lists/*"),
         Cache(name: "apk cache", prefixes: ["var/cache/apk/"], fix: "Use apk add --no-cache.", snippet: "RUN apk add --no-cache <packages>"),
         Cache(name: "pip cache", prefixes: ["root/.cache/pip/"], fix: "Use pip install --no-cache-dir (or a cache mount).",
               snippet: "RUN pip install --no-cache-dir -r requirements.txt"),
@@ -32,7 +35,7 @@ extension FinalPayload {
 
     static func cacheFinding(_ a: Analysis, _ cache: Cache, _ g: Group) -> Finding {
         Finding(
-            rule: "package-manager-leftovers", severity: .medium,
+            rule: "package-manager-leftovers", severity: Advisor.severity(bytes: g.bytes),
             title: "The final image keeps \(ByteFormat.si(g.bytes)) of \(cache.name)",
             layers: g.layerList, paths: Advisor.top(g.items), pathCount: g.items.count, reclaimableBytes: g.bytes,
             fix: cache.fix + " (added by " + Advisor.commands(a, g.layerList) + ")",

@@ -49,6 +49,16 @@ extension Advisor {
             title: user.isEmpty ? "The image runs as root (no USER)" : "The image runs as root (USER \(user))",
             layers: [], paths: [], pathCount: 0, reclaimableBytes: 0,
             fix: "Create an unprivileged user and switch to it before CMD.",
-            snippet: "RUN adduser -D -u 65532 app\nUSER 65532:65532")
+            snippet: addUserSnippet(a) + "USER 65532:65532")
+    }
+
+    /// The user-creation command of the image's own tools: shadow's useradd (Debian, Fedora),
+    /// BusyBox or Alpine adduser; none on images without either (distroless: USER alone works).
+    static func addUserSnippet(_ a: Analysis) -> String {
+        let paths = a.replay.paths
+        func exists(_ p: String) -> Bool { paths.existingNode(forPath: Array(p.utf8)).flatMap { a.replay.current[Int($0)] } != nil }
+        if exists("usr/sbin/useradd") { return "RUN useradd --system --uid 65532 --no-create-home app\n" }
+        if exists("usr/sbin/adduser") || exists("bin/busybox") { return "RUN adduser -D -H -u 65532 app\n" }
+        return ""
     }
 }

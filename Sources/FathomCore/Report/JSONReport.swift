@@ -128,7 +128,7 @@ public enum JSONReport {
                     w.field("bytes", g.sizeBytes)
                     w.field("extraBytes", g.extraBytes)
                     w.field("digest", g.content.hex)
-                    w.field("paths", strings: g.paths)
+                    w.field("paths", strings: g.paths.map { "/" + $0 })
                 }
             }
             w.array("advice", a.advice) { w, f in

@@ -4,14 +4,18 @@ import FathomCore
 // paths, fix and Dockerfile snippet below.
 extension ScreenModel {
     func renderAdvice(_ g: inout Grid) {
-        let x0 = 1, y0 = 1, w = max(10, width - 2), h = max(5, height - 2)
+        // the whole width: a cell left undrawn would show the pane below through the overlay
+        let x0 = 0, y0 = 1, w = width, h = max(5, height - 2)
         for y in y0..<min(height, y0 + h) { g.fill(x: x0, y: y, count: w, style: .normal) }
         let advice = analysis.advice
         let total = advice.reduce(Int64(0)) { $0 + $1.reclaimableBytes }
         g.fill(x: x0, y: y0, count: w, style: .titleFocused)
-        let head = " Advice: \(advice.count) finding\(advice.count == 1 ? "" : "s"), \(ByteFormat.si(total)) a fix would give back "
-            + "· ↑↓ select · Enter: go to its layer and path · Esc closes "
-        g.put(DisplayWidth.truncate(head, to: w), x: x0, y: y0, style: .titleFocused, maxWidth: w)
+        let keys = " Esc closes · ↑↓ · Enter: go to layer and path "
+        let head = " Advice: \(advice.count) finding\(advice.count == 1 ? "" : "s") · fixes give back \(ByteFormat.si(total)) "
+            + "(\(ByteFormat.si(analysis.reclaimableBytes)) hidden by later layers, the rest in the final filesystem)"
+        let keysWidth = DisplayWidth.of(keys)
+        g.put(DisplayWidth.truncate(head, to: max(0, w - keysWidth)), x: x0, y: y0, style: .titleFocused, maxWidth: max(0, w - keysWidth))
+        g.put(keys, x: max(0, w - keysWidth), y: y0, style: .titleFocused)
         let inner = w - 2
         guard !advice.isEmpty else {
             g.put(DisplayWidth.truncate("No findings: nothing in the layers or the config that the advice rules flag.", to: inner),
