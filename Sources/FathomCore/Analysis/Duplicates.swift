@@ -21,10 +21,11 @@ public struct DuplicateGroup: Sendable {
         for n in 1..<replay.paths.count {
             guard let s = replay.current[n], s.kind == .file, s.sizeBytes >= minimumBytes else { continue }
             let node = PathTable.NodeID(n)
-            guard let earlier = first[s.content] else { first[s.content] = node; continue }
-            var entry = byContent[s.content] ?? (s.sizeBytes, [replay.current[Int(earlier)]!.inode], [earlier])
+            let content = replay.content(s)
+            guard let earlier = first[content] else { first[content] = node; continue }
+            var entry = byContent[content] ?? (s.sizeBytes, [replay.current[Int(earlier)]!.inode], [earlier])
             if entry.inodes.insert(s.inode).inserted { entry.nodes.append(node) }
-            byContent[s.content] = entry
+            byContent[content] = entry
         }
         return byContent.compactMap { content, e in
             guard e.nodes.count > 1 else { return nil }

@@ -96,7 +96,7 @@ public struct FileComparison: Sendable {
             let sameType = b.kind == a.kind || (regular(b.kind) && regular(a.kind))
             if !sameType { return .typeChanged }
             let sameContent: Bool = switch a.kind {
-            case .file, .hardlink: b.content == a.content && b.sizeBytes == a.sizeBytes
+            case .file, .hardlink: old.content(b) == new.content(a) && b.sizeBytes == a.sizeBytes
             case .symlink: old.linkTarget(b) == new.linkTarget(a)
             case .charDevice, .blockDevice: old.device(b) == new.device(a)
             default: true

@@ -1,5 +1,6 @@
 /// One version of a path in the union filesystem: what a layer's entry (or an
-/// implicit parent directory) put there.
+/// implicit parent directory) put there. The content digest stays in the changeset
+/// (`Replay.content(_:)`): a copy per version would double the state of a million-file image.
 public struct NodeState: Sendable, Equatable {
     public var kind: EntryKind
     /// Permission bits, `mode & 0o7777`.
@@ -14,15 +15,12 @@ public struct NodeState: Sendable, Equatable {
     public var layer: Int16
     /// The row of that layer's changeset; -1 for a directory created implicitly as a parent.
     public var row: Int32
-    /// SHA-256 of the content (files and resolved hardlinks), else zero.
-    public var content: ContentDigest
 
     /// True for a directory no entry created (the parent of an entry, mode 0755, owner 0:0).
     public var isImplicit: Bool { row < 0 }
 
     static func implicitDirectory(layer: Int) -> NodeState {
-        NodeState(kind: .directory, mode: 0o755, uid: 0, gid: 0, sizeBytes: 0, inode: -1, layer: Int16(layer), row: -1,
-                  content: .zero)
+        NodeState(kind: .directory, mode: 0o755, uid: 0, gid: 0, sizeBytes: 0, inode: -1, layer: Int16(layer), row: -1)
     }
 }
 
@@ -37,4 +35,6 @@ public struct Inode: Sendable {
     public var hiddenBy: Int16
     /// The path whose entry shipped it.
     public var node: PathTable.NodeID
+    /// The row of the shipping layer's changeset (where its content digest is).
+    public var row: Int32
 }

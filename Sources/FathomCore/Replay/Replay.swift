@@ -40,6 +40,7 @@ public struct Replay: Sendable {
     /// Applies the next layer.
     public mutating func apply(_ changeset: Changeset) {
         let layer = diffs.count
+        changesets.append(changeset)   // first: content(_:) and linkTarget(_:) read this layer's rows too
         // The state each node had below this layer, for the nodes this layer touches: per-node stamps
         // and a list rather than a dictionary (this runs for every entry of every layer).
         var saved: [(node: PathTable.NodeID, before: NodeState?)] = []
@@ -115,18 +116,17 @@ public struct Replay: Sendable {
             }
 
             var state = NodeState(kind: kind, mode: changeset.modes[row], uid: changeset.uids[row], gid: changeset.gids[row],
-                                  sizeBytes: 0, inode: -1, layer: Int16(layer), row: Int32(row), content: .zero)
+                                  sizeBytes: 0, inode: -1, layer: Int16(layer), row: Int32(row))
             if kind == .file {
                 state.sizeBytes = changeset.sizes[row]
-                state.content = changeset.contentDigests[row]
                 state.inode = Int32(inodes.count)
-                inodes.append(Inode(sizeBytes: state.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1, node: node))
+                inodes.append(Inode(sizeBytes: state.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1, node: node,
+                                    row: Int32(row)))
             } else if kind == .hardlink {
                 let target = changeset.linkTargets[row] ?? []
                 let targetNode = paths.existingNode(forPath: target)
                 if let t = targetNode.flatMap({ current[Int($0)] }), (t.kind == .file || t.kind == .hardlink), t.inode >= 0 {
                     state.sizeBytes = t.sizeBytes
-                    state.content = t.content
                     state.inode = t.inode
                 } else {
                     let why = targetNode.flatMap { current[Int($0)] }.map { "not a regular file (\($0.kind.name))" } ?? "missing"
@@ -174,7 +174,6 @@ public struct Replay: Sendable {
             recordVersion(n, layer: layer)
         }
         diffs.append(diff)
-        changesets.append(changeset)
     }
 
     // MARK: versions (the filesystem at any layer)
@@ -228,6 +227,13 @@ public struct Replay: Sendable {
         return changesets[Int(s.layer)].linkTargets[Int(s.row)]
     }
 
+    /// SHA-256 of a state's content (a file, or a hardlink resolved to one), else zero.
+    public func content(_ s: NodeState) -> ContentDigest {
+        guard s.inode >= 0 else { return .zero }
+        let inode = inodes[Int(s.inode)]
+        return changesets[Int(inode.layer)].contentDigests[Int(inode.row)]
+    }
+
     /// Device numbers of a character or block device state.
     public func device(_ s: NodeState) -> Changeset.Device? {
         guard s.row >= 0, s.kind == .charDevice || s.kind == .blockDevice else { return nil }
@@ -236,7 +242,7 @@ public struct Replay: Sendable {
 
     /// Content equality: type, content digest, link target and device numbers (truth.py `Node.content`).
     private func sameContent(_ a: NodeState, _ b: NodeState, changesetOfAfter: Changeset) -> Bool {
-        guard a.kind == b.kind, a.content == b.content else { return false }
+        guard a.kind == b.kind, content(a) == content(b) else { return false }
         let linkB: [UInt8]? = (b.kind == .symlink || b.kind == .hardlink) ? changesetOfAfter.linkTargets[Int(b.row)] : nil
         let devB: Changeset.Device? = (b.kind == .charDevice || b.kind == .blockDevice) ? changesetOfAfter.devices[Int(b.row)] : nil
         return linkTarget(a) == linkB && device(a) == devB

@@ -72,7 +72,7 @@ struct TreeSnapshot {
                     states[id] = now
                     if base == nil {
                         status[id] = .added
-                    } else if replay.changed(node, inLayers: 1...layer), let base, Self.differs(base, now) {
+                    } else if replay.changed(node, inLayers: 1...layer), let base, Self.differs(base, now, replay) {
                         status[id] = .modified
                     }
                 } else if let base {
@@ -93,8 +93,8 @@ struct TreeSnapshot {
         }
     }
 
-    private static func differs(_ a: NodeState, _ b: NodeState) -> Bool {
-        a.kind != b.kind || a.content != b.content || a.mode != b.mode || a.uid != b.uid || a.gid != b.gid
+    private static func differs(_ a: NodeState, _ b: NodeState, _ replay: Replay) -> Bool {
+        a.kind != b.kind || replay.content(a) != replay.content(b) || a.mode != b.mode || a.uid != b.uid || a.gid != b.gid
             || (a.kind == .symlink && (a.layer != b.layer || a.row != b.row))
     }
 }
