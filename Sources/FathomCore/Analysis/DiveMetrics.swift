@@ -54,7 +54,7 @@ public struct DiveModel: Sendable {
     }
 
     static func tree(_ c: Changeset, layer: Int, names: inout NameTable) -> DiveTree {
-        var tree = DiveTree()
+        var tree = DiveTree(capacity: c.count + 1)
         let opaque = names.intern(Array(".wh..wh..opq".utf8))
         // tar members come grouped by directory: the parent of the previous row is usually the parent of this one
         var cachedParent: ArraySlice<UInt8>?
@@ -167,10 +167,14 @@ public struct DiveModel: Sendable {
             for name in chain.reversed() { out.append(0x2F); out.append(contentsOf: table.bytes(name)) }
             return out
         }
+        let rows = changesets.reduce(0) { $0 + $1.count } + 1
+        keyIndex.reserve(rows)
+        keyParent.reserveCapacity(rows); keyName.reserveCapacity(rows); cumulative.reserveCapacity(rows)
+        minimum.reserveCapacity(rows); counts.reserveCapacity(rows); firstLayer.reserveCapacity(rows); isDiveKey.reserveCapacity(rows)
         var stacked = DiveTree()   // StackTreeRange(0..i-1); for layer 0, tree 0 itself
         for (i, changeset) in changesets.enumerated() {
             let tree = Self.tree(changeset, layer: i, names: &table)
-            if i == 0 { stacked = tree }
+            if i == 0 { stacked = tree; stacked.reserve(rows) }
             var nodeKey = [Int32](repeating: -1, count: tree.names.count)
             nodeKey[0] = 0
             func directoryKey(_ n: DiveTree.NodeID) -> Int32 {

@@ -24,6 +24,17 @@ struct DiveTree {
     var alive: [Bool] = [true]
     private var index = NodeIndex()
 
+    init() {}
+
+    /// A tree with room for `nodes` nodes.
+    init(capacity nodes: Int) { reserve(nodes) }
+
+    mutating func reserve(_ nodes: Int) {
+        names.reserveCapacity(nodes); parents.reserveCapacity(nodes); children.reserveCapacity(nodes)
+        payloads.reserveCapacity(nodes); alive.reserveCapacity(nodes)
+        index.reserve(nodes)
+    }
+
     private static func key(_ p: NodeID, _ n: NameTable.NameID) -> UInt64 { UInt64(UInt32(bitPattern: p)) << 32 | UInt64(n) }
 
     func child(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID? {

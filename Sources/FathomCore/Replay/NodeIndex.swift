@@ -10,10 +10,18 @@ struct NodeIndex: Sendable {
 
     init(capacity: Int = 16) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while size * 3 < capacity * 4 + 4 { size <<= 1 }   // at most 3/4 full
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: 0, count: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
+    }
+
+    /// Makes room for `capacity` keys without growing.
+    mutating func reserve(_ capacity: Int) {
+        guard capacity * 4 > keys.count * 3 else { return }
+        var grown = NodeIndex(capacity: capacity)
+        for (i, k) in keys.enumerated() where k != 0 { grown[k &- 1] = values[i] }
+        self = grown
     }
 
     @inline(__always) private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }

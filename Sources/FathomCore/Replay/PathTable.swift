@@ -16,6 +16,14 @@ public struct PathTable: Sendable {
 
     public var count: Int { parents.count }
 
+    /// Makes room for `nodes` nodes (growing arrays by doubling would hold twice what a large image needs).
+    public mutating func reserve(_ nodes: Int) {
+        parents.reserveCapacity(nodes)
+        nameIDs.reserveCapacity(nodes)
+        children.reserveCapacity(nodes)
+        index.reserve(nodes)
+    }
+
     private static func key(_ parent: NodeID, _ name: NameTable.NameID) -> UInt64 {
         UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(name)
     }

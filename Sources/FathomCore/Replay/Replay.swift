@@ -20,6 +20,16 @@ public struct Replay: Sendable {
 
     /// Replays every layer of `changesets`, base first.
     public init(changesets: [Changeset]) {
+        // every row makes at most one node and one version (implicit parents are few): reserve once
+        let rows = changesets.reduce(0) { $0 + $1.count } + 1
+        paths.reserve(rows)
+        for a in [\Replay.touchedIn, \Replay.savedAt, \Replay.classifiedIn, \Replay.latestVersion, \Replay.versionPrevious] {
+            self[keyPath: a].reserveCapacity(rows)
+        }
+        current.reserveCapacity(rows)
+        versionState.reserveCapacity(rows)
+        versionLayer.reserveCapacity(rows)
+        inodes.reserveCapacity(rows)
         for c in changesets { apply(c) }
     }
 
