@@ -1,5 +1,6 @@
 import ArgumentParser
 import FathomCore
+import FathomTUI
 import Foundation
 
 /// `fathom diff OLD NEW`: compares two images. Parsed on its own (main.swift dispatches on a first
@@ -12,7 +13,7 @@ struct DiffCommand: ParsableCommand {
         discussion: """
         OLD and NEW are image archives of any layout fathom reads (docker save of any Docker version, OCI layouts, compressed or not, directories, or - for standard input, for one of the two). An image file literally named `diff` is given as ./diff.
 
-        The text (or the JSON `diff` object) shows:
+        On a terminal, a view of its own: the summary and the union of both final filesystems as a tree with bytes before, after and the delta (c: changed only / all paths, Ctrl+O: sort by delta, q quits). On a pipe, the text (or the JSON `diff` object) shows:
         - Layers: which of NEW's layers OLD already has (same diff ID); the blob bytes a host that has OLD must download (as stored: compressed, or uncompressed where the archive stores layers uncompressed); the first cache miss (the history command of NEW's first layer after the shared chain).
         - Totals: final, shipped and reclaimable bytes, dive's efficiency and wasted bytes, layer count: OLD, NEW and the delta.
         - Config: user, entrypoint, cmd, exposed ports, env keys added, removed or with a new value (values are never shown).
@@ -113,6 +114,20 @@ struct DiffCommand: ParsableCommand {
                 }
             } catch let e as CIConfigError {
                 fail(e.description)
+            }
+        }
+
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb" {
+            let (old, new, loadOptions) = (oldPath, newPath, options)
+            let outcome = CursesTerminal.run(title: "\(old) and \(new)", load: { _ in
+                try ImageDiff.load(old: old, new: new, oldOptions: loadOptions, newOptions: loadOptions)
+            }, makeScreen: { diff, width, height in DiffScreen(diff: diff, width: width, height: height) })
+            switch outcome {
+            case .quit: return
+            case .cancelled: throw ExitCode(130)
+            case let .failed(e as ImageDiff.LoadError): fail(e.description)
+            case let .failed(e): fail("\(e)")
             }
         }
 

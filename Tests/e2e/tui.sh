@@ -95,6 +95,15 @@ check "CJK and emoji names shown" "ファイル\.txt"
 check "two canonically equivalent names stay two files (26 B)" "26 B +├── caf.+\.txt"
 check "two canonically equivalent names stay two files (16 B)" "16 B +├── caf.+\.txt"
 
+start "$bin diff $sample $here/SampleImages/good.docker.tar.zst"
+check "diff: the summary" "Final bytes 2\.3 MB → 2\.1 MB"
+check "diff: changed paths with delta colours' markers" "^ - +89 B +−89 B +│   ├── \.env"
+keys c
+check "diff: c shows all paths" "Files \(all paths"
+check "diff: unchanged paths shown (no marker)" "^ +30 kB +30 kB +│   │   └── server"
+keys q
+check "diff: q quits with exit code 0" "EXITED rc=0"
+
 start "$bin $sample"
 check "started for SIGTERM" "Current Layer Contents"
 shell=$(tm display-message -p -t "s$session" '#{pane_pid}')

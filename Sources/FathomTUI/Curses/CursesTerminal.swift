@@ -31,7 +31,17 @@ public enum CursesTerminal {
     /// (fixture synthetic/wide-chars).
     public static func run(title: String, bindings: KeyBindings,
                            load: @escaping @Sendable (@escaping @Sendable (String) -> Void) throws -> Analysis) -> Outcome {
-        let job = LoadJob()
+        run(title: title, load: load) { analysis, width, height in
+            ScreenModel(analysis: analysis, width: width, height: height, bindings: bindings)
+        }
+    }
+
+    /// The same for any screen: `load` runs on the loading thread, `makeScreen` builds the screen from its result.
+    public static func run<Content: Sendable, Screen: TerminalScreen>(
+        title: String, load: @escaping @Sendable (@escaping @Sendable (String) -> Void) throws -> Content,
+        makeScreen: (Content, _ width: Int, _ height: Int) -> Screen
+    ) -> Outcome {
+        let job = LoadJob<Content>()
         let thread = Thread {
             if let c = newlocale(0, "C", nil) { uselocale(c) }
             do { job.finish(.success(try load { job.progress($0) })) } catch { job.finish(.failure(error)) }
@@ -65,11 +75,11 @@ public enum CursesTerminal {
         // Loading: a frame at once, redrawn ten times a second until the analysis is ready.
         let started = Date()
         wtimeout(fathom_stdscr(), 100)
-        var analysis: Analysis?
-        while analysis == nil {
+        var content: Content?
+        while content == nil {
             if let result = job.result {
                 switch result {
-                case let .success(a): analysis = a
+                case let .success(a): content = a
                 case let .failure(e): endwin(); return .failed(e)
                 }
                 break
@@ -85,8 +95,7 @@ public enum CursesTerminal {
         wtimeout(fathom_stdscr(), -1)
         mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
 
-        var model = ScreenModel(analysis: analysis!, width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())),
-                                bindings: bindings)
+        var model = makeScreen(content!, Int(getmaxx(fathom_stdscr())), Int(getmaxy(fathom_stdscr())))
         draw(model.render(), color: color)
         loop: while true {
             var ch: wint_t = 0
@@ -223,15 +232,15 @@ public struct TerminalError: Error, CustomStringConvertible {
 }
 
 /// The loading thread's progress and result, read by the terminal loop.
-final class LoadJob: @unchecked Sendable {
+final class LoadJob<Content>: @unchecked Sendable {
     private let lock = NSLock()
     private var _blobs = 0
     private var _last = ""
-    private var _result: Result<Analysis, Error>?
+    private var _result: Result<Content, Error>?
 
     func progress(_ member: String) { lock.lock(); _blobs += 1; _last = member; lock.unlock() }
-    func finish(_ r: Result<Analysis, Error>) { lock.lock(); _result = r; lock.unlock() }
+    func finish(_ r: Result<Content, Error>) { lock.lock(); _result = r; lock.unlock() }
     var blobs: Int { lock.lock(); defer { lock.unlock() }; return _blobs }
     var lastMember: String { lock.lock(); defer { lock.unlock() }; return _last }
-    var result: Result<Analysis, Error>? { lock.lock(); defer { lock.unlock() }; return _result }
+    var result: Result<Content, Error>? { lock.lock(); defer { lock.unlock() }; return _result }
 }

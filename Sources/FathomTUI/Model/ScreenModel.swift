@@ -7,6 +7,15 @@ public enum Pane: Sendable, CaseIterable { case layers, waste, tree }
 /// What the backend must do after a key (like bubbletea's `Cmd`).
 public enum Effect: Sendable, Equatable { case none, quit, suspend }
 
+/// A screen the terminal loop can run: pure key handling and rendering.
+public protocol TerminalScreen {
+    /// The screen after `key`; `effect` says whether to quit or suspend.
+    func handle(_ key: Key) -> Self
+    /// The whole screen as cells.
+    func render() -> Grid
+    var effect: Effect { get }
+}
+
 /// One visible row of the file tree.
 struct TreeRow: Equatable {
     var node: PathTable.NodeID
@@ -18,7 +27,7 @@ struct TreeRow: Equatable {
 }
 
 /// All UI state and the pure key handling. The analysis is immutable; keys change only view state.
-public struct ScreenModel {
+public struct ScreenModel: TerminalScreen {
     public let analysis: Analysis
     public let bindings: KeyBindings
     public private(set) var width: Int
