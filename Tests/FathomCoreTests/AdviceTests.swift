@@ -109,8 +109,12 @@ import Testing
 
     @Test(arguments: [("app/.env", true), ("root/.ssh/id_rsa", true), ("root/.ssh/id_rsa.pub", false), ("etc/ssl/private/server.key", true),
                       ("home/app/.npmrc", true), ("root/.aws/credentials", true), ("root/.docker/config.json", true),
-                      ("app/.env.example", false), ("app/env.txt", false), ("app/config.json", false)])
+                      ("app/.env.example", false), ("app/env.txt", false), ("app/config.json", false), ("etc/tls/server.pem", true),
+                      ("root/.git-credentials", true), ("home/u/.pypirc", true), ("opt/cert.p12", true)])
     func secretNames(_ path: String, _ secret: Bool) {
         #expect(Advisor.isSecret(path) == secret)
+        // the byte prefilter never rejects a name isSecret accepts
+        let name = ArraySlice(Array(path.split(separator: "/").last!.utf8))
+        if secret { #expect(Advisor.mayBeSecret(name)) }
     }
 }

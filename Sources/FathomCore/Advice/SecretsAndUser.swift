@@ -18,6 +18,18 @@ extension Advisor {
         return p.hasSuffix(".aws/credentials") || p.hasSuffix(".docker/config.json")
     }
 
+    /// A quick test on the name's bytes: false for names `isSecret` can never accept (most of them),
+    /// so a million-file layer builds no strings.
+    static func mayBeSecret(_ name: ArraySlice<UInt8>) -> Bool {
+        guard let first = name.first else { return false }
+        if first == 0x2E || name.starts(with: [0x69, 0x64, 0x5F]) { return true }   // ".…", "id_…"
+        if name.count >= 4 {
+            let tail = name.suffix(4)
+            if [".pem", ".key", ".p12", ".pfx"].contains(where: { tail.elementsEqual($0.utf8) }) { return true }
+        }
+        return name.elementsEqual("credentials".utf8) || name.elementsEqual("config.json".utf8)
+    }
+
     /// Never reads the files' content: the names are the evidence.
     static func secrets(_ a: Analysis) -> [Finding] {
         var items: [(String, Int64)] = []
@@ -26,7 +38,9 @@ extension Advisor {
             let c = layer.blob.changeset
             for row in 0..<c.count where c.kinds[row] == .file {
                 let full = c.pathSlice(row)
-                let name = String(decoding: full[((full.lastIndex(of: 0x2F) ?? full.startIndex - 1) + 1)...], as: UTF8.self)
+                let last = full[((full.lastIndex(of: 0x2F) ?? full.startIndex - 1) + 1)...]
+                guard mayBeSecret(last) else { continue }
+                let name = String(decoding: last, as: UTF8.self)
                 if isSecret(name: name, path: { c.path(row) }) { items.append(("/" + c.path(row), c.sizes[row])); layers.insert(i) }
             }
         }

@@ -23,6 +23,9 @@ public struct ContentDigest: Hashable, Sendable {
         self.init(w0: words.0, w1: words.1, w2: words.2, w3: words.3)
     }
 
+    /// One word is enough for a hash table: SHA-256 bits are already uniformly spread.
+    public func hash(into hasher: inout Hasher) { hasher.combine(w0) }
+
     /// `sha256:<hex>`.
     public var hex: String {
         var bytes: [UInt8] = []
