@@ -5,6 +5,9 @@ SWIFT      ?= swift
 FIXTURES   ?= ../shared/fixtures
 SAMPLE     ?= SampleImages/wasteful.docker.tar
 APT_PACKAGES := libarchive-dev zlib1g-dev libncursesw5-dev pkg-config tmux zstd gzip python3
+# Tests/e2e/sources.sh: a real registry (CNCF distribution), htpasswd for its auth, skopeo to fill it,
+# curl to wait for it, and Docker's engine (its check is skipped where dockerd cannot start).
+APT_PACKAGES += docker-registry apache2-utils skopeo curl docker.io
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test conformance bench clean
@@ -27,11 +30,14 @@ build: deps
 run: build
 	env -u CI .build/debug/fathom $(SAMPLE)
 
-# Unit and CLI tests, then the fixture conformance check against every truth file.
+# Unit and CLI tests, then the fixture conformance check against every truth file, then the
+# end-to-end checks: the explorer in tmux, the image sources against a real registry and engine
+# (sources.sh starts them on loopback and stops them at the end).
 test: build
 	$(SWIFT) test
 	$(MAKE) conformance
 	Tests/e2e/tui.sh .build/debug/fathom
+	Tests/e2e/sources.sh .build/debug/fathom
 
 conformance:
 	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 

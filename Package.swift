@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -40,11 +42,24 @@ let package = Package(
             name: "FathomTUI",
             dependencies: ["FathomCore", "CNcursesw", .product(name: "Yams", package: "Yams")]
         ),
+        // Where images come from besides archives: Docker/Podman engines and registries (the network code;
+        // FathomCore stays free of NIO).
+        .target(
+            name: "FathomSources",
+            dependencies: [
+                "FathomCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "fathom",
             dependencies: [
                 "FathomCore",
                 "FathomTUI",
+                "FathomSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +70,10 @@ let package = Package(
         .testTarget(
             name: "FathomTUITests",
             dependencies: ["FathomTUI", "FathomCore"]
+        ),
+        .testTarget(
+            name: "FathomSourcesTests",
+            dependencies: ["FathomSources", "FathomCore"]
         ),
         .testTarget(
             name: "CLITests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FathomCore
+import FathomSources
 import FathomTUI
 import Foundation
 
@@ -8,9 +9,9 @@ struct FathomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fathom",
         abstract: "Explore a container image layer by layer, and find the bytes it ships for nothing.",
-        usage: "fathom IMAGE [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]\n       fathom diff OLD NEW [OPTIONS]   (compare two images; see fathom diff --help)",
+        usage: "fathom IMAGE [--source KIND] [--insecure] [--pull] [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]\n       fathom diff OLD NEW [OPTIONS]   (compare two images; see fathom diff --help)",
         discussion: """
-        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input.
+        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input. IMAGE that is not an existing path is an image name the Docker engine is asked for (as dive does). The prefixes docker://NAME, podman://NAME, registry://HOST[:PORT]/REPO[:TAG][@sha256:…], docker-archive:PATH, oci-archive:PATH and oci:DIR (or --source) choose explicitly; a registry is read with no engine at all, its layers streamed, never written to disk.
 
         On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, a the advice (Enter on a finding jumps to its layer and path), s a size filter, w wasted-only, and Enter in the inefficient-files table to jump to the layer that wastes a file. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
 
@@ -18,6 +19,10 @@ struct FathomCommand: ParsableCommand {
 
         Examples:
           fathom wasteful.tar                  analyse the image in wasteful.tar
+          fathom nginx:latest                  ask the Docker engine (DOCKER_HOST honoured)
+          fathom registry://ghcr.io/org/app:1  fetch from a registry (~/.docker/config.json credentials)
+          fathom registry://127.0.0.1:5000/app:1 --insecure
+                                               a plain-HTTP registry
           docker save app:1 | fathom -         read a pipe, in one pass
           fathom --image b:2 multi.tar         choose one image of several
           fathom --platform linux/arm64 x.tar  choose one platform of an index
@@ -51,6 +56,16 @@ struct FathomCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The image archive, directory, or - for standard input.", valueName: "IMAGE"))
     var imagePath: String
+
+    @Option(help: ArgumentHelp("Where IMAGE comes from: docker, podman, docker-archive, oci-archive, oci or registry (default: a path if one exists, else the Docker engine).",
+                               valueName: "KIND"))
+    var source: String?
+
+    @Flag(help: "Registry: use plain HTTP (a registry on this machine without TLS).")
+    var insecure = false
+
+    @Flag(help: "Docker or Podman engine: pull the image when the engine does not have it.")
+    var pull = false
 
     @Option(name: .customLong("image"),
             help: ArgumentHelp("Choose one image of several: NAME[:TAG] (:latest implied) or a digest (sha256:…).",
@@ -146,19 +161,28 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
+        let spec: SourceSpec
+        do { spec = try SourceSpec.parse(imagePath, source: source) } catch { fail("\(error)") }
+        var sourceOptions = SourceOptions()
+        sourceOptions.insecure = insecure
+        sourceOptions.pull = pull
+
         if interactive {
             let options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
-            let path = imagePath
+            let sourceOptions = sourceOptions
             let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { progress in
                 var o = options
                 o.progress = progress
-                return Analysis(image: try ImageLoader.load(path: path, options: o))
+                var s = sourceOptions
+                s.progress = progress
+                return Analysis(image: try ImageSources.load(spec, options: o, source: s))
             }
             switch outcome {
             case .quit: return
             case .cancelled: throw ExitCode(130)
             case let .failed(e as ArchiveError): fail(e.description)
             case let .failed(e as ImageError): fail(e.description)
+            case let .failed(e as SourceError): fail(e.description)
             case let .failed(e): fail("\(imagePath): \(e)")
             }
         }
@@ -166,15 +190,22 @@ struct FathomCommand: ParsableCommand {
         let progress = Progress()
         var options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
         if progress.isEnabled {
-            options.progress = { @Sendable (member: String) in progress.show(member) }
+            if spec.kind == nil || spec.kind == .dockerArchive || spec.kind == .ociArchive || spec.kind == .oci {
+                options.progress = { @Sendable (member: String) in progress.show(member) }
+            } else {
+                sourceOptions.progress = { @Sendable (line: String) in progress.status(line) }
+            }
         }
         let image: Image
         do {
-            image = try ImageLoader.load(path: imagePath, options: options)
+            image = try ImageSources.load(spec, options: options, source: sourceOptions)
         } catch let e as ArchiveError {
             progress.clear()
             fail(e.description)
         } catch let e as ImageError {
+            progress.clear()
+            fail(e.description)
+        } catch let e as SourceError {
             progress.clear()
             fail(e.description)
         } catch {
@@ -254,6 +285,13 @@ final class Progress: @unchecked Sendable {
         count += 1
         let short = member.count > 50 ? "…" + member.suffix(49) : member
         FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: reading blob \(count): \(short)".utf8))
+    }
+
+    /// A whole status line (a network source: bytes and layers fetched).
+    func status(_ line: String) {
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: \(line)".utf8))
     }
 
     func clear() {

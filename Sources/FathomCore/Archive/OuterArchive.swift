@@ -11,17 +11,27 @@ struct OuterArchive {
     /// The path as the user gave it (`-` for standard input); used in messages.
     let displayPath: String
 
+    /// A pull-based source instead of a path (a Docker engine's `/images/{name}/get` body).
+    private let source: ByteStream?
+
     /// - Throws: `ArchiveError.notFound` when the path does not exist.
     init(path: String) throws {
         displayPath = path
+        source = nil
         if path != "-" && !FileManager.default.fileExists(atPath: path) {
             throw ArchiveError.notFound(archive: path)
         }
     }
 
+    /// An archive read from a byte stream, in one pass; `name` is used in messages.
+    init(stream: ByteStream, name: String) {
+        displayPath = name
+        source = stream
+    }
+
     private var isDirectory: Bool {
         var dir: ObjCBool = false
-        return displayPath != "-" && FileManager.default.fileExists(atPath: displayPath, isDirectory: &dir) && dir.boolValue
+        return source == nil && displayPath != "-" && FileManager.default.fileExists(atPath: displayPath, isDirectory: &dir) && dir.boolValue
     }
 
     /// Calls `body` for every member, with a stream of its bytes (empty for non-files).
@@ -29,7 +39,7 @@ struct OuterArchive {
     /// - Throws: `ArchiveError` for an unreadable, empty, non-tar or truncated input; errors from `body` pass through.
     func forEachMember(_ body: (ArchiveMember, ByteStream) throws -> Void) throws {
         if isDirectory { try forEachFile(body); return }
-        if displayPath != "-" {
+        if source == nil && displayPath != "-" {
             let attributes = try? FileManager.default.attributesOfItem(atPath: displayPath)
             if let size = attributes?[.size] as? NSNumber, size.int64Value == 0 {
                 throw ArchiveError.emptyFile(archive: displayPath)
@@ -39,8 +49,13 @@ struct OuterArchive {
             }
         }
         let handle = ArchiveHandle(mode: .outerTar)
-        guard handle.open(path: displayPath == "-" ? nil : displayPath) else {
+        let opened = source.map { handle.open(stream: $0) } ?? handle.open(path: displayPath == "-" ? nil : displayPath)
+        guard opened else {
+            if let e = handle.callbackError { throw e }
             let message = handle.errorMessage()
+            if source != nil {
+                throw ArchiveError.notAnArchive(archive: displayPath, reason: message.contains("Truncated") ? "unexpected end of input" : message)
+            }
             if displayPath == "-" && (message.contains("Truncated") || message.localizedCaseInsensitiveContains("unrecognized archive format")) {
                 // nothing, or nothing readable, came down the pipe (e.g. `docker save` failed upstream)
                 var st = stat()
@@ -59,9 +74,10 @@ struct OuterArchive {
             let entry: OpaquePointer
             switch handle.nextHeader() {
             case .end:
-                if first && displayPath == "-" { throw ArchiveError.emptyFile(archive: displayPath) }
+                if first && (displayPath == "-" || source != nil) { throw ArchiveError.emptyFile(archive: displayPath) }
                 return
             case let .failed(message):
+                if let e = handle.callbackError { throw e }
                 if first {
                     if message.localizedCaseInsensitiveContains("unrecognized archive format") {
                         throw ArchiveError.notAnArchive(archive: displayPath, reason: "unrecognized header")

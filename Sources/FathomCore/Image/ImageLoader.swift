@@ -214,15 +214,7 @@ struct Resolver {
                 throw ImageError.severalImages(archive: archive, names: all.map { $0.names.first ?? $0.manifestDigest })
             }
         }
-        let platformNames = pool.map { $0.platform?.description ?? "unknown" }
-        if let wanted = options.platform {
-            if let exact = pool.first(where: { $0.platform == wanted }) { return exact }
-            if let loose = pool.first(where: { $0.platform.map(wanted.selects) ?? false }) { return loose }
-            throw ImageError.platformNotFound(archive: archive, wanted: wanted.description, platforms: platformNames)
-        }
-        if pool.count == 1 { return pool[0] }
-        if let host = pool.first(where: { $0.platform.map(Platform.host.selects) ?? false }) { return host }
-        throw ImageError.severalPlatforms(archive: archive, platforms: platformNames)
+        return pool[try Platform.choose(pool.map(\.platform), wanted: options.platform, archive: archive)]
     }
 
     // MARK: layers and history

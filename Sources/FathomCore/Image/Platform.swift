@@ -32,4 +32,20 @@ public struct Platform: Hashable, Sendable, CustomStringConvertible {
         Platform(os: "linux", architecture: "amd64")
         #endif
     }
+
+    /// The index rules for choosing one platform among an index's entries (nil = unknown platform):
+    /// the wanted one (exact, else without variant), else the only one, else the host's.
+    /// - Returns: The position of the chosen entry.
+    /// - Throws: `ImageError.platformNotFound` / `.severalPlatforms`, naming `archive`.
+    public static func choose(_ candidates: [Platform?], wanted: Platform?, archive: String) throws -> Int {
+        let names = candidates.map { $0?.description ?? "unknown" }
+        if let wanted {
+            if let exact = candidates.firstIndex(where: { $0 == wanted }) { return exact }
+            if let loose = candidates.firstIndex(where: { $0.map(wanted.selects) ?? false }) { return loose }
+            throw ImageError.platformNotFound(archive: archive, wanted: wanted.description, platforms: names)
+        }
+        if candidates.count == 1 { return 0 }
+        if let host = candidates.firstIndex(where: { $0.map(Platform.host.selects) ?? false }) { return host }
+        throw ImageError.severalPlatforms(archive: archive, platforms: names)
+    }
 }

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# End-to-end checks of the image sources against real components: the CNCF distribution
+# registry (Debian's docker-registry) on loopback, filled with skopeo; a second one with htpasswd
+# auth; a misbehaving proxy (fake_registry.py) for the bad-input cases; and, where it can start, a
+# private dockerd. Prints one line per check and "N passed, M failed"; every process it started is
+# stopped at exit.
+#   Tests/e2e/sources.sh [FATHOM_BINARY]
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${1:-$here/.build/debug/fathom}
+fixtures=${FATHOM_FIXTURES:-$here/../shared/fixtures}
+sample=$here/SampleImages/wasteful.docker.tar
+debian=$fixtures/real/debian-apt.oci-zstd.tar
+multiarch=$fixtures/real/multiarch.oci.tar
+work=$(mktemp -d /tmp/fathom-sources.XXXXXX)
+passed=0 failed=0 skipped=0
+pids=()
+dockerd_pid=""
+
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
+    kill "$dockerd_pid"
+    for _ in $(seq 1 30); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  { grep -o " $work/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r m; do umount "$m" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "$l" | sed 's/^/    | /' | head -20; done; }
+skip() { skipped=$((skipped + 1)); echo "SKIP $1"; }
+mkdir -p "$work/tmp"
+# fathom's own TMPDIR: it must stay empty (no temporary file, whatever the source)
+fathom() { env -u CI -u NO_COLOR TMPDIR="$work/tmp" "$bin" "$@"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() {  # wait_http URL: until it answers at all (any status)
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1
+}
+
+# same_report NAME A.json B.json: equal apart from what legitimately differs between the two
+# sources (see compare_reports.py).
+same_report() {
+  local out
+  if out=$(python3 "$here/Tests/e2e/compare_reports.py" ${4:-} "$2" "$3" 2>&1); then ok "$1"; else bad "$1" "$out"; fi
+}
+# fails NAME PATTERN ARGS...: exit 2, exactly one line on stderr matching PATTERN, nothing on stdout
+fails() {
+  local name=$1 pattern=$2; shift 2
+  fathom "$@" >"$work/out" 2>"$work/err"; local rc=$?
+  local lines; lines=$(wc -l <"$work/err")
+  if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -Eq -- "$pattern" "$work/err" && [ ! -s "$work/out" ]; then
+    ok "$name ($(cat "$work/err"))"
+  else
+    bad "$name: want exit 2 and one line matching '$pattern'" "exit $rc" "$(cat "$work/err")" "$(head -c 300 "$work/out")"
+  fi
+}
+
+start_registry() {  # start_registry NAME PORT [AUTH_YAML]: a distribution server on 127.0.0.1:PORT
+  local name=$1 port=$2
+  mkdir -p "$work/$name"
+  {
+    echo "version: 0.1"
+    echo "log: {level: error, accesslog: {disabled: true}}"
+    echo "storage: {filesystem: {rootdirectory: $work/$name/data}}"
+    echo "http: {addr: 127.0.0.1:$port}"
+    [ $# -ge 3 ] && printf '%s\n' "$3"
+  } >"$work/$name/config.yml"
+  /usr/bin/docker-registry serve "$work/$name/config.yml" >"$work/$name/log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$port/v2/" || { echo "registry $name did not start:"; cat "$work/$name/log"; exit 1; }
+}
+
+for tool in /usr/bin/docker-registry skopeo htpasswd curl python3; do
+  command -v "$tool" >/dev/null || { echo "FAIL missing $tool (make deps installs docker-registry, skopeo, apache2-utils, curl)"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+# ------------------------------------------------------------ anonymous registry, plain HTTP
+port=$(free_port)
+start_registry open "$port"
+reg=127.0.0.1:$port
+skopeo copy -q --dest-tls-verify=false "docker-archive:$sample" "docker://$reg/wasteful:latest" \
+  && skopeo copy -q --dest-tls-verify=false "oci-archive:$debian" "docker://$reg/debian-apt:latest" \
+  && skopeo copy -q --all --dest-tls-verify=false "oci-archive:$multiarch" "docker://$reg/multiarch:latest" \
+  || { echo "FAIL skopeo could not fill the registry"; echo "0 passed, 1 failed"; exit 1; }
+
+fathom "$sample" --json "$work/archive.json" || bad "archive report"
+if fathom "registry://$reg/wasteful:latest" --insecure --json "$work/registry.json" 2>"$work/err"; then
+  same_report "registry: wasteful equals the archive's report" "$work/archive.json" "$work/registry.json"
+else bad "registry: wasteful" "$(cat "$work/err")"; fi
+
+digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$reg/wasteful:latest")
+if fathom "registry://$reg/wasteful@$digest" --insecure --json "$work/by-digest.json" 2>"$work/err"; then
+  same_report "registry: by digest (@$digest)" "$work/archive.json" "$work/by-digest.json"
+else bad "registry: by digest" "$(cat "$work/err")"; fi
+
+fathom "$debian" --json "$work/debian-archive.json"
+if fathom "registry://$reg/debian-apt:latest" --insecure --json "$work/debian-registry.json" 2>"$work/err"; then
+  same_report "registry: debian-apt (zstd layers) equals the archive's report" "$work/debian-archive.json" "$work/debian-registry.json"
+else bad "registry: debian-apt" "$(cat "$work/err")"; fi
+
+fathom "$multiarch" --platform linux/arm64 --json "$work/multi-archive.json"
+if fathom "registry://$reg/multiarch:latest" --insecure --platform linux/arm64 --json "$work/multi-registry.json" 2>"$work/err"; then
+  same_report "registry: index, --platform linux/arm64 fetches that manifest only" "$work/multi-archive.json" "$work/multi-registry.json"
+else bad "registry: multiarch" "$(cat "$work/err")"; fi
+fails "registry: a platform the index does not have" "several platforms|no image for platform" \
+  "registry://$reg/multiarch:latest" --insecure --platform linux/s390x
+
+# text analysis and CI gate run on a registry image too
+if fathom "registry://$reg/wasteful:latest" --insecure >"$work/text" 2>&1 && grep -q "efficiency" "$work/text"; then
+  ok "registry: text analysis"
+else bad "registry: text analysis" "$(head -5 "$work/text")"; fi
+
+# ------------------------------------------------------------ bad input
+fails "unknown tag" "registry://$reg/wasteful:nope: .*(not found|MANIFEST_UNKNOWN)" "registry://$reg/wasteful:nope" --insecure
+fails "unknown repository" "registry://$reg/nothing-here:latest: .*(not found|NAME_UNKNOWN)" "registry://$reg/nothing-here:latest" --insecure
+dead=$(free_port)
+fails "registry unreachable" "registry://127.0.0.1:$dead/wasteful:latest: cannot reach .*refused" "registry://127.0.0.1:$dead/wasteful:latest" --insecure
+fails "plain HTTP without --insecure" "registry://$reg/wasteful:latest: .*(TLS|SSL|--insecure)" "registry://$reg/wasteful:latest"
+fails "not a reference" "registry://$reg/Bad_Name: not an image reference" "registry://$reg/Bad_Name" --insecure
+
+fport=$(free_port)
+python3 "$here/Tests/e2e/fake_registry.py" "$fport" "$port" >"$work/fake.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$fport/v2/" || { echo "fake registry did not start"; cat "$work/fake.log"; }
+fake=127.0.0.1:$fport
+fails "a server that answers HTML" "registry://$fake/html/app:1: .*HTML" "registry://$fake/html/app:1" --insecure
+fails "manifest digest does not match" "registry://$fake/baddigest/wasteful:latest: manifest digest mismatch" "registry://$fake/baddigest/wasteful:latest" --insecure
+fails "a blob cut short" "registry://$fake/short/wasteful:latest: .*(cut short|closed early|truncated)" "registry://$fake/short/wasteful:latest" --insecure
+fails "a blob with the wrong digest" "registry://$fake/corrupt/wasteful:latest: .*(digest|corrupt)" "registry://$fake/corrupt/wasteful:latest" --insecure
+fails "bearer token: no credentials" "registry://$fake/bearer/wasteful:latest: 401 .*no credentials for $fake" "registry://$fake/bearer/wasteful:latest" --insecure
+
+# ------------------------------------------------------------ credentials: ~/.docker/config.json
+mkdir -p "$work/home/.docker" "$work/badhome/.docker"
+auth=$(printf 'fathom:s3cret' | base64)
+wrong=$(printf 'fathom:wrong' | base64)
+aport=$(free_port)
+htpasswd -Bbn fathom s3cret >"$work/htpasswd"
+start_registry auth "$aport" "auth: {htpasswd: {realm: fathom-test, path: $work/htpasswd}}"
+areg=127.0.0.1:$aport
+printf '{"auths":{"%s":{"auth":"%s"},"%s":{"auth":"%s"}}}\n' "$areg" "$auth" "$fake" "$auth" >"$work/home/.docker/config.json"
+printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$areg" "$wrong" >"$work/badhome/.docker/config.json"
+skopeo copy -q --dest-tls-verify=false --dest-creds fathom:s3cret "docker-archive:$sample" "docker://$areg/wasteful:latest" \
+  || bad "skopeo push to the auth registry"
+if HOME=$work/home fathom "registry://$areg/wasteful:latest" --insecure --json "$work/auth.json" 2>"$work/err"; then
+  same_report "registry with htpasswd auth (Basic challenge), credentials from ~/.docker/config.json" "$work/archive.json" "$work/auth.json"
+else bad "registry with auth" "$(cat "$work/err")"; fi
+if HOME=$work/home fathom "registry://$fake/bearer/wasteful:latest" --insecure --json "$work/bearer.json" 2>"$work/err"; then
+  same_report "registry with a Bearer token service (WWW-Authenticate flow)" "$work/archive.json" "$work/bearer.json"
+else bad "bearer token" "$(cat "$work/err")"; fi
+HOME=$work/nohome fails "auth registry, no credentials" "registry://$areg/wasteful:latest: 401 Unauthorized \(no credentials for $areg in .*config.json\)" "registry://$areg/wasteful:latest" --insecure
+HOME=$work/badhome fails "auth registry, wrong password" "registry://$areg/wasteful:latest: 401 Unauthorized \(the credentials for $areg in .*config.json were refused\)" "registry://$areg/wasteful:latest" --insecure
+
+# ------------------------------------------------------------ timing: debian-apt, registry vs archive
+t0=$(date +%s.%N); fathom "$debian" --json /dev/null; t1=$(date +%s.%N)
+fathom "registry://$reg/debian-apt:latest" --insecure --json /dev/null; t2=$(date +%s.%N)
+echo "time debian-apt: archive $(python3 -c "print(f'{$t1-$t0:.2f}')") s, loopback registry $(python3 -c "print(f'{$t2-$t1:.2f}')") s"
+
+# ------------------------------------------------------------ explicit archive kinds
+if fathom "docker-archive:$sample" --json "$work/da.json" 2>"$work/err"; then same_report "docker-archive: prefix" "$work/archive.json" "$work/da.json" --strict
+else bad "docker-archive: prefix" "$(cat "$work/err")"; fi
+fails "oci-archive: on a docker-archive" "oci-archive:$sample: .*not an OCI layout" "oci-archive:$sample"
+fails "docker-archive: on an OCI archive" "docker-archive:$debian: .*not a docker-archive" "docker-archive:$debian"
+fails "oci: on a file" "oci:$debian: not a directory" "oci:$debian"
+if fathom --source oci-archive "$debian" --json "$work/oa.json" 2>"$work/err"; then same_report "--source oci-archive" "$work/debian-archive.json" "$work/oa.json"
+else bad "--source oci-archive" "$(cat "$work/err")"; fi
+fails "--source with an unknown kind" "--source: 'ftp' is not one of" --source ftp "$sample"
+
+# ------------------------------------------------------------ Docker engine
+sock=$work/docker.sock
+DOCKER=/usr/bin/docker
+if [ "$(id -u)" != 0 ] || [ ! -x /usr/sbin/dockerd ] || [ ! -x $DOCKER ]; then
+  skip "Docker engine: needs root and Debian's docker.io (/usr/sbin/dockerd, /usr/bin/docker)"
+else
+  /usr/sbin/dockerd --bridge=none --iptables=false --ip-masq=false --data-root "$work/docker-root" \
+    --exec-root "$work/docker-exec" --pidfile "$work/dockerd.pid" -H "unix://$sock" >"$work/dockerd.log" 2>&1 &
+  dockerd_pid=$!
+  for _ in $(seq 1 60); do DOCKER_HOST=unix://$sock $DOCKER version >/dev/null 2>&1 && break; sleep 0.5; done
+  if ! DOCKER_HOST=unix://$sock $DOCKER version >/dev/null 2>&1; then
+    skip "Docker engine: dockerd could not start here ($(tail -1 "$work/dockerd.log"))"
+  elif ! DOCKER_HOST=unix://$sock $DOCKER load -q -i "$sample" >/dev/null 2>"$work/err"; then
+    skip "Docker engine: docker load failed ($(cat "$work/err"))"
+  else
+    if DOCKER_HOST=unix://$sock fathom docker://wasteful:latest --json "$work/docker.json" 2>"$work/err"; then
+      same_report "docker://wasteful:latest equals the archive's report (all but fathom.source)" "$work/archive.json" "$work/docker.json" --strict
+    else bad "docker://wasteful:latest" "$(cat "$work/err")"; fi
+    if DOCKER_HOST=unix://$sock fathom wasteful --json "$work/docker2.json" 2>"$work/err"; then
+      same_report "a name that is not a path asks the engine (wasteful → wasteful:latest)" "$work/archive.json" "$work/docker2.json" --strict
+    else bad "implicit engine" "$(cat "$work/err")"; fi
+    DOCKER_HOST=unix://$sock fails "engine: unknown image" "docker://nope:1: no such image in the Docker engine at unix://$sock \(pull it first, or add --pull\)" docker://nope:1
+  fi
+fi
+DOCKER_HOST=unix://$work/no.sock fails "engine: no socket" "docker://wasteful:latest: no Docker engine at unix://$work/no.sock" docker://wasteful:latest
+DOCKER_HOST=unix://$work/no.sock fails "a name that is neither a file nor in an engine" "nosuchimage: no such file, and no Docker engine" nosuchimage
+DOCKER_HOST=tcp://1.2.3.4:2375 fails "DOCKER_HOST tcp:// is refused clearly" "only unix:// sockets" docker://wasteful
+
+leftover=$(ls -A "$work/tmp")
+[ -z "$leftover" ] && ok "nothing left behind in fathom's TMPDIR" || bad "left behind in TMPDIR: $leftover"
+
+echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"
+[ "$failed" -eq 0 ]
