@@ -1,5 +1,6 @@
 import ArgumentParser
 import FathomCore
+import FathomSources
 import FathomTUI
 import Foundation
 
@@ -37,11 +38,14 @@ struct DiffCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The earlier image: archive, directory, or -.", valueName: "OLD"))
+    @Argument(help: ArgumentHelp("The earlier image: archive, directory, -, or any source fathom IMAGE takes (docker://, registry://, …).", valueName: "OLD"))
     var oldPath: String
 
-    @Argument(help: ArgumentHelp("The later image: archive, directory, or -.", valueName: "NEW"))
+    @Argument(help: ArgumentHelp("The later image, the same forms as OLD.", valueName: "NEW"))
     var newPath: String
+
+    @Flag(help: "Plain HTTP for registry:// sources (loopback test registries).")
+    var insecure = false
 
     @Option(help: ArgumentHelp("How many changed paths and directories the text lists (largest absolute delta first).", valueName: "N"))
     var top: Int = 20
@@ -119,9 +123,9 @@ struct DiffCommand: ParsableCommand {
 
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb" {
-            let (old, new, loadOptions) = (oldPath, newPath, options)
+            let (old, new, loadOptions, loader) = (oldPath, newPath, options, sourceLoader)
             let outcome = CursesTerminal.run(title: "\(old) and \(new)", load: { _ in
-                try ImageDiff.load(old: old, new: new, oldOptions: loadOptions, newOptions: loadOptions)
+                try ImageDiff.load(old: old, new: new, oldOptions: loadOptions, newOptions: loadOptions, loader: loader)
             }, makeScreen: { diff, width, height in DiffScreen(diff: diff, width: width, height: height) })
             switch outcome {
             case .quit: return
@@ -133,7 +137,7 @@ struct DiffCommand: ParsableCommand {
 
         let diff: ImageDiff
         do {
-            diff = try ImageDiff.load(old: oldPath, new: newPath, oldOptions: options, newOptions: options)
+            diff = try ImageDiff.load(old: oldPath, new: newPath, oldOptions: options, newOptions: options, loader: sourceLoader)
         } catch let e as ImageDiff.LoadError {
             fail(e.description)
         }
@@ -163,6 +167,16 @@ struct DiffCommand: ParsableCommand {
         }
         if jsonPath == nil {
             FileHandle.standardOutput.write(Data(DiffTextReport.render(diff, top: top, color: FathomCommand.useColor(fd: 1)).utf8))
+        }
+    }
+
+    /// Reads OLD or NEW from any source `fathom IMAGE` takes (an archive path, the engine, a registry).
+    var sourceLoader: @Sendable (String, LoadOptions) throws -> Image {
+        var sourceOptions = SourceOptions()
+        sourceOptions.insecure = insecure
+        let fixed = sourceOptions
+        return { argument, options in
+            try ImageSources.load(try SourceSpec.parse(argument), options: options, source: fixed)
         }
     }
 

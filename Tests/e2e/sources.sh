@@ -92,6 +92,12 @@ if fathom "registry://$reg/wasteful:latest" --insecure --json "$work/registry.js
   same_report "registry: wasteful equals the archive's report" "$work/archive.json" "$work/registry.json"
 else bad "registry: wasteful" "$(cat "$work/err")"; fi
 
+# fathom diff takes the same sources: the registry's copy against the archive shares every diff ID
+if fathom diff "registry://$reg/wasteful:latest" "$sample" --insecure --json "$work/diff.json" 2>"$work/err" \
+  && python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["diff"]; l=d["layers"]; assert l["new"] == 0 and l["shared"] == 13 and l["downloadBytes"] == 0, l; assert d["totals"]["finalBytes"]["delta"] == 0; assert not d["files"]["changes"]' "$work/diff.json" 2>"$work/err2"; then
+  ok "diff: registry:// against the archive: every layer shared, no change"
+else bad "diff: registry:// against the archive" "$(cat "$work/err" "$work/err2" 2>/dev/null)"; fi
+
 digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$reg/wasteful:latest")
 if fathom "registry://$reg/wasteful@$digest" --insecure --json "$work/by-digest.json" 2>"$work/err"; then
   same_report "registry: by digest (@$digest)" "$work/archive.json" "$work/by-digest.json"

@@ -21,15 +21,18 @@ public struct ImageDiff: Sendable {
 
     /// Loads and analyses both images at the same time (two threads), then compares them.
     /// - Throws: `ImageDiff.LoadError` for OLD's error if it has one, else NEW's.
+    /// - Parameter loader: reads one image (default: an archive path; the CLI passes its sources: engine, registry).
     public static func load(old oldPath: String, new newPath: String, oldOptions: LoadOptions = LoadOptions(),
-                            newOptions: LoadOptions = LoadOptions()) throws -> ImageDiff {
+                            newOptions: LoadOptions = LoadOptions(),
+                            loader: @escaping @Sendable (String, LoadOptions) throws -> Image = { try ImageLoader.load(path: $0, options: $1) })
+        throws -> ImageDiff {
         let results = ResultPair()
         let group = DispatchGroup()
         for (slot, path, options) in [(0, oldPath, oldOptions), (1, newPath, newOptions)] {
             DispatchQueue.global().async(group: group) {
                 results.set(slot, Result {
                     // no advice: the comparison never shows it, and it costs as much as the replay
-                    do { return Analysis(image: try ImageLoader.load(path: path, options: options), advice: false) } catch {
+                    do { return Analysis(image: try loader(path, options), advice: false) } catch {
                         throw LoadError(path: path, underlying: error)
                     }
                 })
@@ -50,6 +53,7 @@ public struct ImageDiff: Sendable {
             switch underlying {
             case let e as ArchiveError: e.description
             case let e as ImageError: e.description
+            case let e as CustomStringConvertible where "\(e)".hasPrefix(path): "\(e)"   // source errors name the reference
             default: "\(path): \(underlying)"
             }
         }
