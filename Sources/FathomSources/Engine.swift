@@ -92,25 +92,32 @@ final class EngineSource: @unchecked Sendable {
 final class CommandSource: BlockSource {
     let process = Process()
     private let handle: FileHandle
-    private let errors: Pipe
+    /// Standard error, read to its end on its own thread as the command runs: a command that filled
+    /// that pipe unread would block, and its output with it.
+    private let errors = CommandErrors()
     private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    /// The command's output was read to its end. When the reader stopped before (the archive is
+    /// bad), the command then fails only because its pipe was closed: that is no cause to report.
+    private(set) var readToEnd = false
 
     init(_ executable: String, _ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe()
-        errors = Pipe()
+        let err = Pipe()
         process.standardOutput = out
-        process.standardError = errors
+        process.standardError = err
         process.standardInput = FileHandle.nullDevice
         handle = out.fileHandleForReading
         try process.run()
+        errors.drain(err.fileHandleForReading)
     }
 
     func next() throws -> UnsafeRawBufferPointer {
         let fd = handle.fileDescriptor
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 { throw SourceError("podman save", String(cString: strerror(errno))) }
+        if n == 0 { readToEnd = true }
         return buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0.prefix(n)) }
     }
 
@@ -120,7 +127,27 @@ final class CommandSource: BlockSource {
     func failure() -> String? {
         process.waitUntilExit()
         guard process.terminationStatus != 0 else { return nil }
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: errors.wait(), as: UTF8.self)
         return text.split(separator: "\n").last.map { oneLine(String($0)) } ?? "exit status \(process.terminationStatus)"
+    }
+}
+
+/// A command's standard error, collected on a thread of its own until the command closes it.
+private final class CommandErrors: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    func drain(_ handle: FileHandle) {
+        Thread.detachNewThread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    /// Everything the command wrote there (after it closed the pipe: it exited).
+    func wait() -> Data {
+        done.wait()
+        done.signal()
+        return data
     }
 }

@@ -189,7 +189,7 @@ public enum ImageSources {
         do {
             return try ImageLoader.load(archiveFrom: command, name: spec.display, options: options)
         } catch {
-            if let failure = command.failure() { throw SourceError(spec.display, "podman save failed: \(failure)") }
+            if command.readToEnd, let failure = command.failure() { throw SourceError(spec.display, "podman save failed: \(failure)") }
             throw error
         }
     }
