@@ -2,8 +2,8 @@
 # End-to-end checks of the image sources against real components: the CNCF distribution
 # registry (Debian's docker-registry) on loopback, filled with skopeo; a second one with htpasswd
 # auth; a misbehaving proxy (fake_registry.py) for the bad-input cases; and, where it can start, a
-# private dockerd. Prints one line per check and "N passed, M failed"; every process it started is
-# stopped at exit.
+# private dockerd and a private root Podman (its storage under the temporary folder). Prints one line per
+# check and "N passed, M failed"; every process it started is stopped at exit.
 #   Tests/e2e/sources.sh [FATHOM_BINARY]
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,16 +16,22 @@ work=$(mktemp -d /tmp/fathom-sources.XXXXXX)
 passed=0 failed=0 skipped=0
 pids=()
 dockerd_pid=""
+podman_pid=""
 
+stop() {  # stop PID: SIGTERM, up to 15 s to exit, then SIGKILL
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
+  kill "$1"
+  for _ in $(seq 1 30); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$1" 2>/dev/null
+}
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
-    kill "$dockerd_pid"
-    for _ in $(seq 1 30); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
-  fi
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  { grep -o " $work/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r m; do umount "$m" 2>/dev/null || true; done
-  rm -rf "$work"
+  stop "$dockerd_pid"
+  stop "$podman_pid"
+  for p in "${pids[@]}" $podman_pid; do wait "$p" 2>/dev/null; done
+  { grep -o " $work/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+  # image storage (Podman's vfs layers) may hold read-only folders: make them writable, then remove
+  rm -rf "$work" 2>/dev/null || { chmod -R u+rwX "$work" 2>/dev/null; rm -rf "$work"; }
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -202,6 +208,87 @@ fi
 DOCKER_HOST=unix://$work/no.sock fails "engine: no socket" "docker://wasteful:latest: no Docker engine at unix://$work/no.sock" docker://wasteful:latest
 DOCKER_HOST=unix://$work/no.sock fails "a name that is neither a file nor in an engine" "nosuchimage: no such file, and no Docker engine" nosuchimage
 DOCKER_HOST=tcp://1.2.3.4:2375 fails "DOCKER_HOST tcp:// is refused clearly" "only unix:// sockets" docker://wasteful
+
+# ------------------------------------------------------------ Podman
+# Root podman with all its state under $work/podman: vfs storage (no overlay mount), cgroupfs, events
+# in a file. The two configuration files are named by CONTAINERS_STORAGE_CONF and CONTAINERS_CONF, which
+# podman reads: the `podman save` fathom runs when no socket is up then sees the same storage.
+pmdir=$work/podman
+mkdir -p "$pmdir/xdg/podman" "$pmdir/no-socket" "$pmdir/fakebin"
+chmod 700 "$pmdir/xdg" "$pmdir/no-socket"
+printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/root"\nrunroot = "%s/runroot"\n' "$pmdir" "$pmdir" >"$pmdir/storage.conf"
+printf '%s\n' '[engine]' 'cgroup_manager = "cgroupfs"' 'events_logger = "file"' \
+  "events_logfile_path = \"$pmdir/events.log\"" "tmp_dir = \"$pmdir/tmp\"" "static_dir = \"$pmdir/libpod\"" \
+  "volume_path = \"$pmdir/volumes\"" '[network]' "network_config_dir = \"$pmdir/networks\"" >"$pmdir/containers.conf"
+export CONTAINERS_STORAGE_CONF=$pmdir/storage.conf CONTAINERS_CONF=$pmdir/containers.conf
+unset CONTAINER_HOST   # fathom's first choice of Podman socket (and podman's remote mode): only where a check sets it
+psock=$pmdir/xdg/podman/podman.sock
+# podman_same NAME REPORT: equal to the archive's report apart from fathom.source and dive's layer ids
+# (podman save writes skopeo's docker-archive layout, a layer is <diff ID>.tar, not <id>/layer.tar),
+# and equal (--strict) to the report of the archive `podman save -o` writes.
+podman_same() {
+  local compare="$here/Tests/e2e/compare_reports.py" out
+  out=$(python3 "$compare" "$work/archive.json" "$2" 2>&1
+        python3 "$compare" --strict "$work/archive.json" "$2" 2>&1 | grep -v '^\.layer\[[0-9]*\]\.id: '
+        python3 "$compare" --strict "$work/podman-saved.json" "$2" 2>&1)
+  if [ -z "$out" ]; then ok "$1"; else bad "$1" "$out"; fi
+}
+if ! command -v podman >/dev/null; then
+  skip "podman: not installed (apt-get install podman)"
+elif [ "$(id -u)" != 0 ]; then
+  skip "podman: needs root (this set-up runs root podman with its storage in a temporary folder)"
+elif ! podman info >/dev/null 2>"$work/err"; then
+  skip "podman: cannot run here ($(tail -1 "$work/err"))"
+elif ! podman load -q -i "$sample" >/dev/null 2>"$work/err" \
+  || ! podman save -q --format docker-archive -o "$pmdir/saved.tar" wasteful:latest 2>"$work/err" \
+  || ! fathom "$pmdir/saved.tar" --json "$work/podman-saved.json" 2>"$work/err"; then
+  skip "podman: podman load/save failed ($(tail -1 "$work/err"))"
+else
+  echo "     ($(podman --version); vfs storage, cgroupfs, file events, all under $pmdir)"
+  # the socket: the service at $XDG_RUNTIME_DIR/podman/podman.sock, where fathom looks
+  podman system service --time=0 "unix://$psock" >"$pmdir/service.log" 2>&1 &
+  podman_pid=$!
+  for _ in $(seq 1 100); do curl -sf --unix-socket "$psock" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
+  if ! curl -sf --unix-socket "$psock" http://d/_ping >/dev/null 2>&1; then
+    skip "podman: the service did not start ($(tail -1 "$pmdir/service.log"))"
+  else
+    if XDG_RUNTIME_DIR=$pmdir/xdg fathom podman://wasteful:latest --json "$work/podman-socket.json" 2>"$work/err"; then
+      podman_same "podman socket: podman://wasteful:latest equals the archive's report (all but fathom.source, layer ids)" "$work/podman-socket.json"
+    else bad "podman socket: podman://wasteful:latest" "$(cat "$work/err")"; fi
+    if XDG_RUNTIME_DIR=$pmdir/no-socket CONTAINER_HOST=unix://$psock fathom podman://wasteful --json "$work/podman-host.json" 2>"$work/err"; then
+      podman_same "podman socket from CONTAINER_HOST, podman://wasteful (→ wasteful:latest)" "$work/podman-host.json"
+    else bad "podman socket from CONTAINER_HOST" "$(cat "$work/err")"; fi
+    XDG_RUNTIME_DIR=$pmdir/xdg fails "podman socket: unknown image" \
+      "^fathom: podman://nope:1: no such image in the Podman service at unix://$psock \(pull it first, or add --pull\)$" podman://nope:1
+  fi
+  stop "$podman_pid"; wait "$podman_pid" 2>/dev/null; podman_pid=""
+  # no socket: fathom runs `podman save`, which finds the storage through CONTAINERS_*_CONF
+  if [ -e /run/podman/podman.sock ]; then
+    skip "podman save: /run/podman/podman.sock exists here, fathom would use that socket"
+  else
+    if XDG_RUNTIME_DIR=$pmdir/no-socket fathom podman://wasteful:latest --json "$work/podman-save.json" 2>"$work/err"; then
+      podman_same "podman save (no socket): podman://wasteful:latest equals the archive's report" "$work/podman-save.json"
+    else bad "podman save: podman://wasteful:latest" "$(cat "$work/err")"; fi
+    XDG_RUNTIME_DIR=$pmdir/no-socket fails "podman save: unknown image" \
+      "^fathom: podman://nope:1: podman save failed: .*nope:1: image not known$" podman://nope:1
+  fi
+fi
+# what fathom makes of the `podman save` command's output and errors: a fake podman first in PATH
+if [ -e /run/podman/podman.sock ]; then
+  skip "podman save, fake command: /run/podman/podman.sock exists here"
+else
+  printf '#!/bin/sh\nhead -c 20000000 /dev/urandom\n' >"$pmdir/fakebin/podman"
+  chmod +x "$pmdir/fakebin/podman"
+  PATH=$pmdir/fakebin:$PATH XDG_RUNTIME_DIR=$pmdir/no-socket fails "podman save writes a bad archive: its error, not podman's broken pipe" \
+    "^fathom: podman://wasteful: not a tar archive" podman://wasteful
+  printf '#!/bin/sh\nhead -c 200000 /dev/zero | tr "\\000" x >&2; echo >&2; echo "Error: no storage" >&2; exit 125\n' >"$pmdir/fakebin/podman"
+  timeout 60 env -u CI -u NO_COLOR TMPDIR="$work/tmp" PATH="$pmdir/fakebin:$PATH" XDG_RUNTIME_DIR="$pmdir/no-socket" \
+    "$bin" podman://wasteful >"$work/out" 2>"$work/err"; rc=$?
+  if [ $rc -eq 2 ] && [ "$(cat "$work/err")" = "fathom: podman://wasteful: podman save failed: Error: no storage" ] && [ ! -s "$work/out" ]; then
+    ok "podman save writes 200 KB on stderr and fails: no deadlock, its last line reported"
+  else bad "podman save with 200 KB on stderr: want exit 2 (124: timed out)" "exit $rc" "$(tail -c 300 "$work/err")"; fi
+fi
+unset CONTAINERS_STORAGE_CONF CONTAINERS_CONF
 
 leftover=$(ls -A "$work/tmp")
 [ -z "$leftover" ] && ok "nothing left behind in fathom's TMPDIR" || bad "left behind in TMPDIR: $leftover"
