@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 
 /// Everything fathom knows about an image: the layers as read, the union replay,
 /// dive's metrics and fathom's own accounting. Built once; every face reads it.
@@ -36,16 +36,20 @@ public struct Analysis: Sendable {
     public var warnings: [String] { image.warnings + replay.warnings }
 }
 
-/// A value computed on another thread; `value` waits for it.
+/// A value computed on a thread of its own; `value` waits for it. Not a dispatch queue: callers
+/// that are themselves on the global queue (`ImageDiff.load`, two analyses at once) would block
+/// its few threads waiting for work queued behind them, until libdispatch adds a thread a second later.
 final class Concurrent<T: Sendable>: @unchecked Sendable {
     private var result: T?
     private let done = DispatchSemaphore(value: 0)
 
     init(_ work: @escaping @Sendable () -> T) {
-        DispatchQueue.global().async {
+        let thread = Thread {
             self.result = work()
             self.done.signal()
         }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 
     /// The result, once computed (the semaphore orders the write before this read).
