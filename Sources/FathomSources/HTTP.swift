@@ -12,6 +12,8 @@ let httpClient: HTTPClient = {
         timeout: .init(connect: .seconds(10), read: .seconds(60)),
         decompression: .disabled)
     configuration.httpVersion = .automatic
+    // one attempt: a refused connection or an unknown host is an answer, not a reason to retry for 10 s
+    configuration.connectionPool.retryConnectionEstablishment = false
     return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 }()
 
@@ -31,6 +33,9 @@ func describeTransportError(_ error: Error) -> String {
         return "connection refused"
     }
     if text.contains("ECONNREFUSED") || text.contains("errno: 111") { return "connection refused" }
+    if text.contains("UnknownHost") || text.contains("Name or service not known") || text.contains("No address associated") {
+        return "unknown host (no DNS answer)"
+    }
     if text.contains("NIOSSL") || text.contains("SSL") || text.contains("handshake") {
         let reason = text.contains("WRONG_VERSION_NUMBER") ? " (the server does not speak TLS)" : ""
         return "TLS handshake failed\(reason); for a plain-HTTP registry add --insecure"

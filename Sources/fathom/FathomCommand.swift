@@ -54,7 +54,7 @@ struct FathomCommand: ParsableCommand {
         version: "0.1.0"
     )
 
-    @Argument(help: ArgumentHelp("The image archive, directory, or - for standard input.", valueName: "IMAGE"))
+    @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"))
     var imagePath: String
 
     @Option(help: ArgumentHelp("Where IMAGE comes from: docker, podman, docker-archive, oci-archive, oci or registry (default: a path if one exists, else the Docker engine).",

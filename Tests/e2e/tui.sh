@@ -14,7 +14,7 @@ session=0
 screen() { tm capture-pane -t "s$session" -p 2>/dev/null; }
 # wait_for PATTERN [SECONDS]: poll the screen until the pattern (grep -E) shows
 wait_for() {
-  local pattern=$1 limit=${2:-10} i=0
+  local pattern=$1 limit=${2:-20} i=0
   while [ $i -lt $((limit * 10)) ]; do
     screen | grep -Eq -- "$pattern" && return 0
     sleep 0.1; i=$((i + 1))

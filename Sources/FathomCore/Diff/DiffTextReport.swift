@@ -79,7 +79,7 @@ public enum DiffTextReport {
         let f = d.files
         line()
         line(bold("Files:") + " " + FileChangeKind.allCases.map { "\(f.count($0)) \(kindLabel($0))" }.joined(separator: ", "))
-        line("  bytes of all paths: \(f.bytesBefore) → \(f.bytesAfter) (\(signed(f.deltaBytes)))")
+        line("  bytes of all paths (a hardlink counts at each of its paths): \(f.bytesBefore) → \(f.bytesAfter) (\(signed(f.deltaBytes)))")
         if !f.changes.isEmpty {
             let shown = f.largestChanges(top)
             line(bold("Largest changes") + " (\(shown.count) of \(f.changes.count) by absolute delta; --top N lists more):")

@@ -26,20 +26,18 @@ public struct ImageDiff: Sendable {
                             newOptions: LoadOptions = LoadOptions(),
                             loader: @escaping @Sendable (String, LoadOptions) throws -> Image = { try ImageLoader.load(path: $0, options: $1) })
         throws -> ImageDiff {
-        let results = ResultPair()
-        let group = DispatchGroup()
-        for (slot, path, options) in [(0, oldPath, oldOptions), (1, newPath, newOptions)] {
-            DispatchQueue.global().async(group: group) {
-                results.set(slot, Result {
+        // threads of their own (Concurrent), not the global queue: a load blocks on its layer workers
+        let loads = [(oldPath, oldOptions), (newPath, newOptions)].map { path, options in
+            Concurrent<Result<Analysis, any Error>> {
+                Result {
                     // no advice: the comparison never shows it, and it costs as much as the replay
                     do { return Analysis(image: try loader(path, options), advice: false) } catch {
                         throw LoadError(path: path, underlying: error)
                     }
-                })
+                }
             }
         }
-        group.wait()
-        let (old, new) = results.both()
+        let (old, new) = (loads[0].value, loads[1].value)
         return ImageDiff(old: try old.get(), new: try new.get())
     }
 
@@ -57,21 +55,5 @@ public struct ImageDiff: Sendable {
             default: "\(path): \(underlying)"
             }
         }
-    }
-}
-
-/// The two analyses as their threads finish them.
-private final class ResultPair: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Analysis, any Error>?] = [nil, nil]
-
-    func set(_ slot: Int, _ result: Result<Analysis, any Error>) {
-        lock.lock(); defer { lock.unlock() }
-        slots[slot] = result
-    }
-
-    func both() -> (Result<Analysis, any Error>, Result<Analysis, any Error>) {
-        lock.lock(); defer { lock.unlock() }
-        return (slots[0]!, slots[1]!)
     }
 }

@@ -24,7 +24,9 @@ final class LayerDecodePool: @unchecked Sendable {
         slots.wait()
         let queue = BlockQueue(capacityBytes: 8 << 20)
         group.enter()
-        DispatchQueue.global(qos: .userInitiated).async {
+        // a thread per layer, not the global queue: a decode blocks on its queue, and callers that are
+        // themselves on the global queue (two images at once) would wait for libdispatch to add threads
+        let worker = Thread {
             // Names stay raw bytes only in the C locale: in a UTF-8 one libarchive normalises them
             // to NFC (fixture synthetic/wide-chars). The explorer sets a UTF-8 global locale.
             let previous = uselocale(LayerDecodePool.cLocale)
@@ -41,6 +43,8 @@ final class LayerDecodePool: @unchecked Sendable {
             queue.abandon()
             if let result { self.lock.lock(); self.results[path] = result; self.lock.unlock() }
         }
+        worker.stackSize = 8 << 20
+        worker.start()
         do {
             while true {
                 let block = try stream.next()

@@ -27,7 +27,7 @@ public struct DiffScreen: TerminalScreen {
         rebuildRows()
     }
 
-    static let headerHeight = 6
+    static let headerHeight = 7
 
     var pageHeight: Int { max(1, height - Self.headerHeight - 1) }
 
@@ -143,7 +143,9 @@ public struct DiffScreen: TerminalScreen {
         }
         let paneTitle = "▶ Files (" + (changedOnly ? "changed only" : "all paths") + ", sorted by " + (sortByDelta ? "delta" : "name") + ")"
         g.fill(x: 0, y: 5, count: width, style: .title)
-        g.put(DisplayWidth.truncate(paneTitle + "     Before     After      Delta", to: width - 1), x: 1, y: 5, style: .title)
+        g.put(DisplayWidth.truncate(paneTitle, to: width - 1), x: 1, y: 5, style: .title)
+        let columns = "  " + TextReportPad.left("Before", 9) + " " + TextReportPad.left("After", 9) + " " + TextReportPad.left("Delta", 10) + "  Path"
+        g.put(DisplayWidth.truncate(columns, to: width - 1), x: 1, y: 6, style: .bold)
         for row in 0..<pageHeight {
             let i = scroll + row
             guard i < rows.count else { break }

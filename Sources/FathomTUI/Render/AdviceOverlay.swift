@@ -10,9 +10,9 @@ extension ScreenModel {
         let advice = analysis.advice
         let total = advice.reduce(Int64(0)) { $0 + $1.reclaimableBytes }
         g.fill(x: x0, y: y0, count: w, style: .titleFocused)
-        let keys = " Esc closes · ↑↓ · Enter: go to layer and path "
-        let head = " Advice: \(advice.count) finding\(advice.count == 1 ? "" : "s") · fixes give back \(ByteFormat.si(total)) "
-            + "(\(ByteFormat.si(analysis.reclaimableBytes)) hidden by later layers, the rest in the final filesystem)"
+        let keys = " Esc closes "
+        let head = " Advice: \(advice.count) finding\(advice.count == 1 ? "" : "s"), \(ByteFormat.si(total)) to give back "
+            + "(\(ByteFormat.si(analysis.reclaimableBytes)) hidden by later layers, the rest in the final filesystem) "
         let keysWidth = DisplayWidth.of(keys)
         g.put(DisplayWidth.truncate(head, to: max(0, w - keysWidth)), x: x0, y: y0, style: .titleFocused, maxWidth: max(0, w - keysWidth))
         g.put(keys, x: max(0, w - keysWidth), y: y0, style: .titleFocused)

@@ -273,6 +273,11 @@ extension ScreenModel {
             noteWidth = DisplayWidth.of(text)
             g.put(text, x: width - noteWidth, y: y, style: .warning)
         }
+        if showAdvice {
+            let hint = " Esc Close  ↑↓ Select finding  Enter Go to its layer and path  ^C Quit"
+            g.put(DisplayWidth.truncate(hint, to: width), x: 0, y: y, style: .statusBar)
+            return
+        }
         var items: [(String, String)] = [(keyLabel(.quit), "Quit"), (keyLabel(.toggleView), "Switch"),
                                           (keyLabel(.filterFiles), "Filter"), (keyLabel(.advice), "Advice"), (keyLabel(.help), "Help")]
         switch focus {
