@@ -53,6 +53,12 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("image"), help: ArgumentHelp("Choose one image of several, in both archives.", valueName: "NAME[:TAG]"))
     var imageName: String?
 
+    @Option(name: .customLong("old-image"), help: ArgumentHelp("Choose one image of several in OLD only (overrides --image for OLD).", valueName: "NAME[:TAG]"))
+    var oldImageName: String?
+
+    @Option(name: .customLong("new-image"), help: ArgumentHelp("Choose one image of several in NEW only (overrides --image for NEW).", valueName: "NAME[:TAG]"))
+    var newImageName: String?
+
     @Option(help: ArgumentHelp("Choose one platform of a multi-platform index, in both archives.", valueName: "os/arch[/variant]"))
     var platform: String?
 
@@ -92,6 +98,9 @@ struct DiffCommand: ParsableCommand {
             guard let p = Platform(parsing: platform) else { fail("--platform: '\(platform)' is not os/arch[/variant]") }
             options.platform = p
         }
+        var oldOptions = options, newOptions = options
+        if let oldImageName { oldOptions.imageName = oldImageName }
+        if let newImageName { newOptions.imageName = newImageName }
         let ciMode = ci || (jsonPath == nil && FathomCommand.environmentEnablesCI())
         var rules = DiffRuleConfig()
         var ciConfigLine = "  Using default CI config"
@@ -123,9 +132,10 @@ struct DiffCommand: ParsableCommand {
 
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb" {
-            let (old, new, loadOptions, loader) = (oldPath, newPath, options, sourceLoader)
+            let (old, new, loader) = (oldPath, newPath, sourceLoader)
+            let (oldLoadOptions, newLoadOptions) = (oldOptions, newOptions)
             let outcome = CursesTerminal.run(title: "\(old) and \(new)", load: { _ in
-                try ImageDiff.load(old: old, new: new, oldOptions: loadOptions, newOptions: loadOptions, loader: loader)
+                try ImageDiff.load(old: old, new: new, oldOptions: oldLoadOptions, newOptions: newLoadOptions, loader: loader)
             }, makeScreen: { diff, width, height in DiffScreen(diff: diff, width: width, height: height) })
             switch outcome {
             case .quit: return
@@ -137,7 +147,7 @@ struct DiffCommand: ParsableCommand {
 
         let diff: ImageDiff
         do {
-            diff = try ImageDiff.load(old: oldPath, new: newPath, oldOptions: options, newOptions: options, loader: sourceLoader)
+            diff = try ImageDiff.load(old: oldPath, new: newPath, oldOptions: oldOptions, newOptions: newOptions, loader: sourceLoader)
         } catch let e as ImageDiff.LoadError {
             fail(e.description)
         }

@@ -12,6 +12,25 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
+    @Test func oneImageOfEachSideOfAMultiImageArchive() throws {
+        // a:1 and b:2 of one docker save: the layers they share, counted from the two truth files
+        let multi = CLI.fixtures.appendingPathComponent("real/multi.docker20.tar.zst").path
+        func diffIDs(_ name: String) throws -> [String] {
+            let url = CLI.fixtures.appendingPathComponent("real/multi.docker20.\(name).truth.json")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            return (json["layers"] as! [[String: Any]]).map { $0["diffId"] as! String }
+        }
+        let a = try diffIDs("a-1"), b = try diffIDs("b-2")
+        let shared = b.filter(a.contains).count
+        let r = try CLI.run(["diff", "--old-image", "a:1", "--new-image", "b:2", multi, multi])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("(docker-save-classic, a:1, \(a.count) layers)") && r.stdout.contains("(docker-save-classic, b:2, \(b.count) layers)"))
+        #expect(r.stdout.contains("Layers: \(shared) of NEW's \(b.count) shared with OLD (same diff ID), \(b.count - shared) new"), "\(r.stdout)")
+        // without a choice for NEW, the archive's two images are an error naming the file
+        let bad = try CLI.run(["diff", "--old-image", "a:1", multi, multi])
+        #expect(bad.status == 2 && bad.errorLines.count == 1 && bad.errorLines[0].contains("multi.docker20.tar.zst"))
+    }
+
     @Test func textOnAPipe() throws {
         let r = try CLI.run(["diff", wasteful, good])
         #expect(r.status == 0, "\(r.stderr)")
