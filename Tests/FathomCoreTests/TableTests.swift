@@ -100,3 +100,11 @@ import Testing
         for key in 0..<UInt64(3_000) { #expect(index[key] == reference[key], "key \(key)") }
     }
 }
+
+/// The replay's per-version and per-inode records stay compact (their layout is what a million-file image pays for).
+@Suite struct CompactStateTests {
+    @Test func layouts() {
+        #expect(MemoryLayout<NodeState?>.stride == 32)
+        #expect(MemoryLayout<Inode>.stride == 24)
+    }
+}

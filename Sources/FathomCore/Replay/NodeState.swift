@@ -2,19 +2,25 @@
 /// implicit parent directory) put there. The content digest stays in the changeset
 /// (`Replay.content(_:)`): a copy per version would double the state of a million-file image.
 public struct NodeState: Sendable, Equatable {
-    public var kind: EntryKind
-    /// Permission bits, `mode & 0o7777`.
-    public var mode: UInt16
-    public var uid: UInt32
-    public var gid: UInt32
+    // Stored widest first: 32 bytes a state instead of 40 (millions of versions on large images).
     /// Bytes of content: a file's size, a hardlink's target's size, else 0.
     public var sizeBytes: Int64
+    public var uid: UInt32
+    public var gid: UInt32
     /// The inode (index into `Replay.inodes`) of a file or a resolved hardlink; -1 otherwise.
     public var inode: Int32
-    /// The layer whose entry wrote this version.
-    public var layer: Int16
     /// The row of that layer's changeset; -1 for a directory created implicitly as a parent.
     public var row: Int32
+    /// Permission bits, `mode & 0o7777`.
+    public var mode: UInt16
+    /// The layer whose entry wrote this version.
+    public var layer: Int16
+    public var kind: EntryKind
+
+    public init(kind: EntryKind, mode: UInt16, uid: UInt32, gid: UInt32, sizeBytes: Int64, inode: Int32, layer: Int16, row: Int32) {
+        self.sizeBytes = sizeBytes; self.uid = uid; self.gid = gid; self.inode = inode
+        self.row = row; self.mode = mode; self.layer = layer; self.kind = kind
+    }
 
     /// True for a directory no entry created (the parent of an entry, mode 0755, owner 0:0).
     public var isImplicit: Bool { row < 0 }
@@ -26,15 +32,21 @@ public struct NodeState: Sendable, Equatable {
 
 /// A regular file's bytes as shipped by one layer entry; hardlinks share it.
 public struct Inode: Sendable {
+    // Stored widest first: 24 bytes an inode instead of 32.
     public var sizeBytes: Int64
-    /// The layer that shipped it.
-    public var layer: Int16
     /// Paths of the current filesystem that show it.
     public var visibleCount: Int32
-    /// The layer at which it stopped being visible (deleted or overwritten); -1 while visible.
-    public var hiddenBy: Int16
     /// The path whose entry shipped it.
     public var node: PathTable.NodeID
     /// The row of the shipping layer's changeset (where its content digest is).
     public var row: Int32
+    /// The layer that shipped it.
+    public var layer: Int16
+    /// The layer at which it stopped being visible (deleted or overwritten); -1 while visible.
+    public var hiddenBy: Int16
+
+    public init(sizeBytes: Int64, layer: Int16, visibleCount: Int32, hiddenBy: Int16, node: PathTable.NodeID, row: Int32) {
+        self.sizeBytes = sizeBytes; self.visibleCount = visibleCount; self.node = node
+        self.row = row; self.layer = layer; self.hiddenBy = hiddenBy
+    }
 }
