@@ -31,10 +31,13 @@ check() {  # check NAME PATTERN [absent]
   else failed=$((failed + 1)); echo "FAIL $name: '$pattern' not on screen"; screen | sed 's/^/    | /' | head -50; fi
 }
 start() {  # start COMMAND: a fresh 120x40 terminal running COMMAND, then a marker with its exit code
-  [ "$session" -gt 0 ] && tm kill-session -t "s$session" 2>/dev/null || true
+  local previous=$session
   session=$((session + 1))
   # CI systems set CI=true, which would turn fathom's CI gate on: the explorer is what is tested here
   tm new-session -d -s "s$session" -x 120 -y 40 "unset CI NO_COLOR; $1; echo EXITED rc=\$?; sleep 60"
+  # the old session goes only once the new one exists: killing a server's last session makes it exit,
+  # and a new-session racing that exit could be lost with it (a whole session's checks failing at once)
+  [ "$previous" -gt 0 ] && tm kill-session -t "s$previous" 2>/dev/null || true
 }
 keys() { for k in "$@"; do tm send-keys -t "s$session" "$k"; sleep 0.05; done; }
 type_text() { tm send-keys -t "s$session" -l "$1"; sleep 0.1; }
