@@ -106,17 +106,9 @@ struct DiffCommand: ParsableCommand {
         var ciConfigLine = "  Using default CI config"
         if ciMode {
             do {
-                if FileManager.default.fileExists(atPath: ciConfigPath) {
-                    guard let text = try? String(contentsOfFile: ciConfigPath, encoding: .utf8) else {
-                        fail("\(ciConfigPath): cannot read the CI configuration")
-                    }
-                    var config = CIConfig()
-                    try config.apply(yaml: text, file: ciConfigPath)
-                    rules = config.diff
-                    ciConfigLine = "  Using CI config: \(ciConfigPath)"
-                } else if ciConfigPath != ".dive-ci" {
-                    fail("\(ciConfigPath): no such file (the --ci-config file)")
-                }
+                var config = CIConfig()
+                ciConfigLine = try CommandSupport.applyCIConfigFile(ciConfigPath, to: &config)
+                rules = config.diff
                 let flags: [(String, String?, DiffRule)] = [
                     ("--highestGrowthBytes", highestGrowthBytes, .highestGrowthBytes),
                     ("--highestGrowthPercent", highestGrowthPercent, .highestGrowthPercent),
@@ -130,8 +122,7 @@ struct DiffCommand: ParsableCommand {
             }
         }
 
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        if !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb" {
+        if CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath) {
             let (old, new, loader) = (oldPath, newPath, sourceLoader)
             let (oldLoadOptions, newLoadOptions) = (oldOptions, newOptions)
             let outcome = CursesTerminal.run(title: "\(old) and \(new)", load: { _ in
@@ -152,19 +143,7 @@ struct DiffCommand: ParsableCommand {
             fail(e.description)
         }
 
-        if let jsonPath {
-            let bytes = DiffJSONReport.render(diff) + [0x0A]
-            if jsonPath == "-" {
-                FileHandle.standardOutput.write(Data(bytes))
-            } else {
-                let fd = open(jsonPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-                if fd < 0 { fail("\(jsonPath): cannot write the JSON report: \(String(cString: strerror(errno)))") }
-                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if written != bytes.count || close(fd) != 0 {
-                    fail("\(jsonPath): cannot write the JSON report: \(String(cString: strerror(errno)))")
-                }
-            }
-        }
+        if let jsonPath { CommandSupport.writeJSON(DiffJSONReport.render(diff), to: jsonPath) }
         if ciMode {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
             let toStderr = jsonPath == "-"
@@ -191,8 +170,5 @@ struct DiffCommand: ParsableCommand {
     }
 
     /// Prints `fathom: MESSAGE` on one line of standard error and exits 2.
-    func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("fathom: \(message.replacingOccurrences(of: "\n", with: " "))\n".utf8))
-        Foundation.exit(2)
-    }
+    func fail(_ message: String) -> Never { CommandSupport.fail(message) }
 }

@@ -128,15 +128,7 @@ struct FathomCommand: ParsableCommand {
         var ciConfigLine = "  Using default CI config"
         if ciMode {
             do {
-                if FileManager.default.fileExists(atPath: ciConfigPath) {
-                    guard let text = try? String(contentsOfFile: ciConfigPath, encoding: .utf8) else {
-                        fail("\(ciConfigPath): cannot read the CI configuration")
-                    }
-                    try ciConfig.apply(yaml: text, file: ciConfigPath)
-                    ciConfigLine = "  Using CI config: \(ciConfigPath)"
-                } else if ciConfigPath != ".dive-ci" {
-                    fail("\(ciConfigPath): no such file (the --ci-config file)")
-                }
+                ciConfigLine = try CommandSupport.applyCIConfigFile(ciConfigPath, to: &ciConfig)
                 let flags: [(String, String?, CIRule)] = [
                     ("--lowestEfficiency", lowestEfficiency, .lowestEfficiency),
                     ("--highestWastedBytes", highestWastedBytes, .highestWastedBytes),
@@ -152,8 +144,7 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        let interactive = !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb"
+        let interactive = CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath)
         var bindings = KeyBindings()
         if interactive, let file = Self.keyBindingFile() {
             do { try bindings.apply(yaml: (try? String(contentsOfFile: file, encoding: .utf8)) ?? "", file: file) } catch {
@@ -215,21 +206,7 @@ struct FathomCommand: ParsableCommand {
         progress.clear()
         let analysis = Analysis(image: image)
 
-        if let jsonPath {
-            let bytes = JSONReport.render(analysis) + [0x0A]
-            if jsonPath == "-" {
-                FileHandle.standardOutput.write(Data(bytes))
-            } else {
-                // open(2) truncates (dive does not: a shorter report left a stale tail) and gives errno's reason
-                let fd = open(jsonPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-                if fd < 0 { fail("\(jsonPath): cannot write the JSON report: \(String(cString: strerror(errno)))") }
-                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                let closed = close(fd)
-                if written != bytes.count || closed != 0 {
-                    fail("\(jsonPath): cannot write the JSON report: \(String(cString: strerror(errno)))")
-                }
-            }
-        }
+        if let jsonPath { CommandSupport.writeJSON(JSONReport.render(analysis), to: jsonPath) }
         if ciMode {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
             let toStderr = jsonPath == "-"
@@ -267,11 +244,7 @@ struct FathomCommand: ParsableCommand {
     }
 
     /// Prints `fathom: MESSAGE` on one line of standard error and exits 2.
-    func fail(_ message: String) -> Never {
-        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("fathom: \(oneLine)\n".utf8))
-        Foundation.exit(2)
-    }
+    func fail(_ message: String) -> Never { CommandSupport.fail(message) }
 }
 
 /// A one-line progress display on standard error, only when it is a terminal.
