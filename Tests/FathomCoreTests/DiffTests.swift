@@ -119,16 +119,16 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let archive = dir.appendingPathComponent("image")
         try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
-        try Self.run("/bin/tar", ["-xf", old, "-C", archive.path])
+        try SyntheticImage.run("/bin/tar", ["-xf", old, "-C", archive.path])
 
         let staging = dir.appendingPathComponent("staging/extra")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         try Data("hello\n".utf8).write(to: staging.appendingPathComponent("a.txt"))
         try Data((0..<4096).map { UInt8($0 % 251) }).write(to: staging.appendingPathComponent("b.bin"))
         let layerTar = dir.appendingPathComponent("layer.tar")
-        try Self.run("/bin/tar", ["--owner=0", "--group=0", "--numeric-owner", "-cf", layerTar.path, "-C",
+        try SyntheticImage.run("/bin/tar", ["--owner=0", "--group=0", "--numeric-owner", "-cf", layerTar.path, "-C",
                                   dir.appendingPathComponent("staging").path, "extra"])
-        let layerHex = try Self.sha256(layerTar)
+        let layerHex = try SyntheticImage.sha256(layerTar)
         try FileManager.default.createDirectory(at: archive.appendingPathComponent(layerHex), withIntermediateDirectories: true)
         try FileManager.default.moveItem(at: layerTar, to: archive.appendingPathComponent("\(layerHex)/layer.tar"))
 
@@ -144,7 +144,7 @@ import Testing
         let configData = try JSONSerialization.data(withJSONObject: config)
         let configTemp = dir.appendingPathComponent("config.json")
         try configData.write(to: configTemp)
-        let configHex = try Self.sha256(configTemp)
+        let configHex = try SyntheticImage.sha256(configTemp)
         try configData.write(to: archive.appendingPathComponent("\(configHex).json"))
         manifest[0]["Config"] = "\(configHex).json"
         manifest[0]["Layers"] = (manifest[0]["Layers"] as! [String]) + ["\(layerHex)/layer.tar"]
@@ -200,23 +200,5 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
-    }
-
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        try #require(p.terminationStatus == 0, "\(executable) \(arguments) failed")
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func sha256(_ file: URL) throws -> String {
-        String(try run("/usr/bin/sha256sum", [file.path]).prefix(64))
     }
 }

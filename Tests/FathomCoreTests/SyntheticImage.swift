@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import FathomCore
 
 /// Writes small Docker-save layouts (a directory: `manifest.json`, `config.json`, one `layer.tar`
@@ -47,7 +48,7 @@ struct SyntheticImage {
             try Self.run("/usr/bin/env", ["tar", "--numeric-owner", "--owner=0", "--group=0", "--sort=name",
                                           "-cf", root.appendingPathComponent(tar).path, "-C", stage.path, "."])
             try FileManager.default.removeItem(at: stage)
-            diffIDs.append("sha256:" + (try Self.run("/usr/bin/env", ["sha256sum", root.appendingPathComponent(tar).path]).prefix(64)))
+            diffIDs.append("sha256:" + (try Self.sha256(root.appendingPathComponent(tar))))
             layerPaths.append(tar)
         }
         let config: [String: Any] = [
@@ -81,17 +82,23 @@ struct SyntheticImage {
         return Data(out)
     }
 
+    /// Runs a tool of the test machine (tar, sha256sum) and returns its standard output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
+        let out = Pipe()
+        p.standardOutput = out
         try p.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-        return String(decoding: out, as: UTF8.self)
+        try #require(p.terminationStatus == 0, "\(executable) \(arguments) failed")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The SHA-256 of a file, lower-case hex.
+    static func sha256(_ file: URL) throws -> String {
+        String(try run("/usr/bin/sha256sum", [file.path]).prefix(64))
     }
 }
