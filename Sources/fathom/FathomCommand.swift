@@ -189,7 +189,7 @@ struct FathomCommand: ParsableCommand {
         }
         let image: Image
         do {
-            image = try ImageSources.load(spec, options: options, source: sourceOptions)
+            image = try PhaseTimer.measure("load") { try ImageSources.load(spec, options: options, source: sourceOptions) }
         } catch let e as ArchiveError {
             progress.clear()
             fail(e.description)
@@ -206,7 +206,7 @@ struct FathomCommand: ParsableCommand {
         progress.clear()
         let analysis = Analysis(image: image)
 
-        if let jsonPath { CommandSupport.writeJSON(JSONReport.render(analysis), to: jsonPath) }
+        if let jsonPath { PhaseTimer.measure("json") { CommandSupport.writeJSON(JSONReport.render(analysis), to: jsonPath) } }
         if ciMode {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
             let toStderr = jsonPath == "-"

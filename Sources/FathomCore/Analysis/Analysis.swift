@@ -18,12 +18,13 @@ public struct Analysis: Sendable {
     public init(image: Image, advice: Bool = true) {
         self.image = image
         let changesets = image.layers.map(\.blob.changeset)
-        let diveModel = Concurrent { DiveModel(changesets: changesets) }
-        replay = Replay(changesets: changesets)
-        layerFigures = LayerFigures.compute(replay)
-        duplicates = DuplicateGroup.find(in: replay)
-        dive = diveModel.value
-        if advice { self.advice = Advisor.findings(self) }
+        let diveModel = Concurrent { PhaseTimer.measure("dive model (thread)") { DiveModel(changesets: changesets) } }
+        replay = PhaseTimer.measure("replay") { Replay(changesets: changesets) }
+        let replay = replay
+        layerFigures = PhaseTimer.measure("layer figures") { LayerFigures.compute(replay) }
+        duplicates = PhaseTimer.measure("duplicates") { DuplicateGroup.find(in: replay) }
+        dive = PhaseTimer.measure("dive model (wait)") { diveModel.value }
+        if advice { self.advice = PhaseTimer.measure("advice") { Advisor.findings(self) } }
     }
 
     /// Regular-file bytes in all layers, each inode once.

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Wall-clock seconds of named phases, printed to standard error when the environment variable
+/// `FATHOM_TIMINGS` is set (a profiling aid for `make bench`; silent otherwise).
+public enum PhaseTimer {
+    nonisolated(unsafe) private static let enabled = ProcessInfo.processInfo.environment["FATHOM_TIMINGS"] != nil
+    /// When the process started measuring (the first `measure` call).
+    nonisolated(unsafe) private static let start = Date()
+
+    /// Runs `body` and, when enabled, prints `fathom: phase NAME: S s (at T s)`.
+    @inline(__always)
+    public static func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        guard enabled else { return try body() }
+        let origin = start
+        let t0 = Date()
+        let result = try body()
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "fathom: phase %@: %.3f s (at %.3f s)\n", name,
+                                                   now.timeIntervalSince(t0), now.timeIntervalSince(origin)).utf8))
+        return result
+    }
+}
