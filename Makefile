@@ -4,7 +4,7 @@
 SWIFT      ?= swift
 FIXTURES   ?= ../shared/fixtures
 SAMPLE     ?= SampleImages/wasteful.docker.tar
-APT_PACKAGES := libarchive-dev zlib1g-dev libncursesw5-dev pkg-config tmux zstd gzip python3
+APT_PACKAGES := libarchive-dev zlib1g-dev libxxhash-dev libncursesw5-dev pkg-config tmux zstd gzip python3
 # Tests/e2e/sources.sh: a real registry (CNCF distribution), htpasswd for its auth, skopeo to fill it,
 # curl to wait for it, and Docker's engine (its check is skipped where dockerd cannot start).
 APT_PACKAGES += docker-registry apache2-utils skopeo curl docker.io

@@ -18,7 +18,7 @@ public struct Changeset: Sendable {
     public private(set) var gids: ContiguousArray<UInt32> = []
     /// Link targets of symlinks (verbatim) and hardlinks (normalised), by row.
     public private(set) var linkTargets: [Int: [UInt8]] = [:]
-    /// SHA-256 of each regular file's content, by row (zero for other kinds).
+    /// XXH3-128 of each regular file's content, by row (zero for other kinds).
     public private(set) var contentDigests: ContiguousArray<ContentDigest> = []
     /// Device numbers of character and block devices, by row.
     public private(set) var devices: [Int: Device] = [:]

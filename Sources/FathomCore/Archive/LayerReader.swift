@@ -80,6 +80,7 @@ enum LayerReader {
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
         var first = true
+        let hasher = ContentHasher()
         while true {
             let entry: OpaquePointer
             switch tar.nextHeader() {
@@ -95,17 +96,37 @@ enum LayerReader {
             changeset.memberCount += 1
             let appended = try EntryDecoder.append(entry, to: &changeset, scratch: &scratch)
             if appended == .file {
-                var hasher = SHA256()
-                while true {
-                    let block: UnsafeRawBufferPointer
-                    do { block = try tar.dataBlock() } catch let f as ArchiveHandle.Failure {
-                        throw LayerError.truncated(f.message)
-                    }
-                    if block.isEmpty { break }
-                    hasher.update(bufferPointer: block)
-                }
-                changeset.setLastContentDigest(ContentDigest(hasher))
+                changeset.setLastContentDigest(try contentDigest(tar, size: changeset.sizes[changeset.count - 1], hasher: hasher))
             }
         }
+    }
+
+    /// Hashes the current member's data: in one call when it arrives as one block (most files), else streamed.
+    private static func contentDigest(_ tar: ArchiveHandle, size: Int64, hasher: ContentHasher) throws -> ContentDigest {
+        func next() throws -> UnsafeRawBufferPointer {
+            do { return try tar.dataBlock() } catch let f as ArchiveHandle.Failure { throw LayerError.truncated(f.message) }
+        }
+        let first = try next()
+        if Int64(first.count) == size {
+            let digest = ContentDigest(of: first)
+            var block = try next()
+            if block.isEmpty { return digest }
+            // more blocks than the header's size (libarchive's buffer for `first` is gone by now):
+            // the rest is hashed after the first block's digest, still a function of the content alone
+            hasher.reset()
+            withUnsafeBytes(of: (digest.high, digest.low)) { hasher.update($0) }
+            while !block.isEmpty {
+                hasher.update(block)
+                block = try next()
+            }
+            return hasher.digest
+        }
+        hasher.reset()
+        var block = first
+        while !block.isEmpty {
+            hasher.update(block)
+            block = try next()
+        }
+        return hasher.digest
     }
 }

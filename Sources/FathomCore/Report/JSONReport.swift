@@ -79,7 +79,7 @@ public enum JSONReport {
         let image = a.image
         let m = a.dive.metrics
         w.object { w in
-            w.field("schemaVersion", 1)
+            w.field("schemaVersion", 2)
             w.key("source")
             w.object { w in
                 w.field("path", image.archivePath)

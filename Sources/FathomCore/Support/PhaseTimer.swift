@@ -3,9 +3,9 @@ import Foundation
 /// Wall-clock seconds of named phases, printed to standard error when the environment variable
 /// `FATHOM_TIMINGS` is set (a profiling aid for `make bench`; silent otherwise).
 public enum PhaseTimer {
-    nonisolated(unsafe) private static let enabled = ProcessInfo.processInfo.environment["FATHOM_TIMINGS"] != nil
+    private static let enabled = ProcessInfo.processInfo.environment["FATHOM_TIMINGS"] != nil
     /// When the process started measuring (the first `measure` call).
-    nonisolated(unsafe) private static let start = Date()
+    private static let start = Date()
 
     /// Runs `body` and, when enabled, prints `fathom: phase NAME: S s (at T s)`.
     @inline(__always)
