@@ -1,4 +1,5 @@
 import CArchive
+import Glibc
 
 /// Owner of one libarchive read handle (`struct archive *`); frees it in `deinit`.
 ///
@@ -9,6 +10,8 @@ import CArchive
 final class ArchiveHandle {
     let raw: OpaquePointer
     private var feed: StreamFeed?
+    private var file: FileFeed?
+    private var openFailure: String?
     private let entry: OpaquePointer
 
     /// The formats and filters a handle accepts.
@@ -45,21 +48,50 @@ final class ArchiveHandle {
 
     /// libarchive's last error message for this handle, or `fallback`.
     func errorMessage(_ fallback: String = "unknown error") -> String {
+        if let openFailure { return openFailure }
         if let c = archive_error_string(raw) { return String(cString: c) }
         return fallback
     }
 
     /// An error raised inside a read callback (a Swift error that libarchive could not carry).
-    var callbackError: Error? { feed?.error }
+    var callbackError: Error? { feed?.error ?? file?.error }
 
     /// Opens the handle on a file name (nil for standard input).
+    ///
+    /// The file is read with `read(2)` into a page-aligned buffer of our own rather than through
+    /// `archive_read_open_filename`, whose `malloc`ed buffer is not page-aligned: the kernel copies
+    /// into a misaligned destination about four times slower on these machines (1.6 GB: 0.8 s
+    /// against 0.2 s of system time). Skips seek when the file is seekable.
     func open(path: String?) -> Bool {
-        let rc: Int32
+        let fd: Int32
         if let path {
-            rc = archive_read_open_filename(raw, path, 1 << 20)
+            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { openFailure = "cannot open: \(String(cString: strerror(errno)))"; return false }
         } else {
-            rc = archive_read_open_fd(raw, 0, 1 << 20)
+            fd = 0
         }
+        let file = FileFeed(fd: fd, ownsDescriptor: path != nil, name: path ?? "-")
+        self.file = file
+        let rc = archive_read_open2(raw, Unmanaged.passUnretained(file).toOpaque(), nil, { _, client, buffer in
+            let file = Unmanaged<FileFeed>.fromOpaque(client!).takeUnretainedValue()
+            while true {
+                let n = read(file.fd, file.buffer.baseAddress, file.buffer.count)
+                if n >= 0 {
+                    buffer?.pointee = UnsafeRawPointer(file.buffer.baseAddress)
+                    return n
+                }
+                if errno == EINTR { continue }
+                file.error = ArchiveError.unreadable(archive: file.name, reason: String(cString: strerror(errno)))
+                return -1
+            }
+        }, { _, client, request in
+            let file = Unmanaged<FileFeed>.fromOpaque(client!).takeUnretainedValue()
+            guard file.seekable, request > 0 else { return 0 }
+            let before = lseek(file.fd, 0, SEEK_CUR)
+            let after = lseek(file.fd, off_t(request), SEEK_CUR)
+            if before < 0 || after < 0 { file.seekable = false; return 0 }
+            return la_int64_t(after - before)
+        }, nil)
         return rc == ARCHIVE_OK
     }
 
@@ -79,6 +111,14 @@ final class ArchiveHandle {
             }
         }, nil)
         return rc == ARCHIVE_OK
+    }
+
+    /// The offset of the current member's data in the file, when the handle reads an uncompressed
+    /// file by path (the bytes consumed so far, right after the header: libarchive's tar reader
+    /// consumes headers, PAX ones included, eagerly and data lazily); nil otherwise.
+    var currentDataOffset: Int64? {
+        guard let file, file.ownsDescriptor, file.seekable, archive_filter_count(raw) == 1 else { return nil }
+        return archive_filter_bytes(raw, 0)
     }
 
     /// Result of `nextHeader()`.
@@ -121,4 +161,28 @@ private final class StreamFeed {
     let stream: ByteStream
     var error: Error?
     init(_ stream: ByteStream) { self.stream = stream }
+}
+
+/// Client data for `archive_read_open2` on a file descriptor: a page-aligned 1 MiB buffer.
+private final class FileFeed {
+    let fd: Int32
+    let ownsDescriptor: Bool
+    let name: String
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)
+    /// Regular files skip by `lseek`; pipes and terminals read through.
+    var seekable: Bool
+    var error: Error?
+
+    init(fd: Int32, ownsDescriptor: Bool, name: String) {
+        self.fd = fd
+        self.ownsDescriptor = ownsDescriptor
+        self.name = name
+        var st = stat()
+        seekable = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(fd) }
+    }
 }

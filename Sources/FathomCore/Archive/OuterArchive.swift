@@ -89,7 +89,10 @@ struct OuterArchive {
                 entry = e
             }
             first = false
-            let member = try Self.member(entry, scratch: &scratch, archive: displayPath)
+            var member = try Self.member(entry, scratch: &scratch, archive: displayPath)
+            if member.kind == .file, let offset = handle.currentDataOffset {
+                member.extent = FileExtent(path: displayPath, offsetBytes: offset, lengthBytes: member.sizeBytes)
+            }
             let memberPath = member.path
             var exhausted = false
             let stream = ByteStream {
@@ -162,7 +165,7 @@ struct OuterArchive {
                 throw ArchiveError.unreadable(archive: displayPath, reason: "\(relative): \(String(cString: strerror(errno)))")
             }
             defer { close(fd) }
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)  // page-aligned: see ArchiveHandle.open(path:)
             defer { buffer.deallocate() }
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)??.int64Value ?? 0
             let display = displayPath
@@ -173,7 +176,8 @@ struct OuterArchive {
                 }
                 return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
             }
-            try body(ArchiveMember(path: relative, kind: .file, linkTarget: nil, sizeBytes: size), stream)
+            try body(ArchiveMember(path: relative, kind: .file, linkTarget: nil, sizeBytes: size,
+                                   extent: FileExtent(path: url.path, offsetBytes: 0, lengthBytes: size)), stream)
         }
     }
 }

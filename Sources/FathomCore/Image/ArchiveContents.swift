@@ -22,7 +22,7 @@ struct ArchiveContents {
     static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil, verifyDigests: Bool = false) throws -> ArchiveContents {
         var contents = ArchiveContents()
         let pool = LayerDecodePool()
-        try archive.forEachMember { member, stream in
+        do { try archive.forEachMember { member, stream in
             switch member.kind {
             case .file:
                 let head = try stream.peek(64)
@@ -41,7 +41,12 @@ struct ArchiveContents {
                     contents.documents[member.path] = bytes
                 } else {
                     progress?(member.path)
-                    try pool.decode(path: member.path, from: stream, knownDigest: verifyDigests ? nil : Self.digestInName(member.path))
+                    let knownDigest = verifyDigests ? nil : Self.digestInName(member.path)
+                    if let extent = member.extent {
+                        pool.decode(path: member.path, extent: extent, archive: archive.displayPath, knownDigest: knownDigest)
+                    } else {
+                        try pool.decode(path: member.path, from: stream, knownDigest: knownDigest)
+                    }
                 }
             case .symlink:
                 contents.links[member.path] = Self.resolveSymlink(member.linkTarget ?? "", from: member.path)
@@ -50,8 +55,11 @@ struct ArchiveContents {
             case .directory, .other:
                 break
             }
+        } } catch {
+            pool.cancel()
+            throw error
         }
-        contents.blobs = pool.finish()
+        contents.blobs = try pool.finish()
         return contents
     }
 

@@ -10,6 +10,10 @@ final class LayerDecodePool: @unchecked Sendable {
     private let group = DispatchGroup()
     private let lock = NSLock()
     private var results: [String: Result<LayerBlob, LayerError>] = [:]
+    /// The first error reading a member's bytes by extent (a truncated archive), thrown by `finish()`.
+    private var readFailure: Error?
+    /// Set when the caller gives up: extent readers stop at their next block.
+    private var cancelled = false
 
     /// The C locale, for the worker threads.
     nonisolated(unsafe) static let cLocale: locale_t? = newlocale(0, "C", nil)
@@ -59,11 +63,91 @@ final class LayerDecodePool: @unchecked Sendable {
         }
     }
 
+    /// Decodes the blob that lies at `extent` on a worker of its own, which reads it with `pread`
+    /// (DESIGN.md "Performance shape": a seekable archive's layers are opened each at its own offset);
+    /// returns once a worker has it, without reading any of it. `archive` names the input in messages.
+    func decode(path: String, extent: FileExtent, archive: String, knownDigest: Digest? = nil) {
+        slots.wait()
+        group.enter()
+        let worker = Thread {
+            let previous = uselocale(LayerDecodePool.cLocale)
+            defer { uselocale(previous); self.slots.signal(); self.group.leave() }
+            let reader = ExtentReader(extent: extent, archive: archive, member: path) { self.isCancelled }
+            let result: Result<LayerBlob, LayerError>?
+            do {
+                result = .success(try LayerReader.read(ByteStream { try reader.next() }, knownDigest: knownDigest))
+            } catch let e as LayerError {
+                result = .failure(e)
+            } catch {
+                result = nil
+                self.lock.lock(); if self.readFailure == nil { self.readFailure = error }; self.lock.unlock()
+            }
+            if let result { self.lock.lock(); self.results[path] = result; self.lock.unlock() }
+        }
+        worker.stackSize = 8 << 20
+        worker.start()
+    }
+
+    private var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+
+    /// Stops the extent readers (the outer archive failed) and waits for every worker.
+    func cancel() {
+        lock.lock(); cancelled = true; lock.unlock()
+        group.wait()
+    }
+
     /// Waits for every worker and returns the decoded blobs by member path.
-    func finish() -> [String: Result<LayerBlob, LayerError>] {
+    /// - Throws: the first error reading a member by extent (`ArchiveError.truncated`, `.unreadable`).
+    func finish() throws -> [String: Result<LayerBlob, LayerError>] {
         group.wait()
         lock.lock(); defer { lock.unlock() }
+        if let readFailure { throw readFailure }
         return results
+    }
+}
+
+/// Reads `extent` with `pread` into a page-aligned buffer, block by block.
+private final class ExtentReader {
+    private let extent: FileExtent
+    private let archive: String
+    private let member: String
+    private let stop: () -> Bool
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)
+    private var fd: Int32 = -1
+    private var position: Int64
+
+    struct Stopped: Error {}
+
+    init(extent: FileExtent, archive: String, member: String, stop: @escaping () -> Bool) {
+        self.extent = extent
+        self.archive = archive
+        self.member = member
+        self.stop = stop
+        position = extent.offsetBytes
+    }
+
+    deinit {
+        buffer.deallocate()
+        if fd >= 0 { close(fd) }
+    }
+
+    func next() throws -> UnsafeRawBufferPointer {
+        if stop() { throw Stopped() }
+        if fd < 0 {
+            fd = open(extent.path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { throw ArchiveError.unreadable(archive: archive, reason: "\(member): \(String(cString: strerror(errno)))") }
+        }
+        let end = extent.offsetBytes + extent.lengthBytes
+        let wanted = Int(min(Int64(buffer.count), end - position))
+        if wanted <= 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        while true {
+            let n = pread(fd, buffer.baseAddress, wanted, off_t(position))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw ArchiveError.unreadable(archive: archive, reason: "\(member): \(String(cString: strerror(errno)))") }
+            if n == 0 { throw ArchiveError.truncated(archive: archive, member: member, reason: "unexpected end of file") }
+            position += Int64(n)
+            return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+        }
     }
 }
 
