@@ -6,9 +6,15 @@
 /// metadata-only rewrite; visible bytes: package caches, leftovers, build-context junk, toolchain,
 /// documentation, then duplicates), so the findings' bytes add up to at most the shipped bytes.
 public enum Advisor {
+    /// The findings of a whole analysis (see `findings(_: AdviceInput)`).
+    public static func findings(_ analysis: Analysis) -> [Finding] {
+        findings(AdviceInput(image: analysis.image, replay: analysis.replay, layerFigures: analysis.layerFigures,
+                             duplicates: analysis.duplicates))
+    }
+
     /// The findings, by severity (high first: a shipped secret matters more than any byte count), then
     /// most reclaimable bytes; ties by layers, then rule, so the order never depends on hash-table iteration.
-    public static func findings(_ a: Analysis) -> [Finding] {
+    static func findings(_ a: AdviceInput) -> [Finding] {
         var claims = InodeClaims(count: a.replay.inodes.count)
         var out: [Finding] = []
         out += hiddenBytes(a, &claims)
@@ -27,17 +33,17 @@ public enum Advisor {
     }
 
     /// A layer's command as a fix quotes it (cut at 80 characters).
-    static func command(_ a: Analysis, _ layer: Int) -> String {
+    static func command(_ a: AdviceInput, _ layer: Int) -> String {
         let full = LayerCommand.display(a.image.layers[layer].createdBy, comment: a.image.layers[layer].history?.comment)
         return full.count <= 80 ? full : String(full.prefix(79)) + "…"
     }
 
     /// "layer 4: `COPY …`; layer 7: `RUN …`"; a layer without a command is named without quotes.
-    static func commands(_ a: Analysis, _ layers: [Int]) -> String {
+    static func commands(_ a: AdviceInput, _ layers: [Int]) -> String {
         layers.map { hasCommand(a, $0) ? "layer \($0): `\(command(a, $0))`" : "layer \($0) \(command(a, $0))" }.joined(separator: "; ")
     }
 
-    static func hasCommand(_ a: Analysis, _ layer: Int) -> Bool { !(a.image.layers[layer].createdBy ?? "").isEmpty }
+    static func hasCommand(_ a: AdviceInput, _ layer: Int) -> Bool { !(a.image.layers[layer].createdBy ?? "").isEmpty }
 
     /// Medium from 10 kB, high from 10 MB: a few bytes of waste are worth knowing, not worth failing a gate on.
     static func severity(bytes: Int64) -> Finding.Severity {
@@ -49,7 +55,7 @@ public enum Advisor {
         items.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(10).map { Finding.PathBytes(path: $0.0, bytes: $0.1) }
     }
 
-    static func path(_ a: Analysis, _ node: PathTable.NodeID) -> String { "/" + a.replay.paths.path(node) }
+    static func path(_ a: AdviceInput, _ node: PathTable.NodeID) -> String { "/" + a.replay.paths.path(node) }
 
     static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 }
@@ -65,4 +71,13 @@ struct InodeClaims {
         return true
     }
     func isClaimed(_ inode: Int32) -> Bool { inode >= 0 && claimed[Int(inode)] }
+}
+
+/// What the advice reads of an analysis: everything but dive's model, so that the advice can be
+/// worked out while dive's model is still being built on its own thread.
+struct AdviceInput {
+    let image: Image
+    let replay: Replay
+    let layerFigures: [LayerFigures]
+    let duplicates: [DuplicateGroup]
 }

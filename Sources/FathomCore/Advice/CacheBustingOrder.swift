@@ -31,7 +31,7 @@ extension Advisor {
 
     /// A RUN that installs dependencies after the COPY layer that last brought in their manifest
     /// together with other files. Claims no bytes: the cost is build time, not image size.
-    static func cacheBustingOrder(_ a: Analysis) -> [Finding] {
+    static func cacheBustingOrder(_ a: AdviceInput) -> [Finding] {
         var out: [Finding] = []
         let layers = a.image.layers
         for eco in ecosystems {

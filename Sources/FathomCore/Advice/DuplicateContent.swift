@@ -4,7 +4,7 @@ extension Advisor {
     static let duplicateThresholdBytes: Int64 = 10_000
 
     /// One finding for all groups: the first unclaimed copy of each group stays, the other unclaimed copies are reclaimable.
-    static func duplicateContent(_ a: Analysis, _ claims: inout InodeClaims) -> [Finding] {
+    static func duplicateContent(_ a: AdviceInput, _ claims: inout InodeClaims) -> [Finding] {
         var items: [(String, Int64)] = []
         var layers = Set<Int>()
         var bytes: Int64 = 0

@@ -46,7 +46,7 @@ enum FinalPayload {
         var documentation = Group()
     }
 
-    static func findings(_ a: Analysis, _ claims: inout InodeClaims) -> [Finding] {
+    static func findings(_ a: AdviceInput, _ claims: inout InodeClaims) -> [Finding] {
         let g = walk(a)
         var out: [Finding] = []
         func keep(_ group: Group, _ finding: Finding) {
@@ -75,13 +75,13 @@ enum FinalPayload {
     static let documentationThresholdBytes: Int64 = 1_000_000
 
     /// True when the layer's history command is a COPY or ADD (or unknown: no history to say otherwise).
-    static func isCopyLayer(_ a: Analysis, _ layer: Int) -> Bool {
+    static func isCopyLayer(_ a: AdviceInput, _ layer: Int) -> Bool {
         guard let created = a.image.layers[layer].createdBy, !created.isEmpty else { return true }
         let shown = LayerCommand.display(created)
         return shown.hasPrefix("COPY ") || shown.hasPrefix("ADD ")
     }
 
-    static func walk(_ a: Analysis) -> Groups {
+    static func walk(_ a: AdviceInput) -> Groups {
         let paths = a.replay.paths
         let copyLayers = a.image.layers.indices.map { isCopyLayer(a, $0) }
         let commands = a.image.layers.map { $0.createdBy ?? "" }
@@ -151,7 +151,7 @@ enum FinalPayload {
         return g
     }
 
-    static func subfolder(_ a: Analysis, _ parent: Folder, name: String, path: String, node: PathTable.NodeID, copyLayers: [Bool]) -> Folder {
+    static func subfolder(_ a: AdviceInput, _ parent: Folder, name: String, path: String, node: PathTable.NodeID, copyLayers: [Bool]) -> Folder {
         var f = parent
         f.path = path
         f.name = name
@@ -173,7 +173,7 @@ enum FinalPayload {
 
     /// A `node_modules` folder written by the same COPY layer as the `package.json` beside it:
     /// the host's dependencies came in with the build context.
-    static func copiedWithItsProject(_ a: Analysis, node: PathTable.NodeID, copyLayers: [Bool]) -> Bool {
+    static func copiedWithItsProject(_ a: AdviceInput, node: PathTable.NodeID, copyLayers: [Bool]) -> Bool {
         let paths = a.replay.paths
         guard let state = a.replay.current[Int(node)], copyLayers[Int(state.layer)],
               let name = paths.names.lookup(Array("package.json".utf8)),

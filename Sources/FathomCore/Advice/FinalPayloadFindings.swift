@@ -1,6 +1,6 @@
 // The findings of the visible-bytes rules (FinalPayload.swift): text, fix and snippet.
 extension FinalPayload {
-    static func unpackedArchivesFinding(_ a: Analysis, _ g: Group, unpackers: Set<Int>) -> Finding {
+    static func unpackedArchivesFinding(_ a: AdviceInput, _ g: Group, unpackers: Set<Int>) -> Finding {
         let layers = g.layers.union(unpackers).sorted()
         let unpackedBy = unpackers.isEmpty ? "a folder of the same name sits beside each" : "unpacked by " + Advisor.commands(a, unpackers.sorted())
         return Finding(
@@ -11,7 +11,7 @@ extension FinalPayload {
             snippet: "RUN curl -fsSLo /tmp/pkg.tar.gz <url> \\\n && tar -xzf /tmp/pkg.tar.gz -C /opt \\\n && rm /tmp/pkg.tar.gz")
     }
 
-    static func coreDumpsFinding(_ a: Analysis, _ g: Group) -> Finding {
+    static func coreDumpsFinding(_ a: AdviceInput, _ g: Group) -> Finding {
         Finding(
             rule: "large-leftovers", severity: .medium,
             title: "\(Advisor.plural(g.items.count, "likely core dump")) in the final image (\(ByteFormat.si(g.bytes)))",
@@ -20,7 +20,7 @@ extension FinalPayload {
             snippet: "# .dockerignore\ncore\ncore.*")
     }
 
-    static func temporaryFilesFinding(_ a: Analysis, _ g: Group) -> Finding {
+    static func temporaryFilesFinding(_ a: AdviceInput, _ g: Group) -> Finding {
         Finding(
             rule: "large-leftovers", severity: g.bytes >= 10_000_000 ? .medium : .low,
             title: "\(ByteFormat.si(g.bytes)) left in /tmp and /var/tmp",
@@ -29,7 +29,7 @@ extension FinalPayload {
             snippet: "RUN --mount=type=tmpfs,target=/tmp <build step>")
     }
 
-    static func contextJunkFinding(_ a: Analysis, layer: Int, _ g: Group, patterns: [String]) -> Finding {
+    static func contextJunkFinding(_ a: AdviceInput, layer: Int, _ g: Group, patterns: [String]) -> Finding {
         Finding(
             rule: "build-context-junk", severity: patterns.contains(".git/") ? .medium : .low,
             title: "Layer \(layer) copies \(ByteFormat.si(g.bytes)) of build-context files a .dockerignore would keep out (\(patterns.joined(separator: ", ")))",
@@ -38,7 +38,7 @@ extension FinalPayload {
             snippet: "# .dockerignore\n" + patterns.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.joined(separator: "\n"))
     }
 
-    static func toolchainFinding(_ a: Analysis, _ g: Group, evidence: [String]) -> Finding {
+    static func toolchainFinding(_ a: AdviceInput, _ g: Group, evidence: [String]) -> Finding {
         let shown = evidence.prefix(6).joined(separator: ", ") + (evidence.count > 6 ? ", …" : "")
         return Finding(
             rule: "build-toolchain", severity: Advisor.severity(bytes: g.bytes) == .low ? .low : .medium,
@@ -48,7 +48,7 @@ extension FinalPayload {
             snippet: "FROM <base> AS build\nRUN <install the toolchain> && <build> /out/app\n\nFROM <base>\nCOPY --from=build /out/app /usr/local/bin/app")
     }
 
-    static func documentationFinding(_ a: Analysis, _ g: Group) -> Finding {
+    static func documentationFinding(_ a: AdviceInput, _ g: Group) -> Finding {
         Finding(
             rule: "full-distribution-base", severity: .low,
             title: "The image likely starts from a full distribution: \(ByteFormat.si(g.bytes)) of documentation, man pages and locales",

@@ -1,7 +1,7 @@
 // Rules 1 (cleanup in a later layer) and 4 (metadata-only rewrites): bytes a layer ships that a
 // later layer hides, grouped by the layer that shipped them and the layer that hid them.
 extension Advisor {
-    static func hiddenBytes(_ a: Analysis, _ claims: inout InodeClaims) -> [Finding] {
+    static func hiddenBytes(_ a: AdviceInput, _ claims: inout InodeClaims) -> [Finding] {
         // inodes hidden by a metadata-only rewrite of their path belong to rule 4
         var metadataOnly = Set<UInt64>()
         for (layer, diff) in a.replay.diffs.enumerated() {

@@ -33,7 +33,7 @@ extension FinalPayload {
         return caches.firstIndex { $0.prefixes.contains(withSlash) }
     }
 
-    static func cacheFinding(_ a: Analysis, _ cache: Cache, _ g: Group) -> Finding {
+    static func cacheFinding(_ a: AdviceInput, _ cache: Cache, _ g: Group) -> Finding {
         Finding(
             rule: "package-manager-leftovers", severity: Advisor.severity(bytes: g.bytes),
             title: "The final image keeps \(ByteFormat.si(g.bytes)) of \(cache.name)",

@@ -21,26 +21,36 @@ extension Advisor {
     /// A quick test on the name's bytes: false for names `isSecret` can never accept (most of them),
     /// so a million-file layer builds no strings.
     static func mayBeSecret(_ name: ArraySlice<UInt8>) -> Bool {
-        guard let first = name.first else { return false }
-        if first == 0x2E || name.starts(with: [0x69, 0x64, 0x5F]) { return true }   // ".…", "id_…"
-        if name.count >= 4 {
-            let tail = name.suffix(4)
-            if [".pem", ".key", ".p12", ".pfx"].contains(where: { tail.elementsEqual($0.utf8) }) { return true }
+        name.withUnsafeBytes { mayBeSecret($0) }
+    }
+
+    static func mayBeSecret(_ name: UnsafeRawBufferPointer) -> Bool {
+        let n = name.count
+        guard n > 0 else { return false }
+        if name[0] == 0x2E || (n >= 3 && name[0] == 0x69 && name[1] == 0x64 && name[2] == 0x5F) { return true }   // ".…", "id_…"
+        if n >= 4 && name[n - 4] == 0x2E {   // ".pem", ".key", ".p12", ".pfx"
+            let (a, b, c) = (name[n - 3], name[n - 2], name[n - 1])
+            if (a, b, c) == (0x70, 0x65, 0x6D) || (a, b, c) == (0x6B, 0x65, 0x79) || (a, b, c) == (0x70, 0x31, 0x32)
+                || (a, b, c) == (0x70, 0x66, 0x78) { return true }
         }
-        return name.elementsEqual("credentials".utf8) || name.elementsEqual("config.json".utf8)
+        if n == 11 { return name.elementsEqual("credentials".utf8) || name.elementsEqual("config.json".utf8) }
+        return false
     }
 
     /// Never reads the files' content: the names are the evidence.
-    static func secrets(_ a: Analysis) -> [Finding] {
+    static func secrets(_ a: AdviceInput) -> [Finding] {
         var items: [(String, Int64)] = []
         var layers = Set<Int>()
         for (i, layer) in a.image.layers.enumerated() {
             let c = layer.blob.changeset
             for row in 0..<c.count where c.kinds[row] == .file {
-                let full = c.pathSlice(row)
-                let last = full[((full.lastIndex(of: 0x2F) ?? full.startIndex - 1) + 1)...]
-                guard mayBeSecret(last) else { continue }
-                let name = String(decoding: last, as: UTF8.self)
+                let name: String? = c.withPath(row) { full in
+                    var start = full.count
+                    while start > 0 && full[start - 1] != 0x2F { start -= 1 }
+                    let last = UnsafeRawBufferPointer(rebasing: full[start...])
+                    return mayBeSecret(last) ? String(decoding: last, as: UTF8.self) : nil
+                }
+                guard let name else { continue }
                 if isSecret(name: name, path: { c.path(row) }) { items.append(("/" + c.path(row), c.sizes[row])); layers.insert(i) }
             }
         }
@@ -54,7 +64,7 @@ extension Advisor {
     }
 
     /// The config's `User` empty, `root` or `0` (Docker runs the container as root then).
-    static func runsAsRoot(_ a: Analysis) -> Finding? {
+    static func runsAsRoot(_ a: AdviceInput) -> Finding? {
         let user = (a.image.config.config?.User ?? "").trimmingCharacters(in: .whitespaces)
         let name = user.split(separator: ":").first.map(String.init) ?? ""
         guard name.isEmpty || name == "root" || name == "0" else { return nil }
@@ -68,7 +78,7 @@ extension Advisor {
 
     /// The user-creation command of the image's own tools: shadow's useradd (Debian, Fedora),
     /// BusyBox or Alpine adduser; none on images without either (distroless: USER alone works).
-    static func addUserSnippet(_ a: Analysis) -> String {
+    static func addUserSnippet(_ a: AdviceInput) -> String {
         let paths = a.replay.paths
         func exists(_ p: String) -> Bool { paths.existingNode(forPath: Array(p.utf8)).flatMap { a.replay.current[Int($0)] } != nil }
         if exists("usr/sbin/useradd") { return "RUN useradd --system --uid 65532 --no-create-home app\n" }

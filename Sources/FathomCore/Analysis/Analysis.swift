@@ -19,12 +19,18 @@ public struct Analysis: Sendable {
         self.image = image
         let changesets = image.layers.map(\.blob.changeset)
         let diveModel = Concurrent { PhaseTimer.measure("dive model (thread)") { DiveModel(changesets: changesets) } }
-        replay = PhaseTimer.measure("replay") { Replay(changesets: changesets) }
-        let replay = replay
-        layerFigures = PhaseTimer.measure("layer figures") { LayerFigures.compute(replay) }
-        duplicates = PhaseTimer.measure("duplicates") { DuplicateGroup.find(in: replay) }
+        let replay = PhaseTimer.measure("replay") { Replay(changesets: changesets) }
+        let layerFigures = PhaseTimer.measure("layer figures") { LayerFigures.compute(replay) }
+        let duplicates = PhaseTimer.measure("duplicates") { DuplicateGroup.find(in: replay) }
+        self.replay = replay
+        self.layerFigures = layerFigures
+        self.duplicates = duplicates
+        // the advice does not read dive's model: it runs while that is still being built
+        if advice {
+            let input = AdviceInput(image: image, replay: replay, layerFigures: layerFigures, duplicates: duplicates)
+            self.advice = PhaseTimer.measure("advice") { Advisor.findings(input) }
+        }
         dive = PhaseTimer.measure("dive model (wait)") { diveModel.value }
-        if advice { self.advice = PhaseTimer.measure("advice") { Advisor.findings(self) } }
     }
 
     /// Regular-file bytes in all layers, each inode once.

@@ -43,6 +43,13 @@ public struct Changeset: Sendable {
         return ArraySlice(pathBytes[start..<Int(pathEnds[i])])
     }
 
+    /// Calls `body` with the normalised path bytes of row `i` (valid only during the call).
+    @inline(__always)
+    public func withPath<T>(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let start = i == 0 ? 0 : Int(pathEnds[i - 1])
+        return try pathBytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<Int(pathEnds[i])])) }
+    }
+
     /// The normalised path of row `i` (invalid UTF-8 replaced by U+FFFD).
     public func path(_ i: Int) -> String { String(decoding: pathSlice(i), as: UTF8.self) }
 

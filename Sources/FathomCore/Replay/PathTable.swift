@@ -1,3 +1,5 @@
+import Glibc
+
 /// Every path seen in an image, as a tree of interned names: node 0 is the root,
 /// every other node is (parent, name). Paths are looked up component by component
 /// through a (parent, name) → node index, never by string.
@@ -55,6 +57,34 @@ public struct PathTable: Sendable {
             start = end + 1
         }
         return node
+    }
+
+    /// The parent directory of the last path looked up through `node(forPath:cache:)`, as bytes and node.
+    public struct ParentCache {
+        fileprivate var bytes: [UInt8] = []
+        fileprivate var node: NodeID = -1
+        public init() {}
+    }
+
+    /// `node(forPath:)` for paths that come grouped by directory (tar order): when the parent directory's
+    /// bytes equal the previous call's, only the last component is looked up. Nodes are never removed,
+    /// so a cached parent stays valid for the life of the table.
+    public mutating func node(forPath path: UnsafeRawBufferPointer, cache: inout ParentCache) -> NodeID {
+        var slash = path.count - 1
+        while slash >= 0 && path[slash] != 0x2F { slash -= 1 }
+        let last = UnsafeRawBufferPointer(rebasing: path[(slash + 1)...])
+        if slash <= 0 {
+            return last.isEmpty ? Self.root : child(Self.root, names.intern(last))
+        }
+        let parentBytes = UnsafeRawBufferPointer(rebasing: path[..<slash])
+        let sameParent = cache.node >= 0 && cache.bytes.count == parentBytes.count
+            && cache.bytes.withUnsafeBytes { memcmp($0.baseAddress!, parentBytes.baseAddress!, parentBytes.count) == 0 }
+        if !sameParent {
+            cache.node = node(forPath: parentBytes)
+            cache.bytes.removeAll(keepingCapacity: true)
+            cache.bytes.append(contentsOf: parentBytes)
+        }
+        return last.isEmpty ? cache.node : child(cache.node, names.intern(last))
     }
 
     /// The node of a normalised path, if every component exists.

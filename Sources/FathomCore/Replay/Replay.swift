@@ -56,6 +56,10 @@ public struct Replay: Sendable {
         var saved: [(node: PathTable.NodeID, before: NodeState?)] = []
         var touched: [PathTable.NodeID] = []
         var implicitCreated: [PathTable.NodeID] = []
+        // The parent whose ancestors (itself included) the last row found all present directories: tar
+        // members come grouped by directory, so the next row with that parent need not walk them again.
+        // Anything that hides a node may hide one of them: `hide` forgets it.
+        var verifiedParent: PathTable.NodeID = -1
 
         func remember(_ n: PathTable.NodeID) {
             if touchedIn[Int(n)] != Int32(layer) {
@@ -66,6 +70,7 @@ public struct Replay: Sendable {
         }
         func hide(_ n: PathTable.NodeID) {
             guard let state = current[Int(n)] else { return }
+            verifiedParent = -1
             remember(n)
             if state.inode >= 0 {
                 inodes[Int(state.inode)].visibleCount -= 1
@@ -99,25 +104,32 @@ public struct Replay: Sendable {
         }
 
         // 2. The other entries, in tar order.
+        var lookup = PathTable.ParentCache()
+        var ancestors: [PathTable.NodeID] = []
         for row in 0..<changeset.count {
             let kind = changeset.kinds[row]
-            let path = changeset.pathSlice(row)
-            let node = paths.node(forPath: path)
+            let node = changeset.withPath(row) { paths.node(forPath: $0, cache: &lookup) }
             grow()
             // Parents: create the missing ones as implicit directories.
-            var ancestors: [PathTable.NodeID] = []
-            var a = paths.parents[Int(node)]
-            while a != PathTable.root { ancestors.append(a); a = paths.parents[Int(a)] }
-            for p in ancestors.reversed() {
-                if let state = current[Int(p)] {
-                    if state.kind != .directory {
-                        warnings.append("layer \(layer): parent \(paths.path(p)) of \(paths.path(node)) is a \(state.kind.name); the path is kept literally")
+            let parent = paths.parents[Int(node)]
+            if parent != verifiedParent {
+                ancestors.removeAll(keepingCapacity: true)
+                var a = parent
+                while a != PathTable.root { ancestors.append(a); a = paths.parents[Int(a)] }
+                var allDirectories = true
+                for p in ancestors.reversed() {
+                    if let state = current[Int(p)] {
+                        if state.kind != .directory {
+                            allDirectories = false
+                            warnings.append("layer \(layer): parent \(paths.path(p)) of \(paths.path(node)) is a \(state.kind.name); the path is kept literally")
+                        }
+                    } else {
+                        remember(p)
+                        current[Int(p)] = .implicitDirectory(layer: layer)
+                        implicitCreated.append(p)
                     }
-                } else {
-                    remember(p)
-                    current[Int(p)] = .implicitDirectory(layer: layer)
-                    implicitCreated.append(p)
                 }
+                if allDirectories { verifiedParent = parent }
             }
             if kind == .whiteout || kind == .opaqueWhiteout { continue }
             if kind == .socket {
