@@ -15,13 +15,15 @@ public enum Advisor {
     /// The findings, by severity (high first: a shipped secret matters more than any byte count), then
     /// most reclaimable bytes; ties by layers, then rule, so the order never depends on hash-table iteration.
     static func findings(_ a: AdviceInput) -> [Finding] {
+        // the walk of the final tree claims nothing itself: it runs on a second thread meanwhile
+        let walk = Concurrent { FinalPayload.walk(a) }
         var claims = InodeClaims(count: a.replay.inodes.count)
         var out: [Finding] = []
         out += hiddenBytes(a, &claims)
-        out += FinalPayload.findings(a, &claims)
+        let other = cacheBustingOrder(a) + secrets(a)
+        out += FinalPayload.findings(a, walk.value, &claims)
         out += duplicateContent(a, &claims)
-        out += cacheBustingOrder(a)
-        out += secrets(a)
+        out += other
         if let root = runsAsRoot(a) { out.append(root) }
         return out.sorted { x, y in
             if x.severity != y.severity { return x.severity > y.severity }
@@ -75,7 +77,7 @@ struct InodeClaims {
 
 /// What the advice reads of an analysis: everything but dive's model, so that the advice can be
 /// worked out while dive's model is still being built on its own thread.
-struct AdviceInput {
+struct AdviceInput: @unchecked Sendable {  // immutable values, read by two threads
     let image: Image
     let replay: Replay
     let layerFigures: [LayerFigures]

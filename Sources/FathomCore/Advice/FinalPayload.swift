@@ -33,7 +33,7 @@ enum FinalPayload {
     }
 
     /// The groups the walk fills.
-    struct Groups {
+    struct Groups: @unchecked Sendable {  // plain values handed from the walk's thread
         var caches = [Group](repeating: Group(), count: FinalPayload.caches.count)
         var unpackedArchives = Group()
         var unpackingLayers = Set<Int>()
@@ -47,7 +47,11 @@ enum FinalPayload {
     }
 
     static func findings(_ a: AdviceInput, _ claims: inout InodeClaims) -> [Finding] {
-        let g = walk(a)
+        findings(a, walk(a), &claims)
+    }
+
+    /// The findings of a finished walk `g`, claiming their inodes in order of precedence.
+    static func findings(_ a: AdviceInput, _ g: Groups, _ claims: inout InodeClaims) -> [Finding] {
         var out: [Finding] = []
         func keep(_ group: Group, _ finding: Finding) {
             for inode in group.inodes { _ = claims.claim(inode) }
