@@ -33,6 +33,33 @@ enum CommandSupport {
 
     /// Writes `report` and a newline to standard output (`-`) or to `path`; fails with errno's reason.
     /// open(2) truncates (dive does not: a shorter report left a stale tail).
+    /// Streams a report that `write` produces chunk by chunk to `path` (`-`: standard output), then a
+    /// newline. A failed write ends the run with exit 2 and removes the partial file (a regular file only).
+    static func streamJSON(to path: String, _ write: (@escaping (UnsafeRawBufferPointer) -> Void) -> Void) {
+        let fd = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if fd < 0 { fail("\(path): cannot write the JSON report: \(String(cString: strerror(errno)))") }
+        var st = stat()
+        let regularFile = path != "-" && fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG   // never unlink a device
+        final class Outcome: @unchecked Sendable { var failure: Int32 = 0 }
+        let outcome = Outcome()
+        let sink: (UnsafeRawBufferPointer) -> Void = { chunk in
+            var rest = chunk
+            while outcome.failure == 0 && !rest.isEmpty {
+                let n = Glibc.write(fd, rest.baseAddress, rest.count)
+                if n < 0 { if errno != EINTR { outcome.failure = errno }; continue }
+                rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+            }
+        }
+        write(sink)
+        [UInt8(0x0A)].withUnsafeBytes { sink($0) }
+        let closed = path == "-" ? 0 : close(fd)
+        if outcome.failure != 0 || closed != 0 {
+            let reason = String(cString: strerror(outcome.failure != 0 ? outcome.failure : errno))
+            if regularFile { unlink(path) }
+            fail("\(path): cannot write the JSON report: \(reason)")
+        }
+    }
+
     static func writeJSON(_ report: [UInt8], to path: String) {
         let bytes = report + [0x0A]
         if path == "-" {

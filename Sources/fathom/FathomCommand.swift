@@ -206,7 +206,7 @@ struct FathomCommand: ParsableCommand {
         progress.clear()
         let analysis = Analysis(image: image)
 
-        if let jsonPath { PhaseTimer.measure("json") { CommandSupport.writeJSON(JSONReport.render(analysis), to: jsonPath) } }
+        if let jsonPath { PhaseTimer.measure("json") { CommandSupport.streamJSON(to: jsonPath) { JSONReport.write(analysis, to: $0) } } }
         if ciMode {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
             let toStderr = jsonPath == "-"

@@ -19,6 +19,21 @@ import Testing
         return line
     }
 
+    /// The report is streamed: a write that fails part way exits 2 with one line, and leaves no partial
+    /// file that could pass for a complete report (a device is never removed).
+    @Test func jsonReportThatCannotBeWrittenExits2() throws {
+        let sample = CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar").path
+        let full = try CLI.run([sample, "--json", "/dev/full"])
+        #expect(full.status == 2)
+        #expect(full.errorLines == ["fathom: /dev/full: cannot write the JSON report: No space left on device"])
+        #expect(FileManager.default.fileExists(atPath: "/dev/full"))
+        let dir = try CLI.temporaryDirectory()
+        let missing = dir.appendingPathComponent("no/such/dir/report.json").path
+        let r = try CLI.run([sample, "--json", missing])
+        #expect(r.status == 2)
+        #expect(r.errorLines == ["fathom: \(missing): cannot write the JSON report: No such file or directory"])
+    }
+
     @Test func missingFile() throws {
         try expectRejected("/nonexistent/dir/image.tar", saying: "no such file or directory")
     }

@@ -6,6 +6,19 @@ public enum JSONReport {
     /// - Returns: UTF-8 bytes, with no trailing newline (as dive).
     public static func render(_ a: Analysis) -> [UInt8] {
         var w = JSONWriter()
+        write(a, &w)
+        return w.bytes
+    }
+
+    /// Streams the report to `sink` in chunks of about 1 MiB, never holding it whole
+    /// (the same bytes as `render`).
+    public static func write(_ a: Analysis, to sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        var w = JSONWriter(sink: sink)
+        write(a, &w)
+        w.flush()
+    }
+
+    static func write(_ a: Analysis, _ w: inout JSONWriter) {
         w.beginObject()
         w.key("layer")
         writeDiveLayers(a, &w)
@@ -14,7 +27,6 @@ public enum JSONReport {
         w.key("fathom")
         writeFathom(a, &w)
         w.endObject()
-        return w.bytes
     }
 
     static func writeDiveLayers(_ a: Analysis, _ w: inout JSONWriter) {
@@ -32,14 +44,22 @@ public enum JSONReport {
             w.beginArray()
             let changeset = layer.blob.changeset
             let (tree, names) = DiveModel.layerTree(changeset, layer: i)
+            var chain: [DiveTree.NodeID] = [], pathBytes: [UInt8] = []
             tree.postOrder(names) { n in
                 w.element()
                 w.beginObject()
                 if let p = tree.payloads[Int(n)], Int(p.layer) == i {
                     let row = Int(p.row)
                     let kind = changeset.kinds[row]
-                    let pathBytes = tree.components(n).map { Array(names.bytes($0)) }.joined(separator: [0x2F])
-                    w.field("path", String(decoding: Array(pathBytes), as: UTF8.self))
+                    chain.removeAll(keepingCapacity: true)
+                    var m = n
+                    while m != 0 { chain.append(m); m = tree.parents[Int(m)] }
+                    pathBytes.removeAll(keepingCapacity: true)
+                    for c in chain.reversed() {
+                        if !pathBytes.isEmpty { pathBytes.append(0x2F) }
+                        pathBytes.append(contentsOf: names.bytes(tree.names[Int(c)]))
+                    }
+                    w.field("path", String(decoding: pathBytes, as: UTF8.self))
                     w.field("typeFlag", Int(kind.tarTypeFlag))
                     w.field("linkName", changeset.linkTargets[row].map { String(decoding: $0, as: UTF8.self) } ?? "")
                     w.field("size", changeset.sizes[row])

@@ -4,8 +4,25 @@
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var hasElements: [Bool] = []
+    /// Where full chunks go when the report is streamed; nil keeps everything in `bytes`.
+    private let sink: ((UnsafeRawBufferPointer) -> Void)?
+    private static let chunkBytes = 1 << 20
 
-    init() { bytes.reserveCapacity(1 << 16) }
+    init() { bytes.reserveCapacity(1 << 16); sink = nil }
+
+    /// A writer that hands its output to `sink` in chunks of about 1 MiB (a million-file report
+    /// is a quarter of a gigabyte: it is never held whole). Call `flush()` at the end.
+    init(sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        bytes.reserveCapacity(Self.chunkBytes + (1 << 16))
+        self.sink = sink
+    }
+
+    /// Hands what is buffered to the sink.
+    mutating func flush() {
+        guard let sink, !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { sink($0) }
+        bytes.removeAll(keepingCapacity: true)
+    }
 
     private mutating func newline() {
         bytes.append(0x0A)
@@ -14,6 +31,7 @@ struct JSONWriter {
 
     /// Separator and indentation before a value or key in the current container.
     private mutating func beginElement() {
+        if sink != nil && bytes.count >= Self.chunkBytes { flush() }
         guard !hasElements.isEmpty else { return }
         if hasElements[hasElements.count - 1] { bytes.append(UInt8(ascii: ",")) }
         hasElements[hasElements.count - 1] = true
@@ -80,7 +98,22 @@ struct JSONWriter {
     }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: Array(text.utf8)) }
-    mutating func int<I: BinaryInteger>(_ v: I) { raw(String(v)) }
+    mutating func int<I: BinaryInteger>(_ v: I) {
+        // digits straight into the buffer: a report writes millions of integers
+        guard let value = Int64(exactly: v), value != Int64.min else { raw(String(v)); return }
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // up to 20 digits, filled from the end
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var i = 24
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
+        }
+    }
     mutating func bool(_ v: Bool) { raw(v ? "true" : "false") }
     mutating func null() { raw("null") }
     /// A float as Go's encoding/json writes it; nil, NaN and infinities as `null`.
