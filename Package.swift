@@ -33,10 +33,13 @@ let package = Package(
             name: "CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        // mbrtowc's ASCII fast path for libarchive's name conversions (see its source for why).
+        .target(name: "CAsciiMultibyte"),
         .target(
             name: "FathomCore",
             dependencies: [
                 "CArchive",
+                "CAsciiMultibyte",
                 "CZlib",
                 "CXXHash",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -74,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FathomCoreTests",
-            dependencies: ["FathomCore"]
+            dependencies: ["FathomCore", "CAsciiMultibyte"]
         ),
         .testTarget(
             name: "FathomTUITests",
