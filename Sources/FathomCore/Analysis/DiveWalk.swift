@@ -1,3 +1,5 @@
+import Foundation
+
 /// The engine of `DiveModel`: dive's efficiency walk and layer stacking (dive-reference.md §1–§2) on one
 /// trie of every path of every layer ("union" nodes), so that a path is hashed once per layer row only.
 ///
@@ -9,25 +11,22 @@
 /// - Layer `i`'s own tree is rebuilt per layer as local nodes pointing at union nodes, with its children
 ///   in byte order (Go `sort.Strings`): a flat child table filled once and sorted only where tar order was not.
 struct DiveWalk {
-    typealias NameID = NameTable.NameID
-
-    private var names = NameTable()
-    /// Per name: `whiteoutName` (starts with `.wh.`), `opaqueName` (starts with `.wh..wh..`).
-    private var nameFlags: ContiguousArray<UInt8> = []
-    private static let whiteoutName: UInt8 = 1, opaqueName: UInt8 = 2
-    private var strippedNames: [NameID: NameID] = [:]
     private var scratch: [UInt8] = []
 
-    // The union trie; node 0 is the root.
+    // The union trie; node 0 is the root. A node's name is `nameBytes[nameEnd[u - 1]..<nameEnd[u]]`.
     private var parent: ContiguousArray<Int32> = [-1]
-    private var name: ContiguousArray<NameID> = [0]
+    private var nameEnd: ContiguousArray<UInt32> = [0]
+    private var nameBytes: ContiguousArray<UInt8> = []
     private var firstChild: ContiguousArray<Int32> = [-1]
     private var nextSibling: ContiguousArray<Int32> = [-1]
-    private var index = NodeIndex()
+    /// Open addressing over (parent, name bytes): the hash's high half then node + 1; 0 = empty.
+    /// A power of two, at most 3/4 full.
+    private var buckets: ContiguousArray<UInt64> = ContiguousArray(repeating: 0, count: 16)
     /// Per union node: `alive` (in the stacked tree), `stackedDirectory` (its stacked payload is a
-    /// directory), `diveKey` (dive created the key: a leaf was visited or a walk aborted on it).
+    /// directory), `diveKey` (dive created the key: a leaf was visited or a walk aborted on it),
+    /// `whiteoutName` (the name starts with `.wh.`).
     private var flags: ContiguousArray<UInt8> = [1]
-    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4
+    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8
     /// The stacked payload's size (0 for an empty payload).
     private var stackedSize: ContiguousArray<Int64> = [0]
 
@@ -54,10 +53,12 @@ struct DiveWalk {
 
     init(capacity: Int) {
         let n = capacity + 1
-        parent.reserveCapacity(n); name.reserveCapacity(n); firstChild.reserveCapacity(n); nextSibling.reserveCapacity(n)
+        parent.reserveCapacity(n); nameEnd.reserveCapacity(n); firstChild.reserveCapacity(n); nextSibling.reserveCapacity(n)
         flags.reserveCapacity(n); stackedSize.reserveCapacity(n); cumulative.reserveCapacity(n); minimum.reserveCapacity(n)
         counts.reserveCapacity(n); firstLayer.reserveCapacity(n); localOf.reserveCapacity(n)
-        index.reserve(n)
+        var size = 16
+        while size * 3 < n * 4 { size <<= 1 }
+        buckets = ContiguousArray(repeating: 0, count: size)
     }
 
     var nodeCount: Int { parent.count }
@@ -76,55 +77,131 @@ struct DiveWalk {
         localOf[0] = 0
     }
 
-    // MARK: names and union nodes
+    // MARK: union nodes
 
-    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> NameID {
-        let id = names.intern(bytes)
-        if Int(id) == nameFlags.count { nameFlags.append(Self.flags(of: bytes)) }
-        return id
+    private static let whiteoutPrefix: (UInt8, UInt8, UInt8, UInt8) = (0x2E, 0x77, 0x68, 0x2E)  // ".wh."
+
+    /// True when the name starts with `.wh.`.
+    @inline(__always) private static func isWhiteoutName(_ n: UnsafeRawBufferPointer) -> Bool {
+        n.count >= 4 && n[0] == 0x2E && n[1] == 0x77 && n[2] == 0x68 && n[3] == 0x2E
     }
 
-    private mutating func intern(_ bytes: [UInt8]) -> NameID {
-        bytes.withUnsafeBufferPointer { intern($0) }
+    /// True when the name starts with `.wh..wh..` (dive's AddPath never creates such a node).
+    @inline(__always) private static func isOpaqueName(_ n: UnsafeRawBufferPointer) -> Bool {
+        isWhiteoutName(n) && n.count >= 9 && n[4] == 0x2E && n[5] == 0x77 && n[6] == 0x68 && n[7] == 0x2E && n[8] == 0x2E
     }
 
-    private static func flags(of bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        var f: UInt8 = 0
-        if bytes.starts(with: DiveTree.whiteoutPrefix) { f |= whiteoutName }
-        if bytes.starts(with: DiveTree.opaquePrefix) { f |= opaqueName }
-        return f
+    @inline(__always) private static func hash(_ p: Int32, _ n: UnsafeRawBufferPointer) -> UInt64 {
+        var h = UInt64(UInt32(bitPattern: p)) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(n.count)
+        let count = n.count
+        var i = 0
+        while i + 8 <= count {
+            h = (h ^ n.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        if i < count {
+            var w: UInt64 = 0, shift: UInt64 = 0
+            while i < count { w |= UInt64(n[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+        h = (h ^ (h >> 29)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 32)
     }
 
-    /// The name `.wh.NAME` without its prefix.
-    private mutating func stripped(_ n: NameID) -> NameID {
-        if let s = strippedNames[n] { return s }
-        let bytes = Array(names.bytes(n).dropFirst(DiveTree.whiteoutPrefix.count))
-        let s = intern(bytes)
-        strippedNames[n] = s
-        return s
+    private func nameEquals(_ u: Int, _ n: UnsafeRawBufferPointer) -> Bool {
+        let start = Int(nameEnd[u - 1]), end = Int(nameEnd[u])
+        guard end - start == n.count else { return false }
+        return nameBytes.withUnsafeBytes { b in n.count == 0 || memcmp(b.baseAddress! + start, n.baseAddress!, n.count) == 0 }
     }
 
-    @inline(__always) private static func key(_ p: Int32, _ n: NameID) -> UInt64 { UInt64(UInt32(bitPattern: p)) << 32 | UInt64(n) }
+    /// The union node named `n` under `p`, or the empty bucket where it would go (node -1).
+    private func find(_ p: Int32, _ n: UnsafeRawBufferPointer, _ h: UInt64) -> (node: Int32, slot: Int) {
+        let mask = buckets.count - 1, tag = h >> 32
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let e = buckets[slot]
+            if e == 0 { return (-1, slot) }
+            if e >> 32 == tag {
+                let u = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                if parent[u] == p && nameEquals(u, n) { return (Int32(u), slot) }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
 
-    private mutating func unionChild(_ p: Int32, _ n: NameID) -> Int32 {
-        if let u = index[Self.key(p, n)] { return u }
+    private func lookup(_ p: Int32, _ n: UnsafeRawBufferPointer) -> Int32? {
+        let u = find(p, n, Self.hash(p, n)).node
+        return u < 0 ? nil : u
+    }
+
+    /// The union node named `n` under `p`, created when absent.
+    private mutating func unionChild(_ p: Int32, _ n: UnsafeRawBufferPointer) -> Int32 {
+        let h = Self.hash(p, n)
+        let (found, slot) = find(p, n, h)
+        if found >= 0 { return found }
+        return makeUnion(p, n, hash: h, slot: slot)
+    }
+
+    private mutating func makeUnion(_ p: Int32, _ n: UnsafeRawBufferPointer, hash h: UInt64, slot: Int) -> Int32 {
         let u = Int32(parent.count)
-        index[Self.key(p, n)] = u
-        parent.append(p); name.append(n)
+        buckets[slot] = (h >> 32) << 32 | UInt64(u + 1)
+        parent.append(p)
+        nameBytes.append(contentsOf: n)
+        nameEnd.append(UInt32(nameBytes.count))
         firstChild.append(-1); nextSibling.append(firstChild[Int(p)]); firstChild[Int(p)] = u
-        flags.append(0); stackedSize.append(0)
+        flags.append(Self.isWhiteoutName(n) ? Self.whiteoutName : 0); stackedSize.append(0)
         cumulative.append(0); minimum.append(-1); counts.append(0); firstLayer.append(0)
         localOf.append(-1)
+        if parent.count * 4 > buckets.count * 3 { grow() }
         return u
+    }
+
+    private mutating func grow() {
+        buckets = ContiguousArray(repeating: 0, count: buckets.count * 2)
+        let mask = buckets.count - 1
+        for u in 1..<parent.count {
+            let h = withName(u) { Self.hash(parent[u], $0) }
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while buckets[slot] != 0 { slot = (slot + 1) & mask }
+            buckets[slot] = (h >> 32) << 32 | UInt64(u + 1)
+        }
+    }
+
+    private func withName<R>(_ u: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let start = Int(nameEnd[u - 1]), end = Int(nameEnd[u])
+        return nameBytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// The union node of a whiteout node's target: its sibling named without `.wh.`.
+    private mutating func strippedSibling(_ u: Int32, create: Bool) -> Int32? {
+        let start = Int(nameEnd[Int(u) - 1]) + 4, end = Int(nameEnd[Int(u)])
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: nameBytes[start..<end])
+        let p = parent[Int(u)], name = scratch
+        return name.withUnsafeBytes { n in create ? unionChild(p, n) : lookup(p, n) }
+    }
+
+    /// True when union node `a`'s name sorts before `b`'s by bytes (Go `sort.Strings`).
+    private func precedes(_ a: Int, _ b: Int) -> Bool { Self.precedes(a, b, nameEnd, nameBytes) }
+
+    private static func precedes(_ a: Int, _ b: Int, _ nameEnd: ContiguousArray<UInt32>, _ nameBytes: ContiguousArray<UInt8>) -> Bool {
+        let sa = Int(nameEnd[a - 1]), la = Int(nameEnd[a]) - sa
+        let sb = Int(nameEnd[b - 1]), lb = Int(nameEnd[b]) - sb
+        return nameBytes.withUnsafeBytes { p in
+            let c = min(la, lb) == 0 ? 0 : memcmp(p.baseAddress! + sa, p.baseAddress! + sb, min(la, lb))
+            return c != 0 ? c < 0 : la < lb
+        }
     }
 
     /// The path of a union node, with a leading `/` per component.
     func pathBytes(_ u: Int32) -> [UInt8] {
-        var chain: [NameID] = []
+        var chain: [Int32] = []
         var k = u
-        while k > 0 { chain.append(name[Int(k)]); k = parent[Int(k)] }
+        while k > 0 { chain.append(k); k = parent[Int(k)] }
         var out: [UInt8] = []
-        for n in chain.reversed() { out.append(0x2F); out.append(contentsOf: names.bytes(n)) }
+        for n in chain.reversed() { out.append(0x2F); out.append(contentsOf: nameBytes[Int(nameEnd[Int(n) - 1])..<Int(nameEnd[Int(n)])]) }
         return out
     }
 
@@ -132,16 +209,17 @@ struct DiveWalk {
 
     /// dive `AddPath` step in the layer's tree: the child `n` of local node `lp`, created with an empty
     /// payload when absent; nil when absent and named `.wh..wh..*`.
-    private mutating func localChild(_ lp: Int32, _ n: NameID) -> Int32? {
+    private mutating func localChild(_ lp: Int32, _ n: UnsafeRawBufferPointer) -> Int32? {
+        // no union node has such a name either: only this function and whiteout targets create them
+        if Self.isOpaqueName(n) { return nil }
         let up = localUnion[Int(lp)]
-        if let u = index[Self.key(up, n)] {
+        let h = Self.hash(up, n)
+        let (u, slot) = find(up, n, h)
+        if u >= 0 {
             let l = localOf[Int(u)]
-            if l >= 0 { return l }
-            if nameFlags[Int(n)] & Self.opaqueName != 0 { return nil }
-            return makeLocal(u, lp)
+            return l >= 0 ? l : makeLocal(u, lp)
         }
-        if nameFlags[Int(n)] & Self.opaqueName != 0 { return nil }
-        return makeLocal(unionChild(up, n), lp)
+        return makeLocal(makeUnion(up, n, hash: h, slot: slot), lp)
     }
 
     private mutating func makeLocal(_ u: Int32, _ lp: Int32) -> Int32 {
@@ -164,7 +242,7 @@ struct DiveWalk {
         var previousStart = 0, previousParentEnd = 0
         var componentEnds: [Int] = [], componentNodes: [Int32] = []
         let pathEnds = c.pathEnds, kinds = c.kinds, sizes = c.sizes
-        c.pathBytes.withUnsafeBufferPointer { bytes in
+        c.pathBytes.withUnsafeBytes { bytes in
             var start = 0
             rows: for row in 0..<kinds.count {
                 let end = Int(pathEnds[row])
@@ -196,8 +274,7 @@ struct DiveWalk {
                     var e = s
                     while e < parentEnd && bytes[e] != 0x2F { e += 1 }
                     if e > s {
-                        let n = intern(UnsafeBufferPointer(rebasing: bytes[s..<e]))
-                        guard let child = localChild(node, n) else {
+                        guard let child = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[s..<e])) else {
                             previousParentEnd = s > start ? s - 1 : start  // what was resolved
                             continue rows
                         }
@@ -206,19 +283,20 @@ struct DiveWalk {
                     }
                     s = e + 1
                 }
-                let last: NameID
+                let leaf: Int32?
                 switch kind {
                 case .opaqueWhiteout:
                     continue rows   // `.wh..wh..opq` is never created: AddPath stops
                 case .whiteout:
                     scratch.removeAll(keepingCapacity: true)
                     scratch.append(contentsOf: DiveTree.whiteoutPrefix)
-                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lastStart..<end]))
-                    last = intern(scratch)
+                    scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[lastStart..<end]))
+                    let name = scratch
+                    leaf = name.withUnsafeBytes { localChild(node, $0) }
                 default:
-                    last = intern(UnsafeBufferPointer(rebasing: bytes[lastStart..<end]))
+                    leaf = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[lastStart..<end]))
                 }
-                guard let leaf = localChild(node, last) else { continue }
+                guard let leaf else { continue }
                 localSize[Int(leaf)] = sizes[row]
                 localDirectory[Int(leaf)] = kind == .directory
             }
@@ -242,17 +320,17 @@ struct DiveWalk {
             childList[Int(fill[p])] = Int32(l)
             fill[p] += 1
         }
-        let names = names, name = name, localUnion = localUnion
         for l in 0..<n {
             let a = Int(childStart[l]), b = Int(childStart[l + 1])
             guard b - a > 1 else { continue }
             var sorted = true
-            for i in (a + 1)..<b where !names.precedes(name[Int(localUnion[Int(childList[i - 1])])], name[Int(localUnion[Int(childList[i])])]) {
+            for i in (a + 1)..<b where !precedes(Int(localUnion[Int(childList[i - 1])]), Int(localUnion[Int(childList[i])])) {
                 sorted = false
                 break
             }
             if !sorted {
-                childList[a..<b].sort { names.precedes(name[Int(localUnion[Int($0)])], name[Int(localUnion[Int($1)])]) }
+                let localUnion = localUnion, nameEnd = nameEnd, nameBytes = nameBytes
+                childList[a..<b].sort { Self.precedes(Int(localUnion[Int($0)]), Int(localUnion[Int($1)]), nameEnd, nameBytes) }
             }
         }
         // post-order, children first in byte order, the root left out
@@ -324,9 +402,8 @@ struct DiveWalk {
             let l = Int(l)
             guard childStart[l] == childStart[l + 1] else { continue }
             let u = localUnion[l]
-            let n = name[Int(u)]
-            let whiteout = nameFlags[Int(n)] & Self.whiteoutName != 0
-            let slot = whiteout ? unionChild(parent[Int(u)], stripped(n)) : u
+            let whiteout = flags[Int(u)] & Self.whiteoutName != 0
+            let slot = whiteout ? strippedSibling(u, create: true)! : u
             let k = Int(slot)
             flags[k] |= Self.diveKey
             var size: Int64 = 0
@@ -353,10 +430,8 @@ struct DiveWalk {
         for l in postOrder {
             let l = Int(l)
             let u = localUnion[l]
-            let n = name[Int(u)]
-            if nameFlags[Int(n)] & Self.whiteoutName != 0 {
-                let s = stripped(n)
-                if let target = index[Self.key(parent[Int(u)], s)], flags[Int(target)] & Self.alive != 0 { remove(target) }
+            if flags[Int(u)] & Self.whiteoutName != 0 {
+                if let target = strippedSibling(u, create: false), flags[Int(target)] & Self.alive != 0 { remove(target) }
             } else {
                 revive(u)
                 setStacked(Int(u), local: l)
