@@ -102,20 +102,21 @@ public struct DiveModel: Sendable {
         var walk = DiveWalk(capacity: changesets.reduce(0) { $0 + $1.count })
         for (i, changeset) in changesets.enumerated() { walk.add(changeset, layer: i) }
         abortedWalks = walk.abortedWalks.map { ($0.layer, String(decoding: $0.path, as: UTF8.self)) }
-        let cumulative = walk.cumulative, minimum = walk.minimum, counts = walk.counts, order = walk.order
+        let nodes = walk.nodes, order = walk.order
         var minSum: Int64 = 0, cumSum: Int64 = 0
-        for k in 0..<walk.nodeCount where walk.isDiveKey(k) { minSum += minimum[k]; cumSum += cumulative[k] }
+        for k in 0..<nodes.count where walk.isDiveKey(k) { minSum += nodes[k].minimum; cumSum += nodes[k].cumulative }
         metrics.efficiency = cumSum == 0 ? 1.0 : Double(minSum) / Double(cumSum)
         // dive: sort.Sort ascending by cumulative (stable for these sizes), then reversed.
         let ascending = order.enumerated().sorted { a, b in
-            cumulative[Int(a.element)] != cumulative[Int(b.element)] ? cumulative[Int(a.element)] < cumulative[Int(b.element)] : a.offset < b.offset
+            let ca = nodes[Int(a.element)].cumulative, cb = nodes[Int(b.element)].cumulative
+            return ca != cb ? ca < cb : a.offset < b.offset
         }.map(\.element)
         metrics.inefficientFiles = ascending.reversed().map { k in
-            let bytes = walk.pathBytes(k)
-            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(counts[Int(k)]),
-                                               sizeBytes: cumulative[Int(k)], layers: [Int(walk.firstLayer[Int(k)])] + (walk.laterLayers[k] ?? []))
+            let bytes = walk.pathBytes(k), node = nodes[Int(k)]
+            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(node.count),
+                                               sizeBytes: node.cumulative, layers: [Int(node.firstLayer)] + (walk.laterLayers[k] ?? []))
         }
-        metrics.wastedBytes = order.reduce(0) { $0 + cumulative[Int($1)] }
+        metrics.wastedBytes = order.reduce(0) { $0 + nodes[Int($1)].cumulative }
         metrics.sizeBytes = metrics.layerSizeBytes.reduce(0, +)
         metrics.userSizeBytes = metrics.layerSizeBytes.dropFirst().reduce(0, +)
         metrics.userWastedPercent = metrics.userSizeBytes == 0 ? nil : Double(metrics.wastedBytes) / Double(metrics.userSizeBytes)

@@ -11,75 +11,83 @@ import Foundation
 /// - Layer `i`'s own tree is rebuilt per layer as local nodes pointing at union nodes, with its children
 ///   in byte order (Go `sort.Strings`): a flat child table filled once and sorted only where tar order was not.
 struct DiveWalk {
-    private var scratch: [UInt8] = []
+    /// A union node: its place in the trie, its state in the stacked tree and its entry in dive's
+    /// efficiency map, side by side (one record per node: a lookup touches one cache line).
+    struct Node {
+        var parent: Int32
+        var nameStart: UInt32
+        var nameLength: UInt32
+        var firstChild: Int32 = -1
+        var nextSibling: Int32
+        /// The node's local node in the current layer's tree, -1 when not in it.
+        var local: Int32 = -1
+        /// Efficiency map: occurrences, Σ sizes, smallest size (-1 = none yet), first layer.
+        var count: Int32 = 0
+        var cumulative: Int64 = 0
+        var minimum: Int64 = -1
+        var firstLayer: Int16 = 0
+        /// The stacked payload's size (0 for an empty payload).
+        var stackedSize: Int64 = 0
+        var flags: UInt8
+    }
 
-    // The union trie; node 0 is the root. A node's name is `nameBytes[nameEnd[u - 1]..<nameEnd[u]]`.
-    private var parent: ContiguousArray<Int32> = [-1]
-    private var nameEnd: ContiguousArray<UInt32> = [0]
+    /// Node flags: `alive` (in the stacked tree), `stackedDirectory` (its stacked payload is a directory),
+    /// `diveKey` (dive created the key: a leaf was visited or a walk aborted on it), `whiteoutName`
+    /// (the name starts with `.wh.`).
+    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8
+
+    /// A node of the current layer's tree.
+    struct Local {
+        var union: Int32
+        var parent: Int32
+        var size: Int64 = 0
+        var directory = false
+    }
+
+    private(set) var nodes: ContiguousArray<Node> = [Node(parent: -1, nameStart: 0, nameLength: 0, nextSibling: -1, local: 0, flags: 1)]
     private var nameBytes: ContiguousArray<UInt8> = []
-    private var firstChild: ContiguousArray<Int32> = [-1]
-    private var nextSibling: ContiguousArray<Int32> = [-1]
-    /// Open addressing over (parent, name bytes): the hash's high half then node + 1; 0 = empty.
+    /// Open addressing over (parent, name bytes): the hash's high half, then node + 1; 0 = empty.
     /// A power of two, at most 3/4 full.
     private var buckets: ContiguousArray<UInt64> = ContiguousArray(repeating: 0, count: 16)
-    /// Per union node: `alive` (in the stacked tree), `stackedDirectory` (its stacked payload is a
-    /// directory), `diveKey` (dive created the key: a leaf was visited or a walk aborted on it),
-    /// `whiteoutName` (the name starts with `.wh.`).
-    private var flags: ContiguousArray<UInt8> = [1]
-    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8
-    /// The stacked payload's size (0 for an empty payload).
-    private var stackedSize: ContiguousArray<Int64> = [0]
+    private var scratch: [UInt8] = []
 
-    // dive's efficiency map, by union node.
-    private(set) var cumulative: ContiguousArray<Int64> = [0]
-    private(set) var minimum: ContiguousArray<Int64> = [-1]
-    private(set) var counts: ContiguousArray<Int32> = [0]
-    private(set) var firstLayer: ContiguousArray<Int16> = [0]
     /// Only for keys seen twice or more.
     private(set) var laterLayers: [Int32: [Int]] = [:]
     /// Keys in the order they reached two occurrences (dive's `matches`).
     private(set) var order: [Int32] = []
     private(set) var abortedWalks: [(layer: Int, path: [UInt8])] = []
 
-    // The current layer's tree: local node → union node, parent, payload; children in byte order.
-    private var localOf: ContiguousArray<Int32> = [0]   // union node → local node, -1 = not in this layer
-    private var localUnion: ContiguousArray<Int32> = []
-    private var localParent: ContiguousArray<Int32> = []
-    private var localSize: ContiguousArray<Int64> = []
-    private var localDirectory: ContiguousArray<Bool> = []
+    private var locals: ContiguousArray<Local> = []
+    /// Children of local node `l`: `childList[childStart[l]..<childStart[l + 1]]`, in byte order.
     private var childStart: ContiguousArray<Int32> = []
     private var childList: ContiguousArray<Int32> = []
     private var postOrder: ContiguousArray<Int32> = []
+    /// Loads issued ahead of time to bring buckets into the cache; kept so that they are not dropped.
+    private var prefetchSink: UInt64 = 0
 
     init(capacity: Int) {
         let n = capacity + 1
-        parent.reserveCapacity(n); nameEnd.reserveCapacity(n); firstChild.reserveCapacity(n); nextSibling.reserveCapacity(n)
-        flags.reserveCapacity(n); stackedSize.reserveCapacity(n); cumulative.reserveCapacity(n); minimum.reserveCapacity(n)
-        counts.reserveCapacity(n); firstLayer.reserveCapacity(n); localOf.reserveCapacity(n)
+        nodes.reserveCapacity(n)
         var size = 16
         while size * 3 < n * 4 { size <<= 1 }
         buckets = ContiguousArray(repeating: 0, count: size)
     }
 
-    var nodeCount: Int { parent.count }
-    func isDiveKey(_ u: Int) -> Bool { flags[u] & Self.diveKey != 0 }
+    func isDiveKey(_ u: Int) -> Bool { nodes[u].flags & Self.diveKey != 0 }
 
     /// Adds layer `layer` (layers come in order 0, 1, …): its efficiency walk, then its stacking.
     mutating func add(_ changeset: Changeset, layer: Int) {
         buildLayerTree(changeset)
         if layer == 0 {
             // StackTreeRange(0..-1) is tree 0 itself
-            for l in 1..<localUnion.count { setStacked(Int(localUnion[l]), local: l) }
+            for l in 1..<locals.count { setStacked(Int(locals[l].union), local: l) }
         }
         walk(layer: layer)
         stackLayer()
-        for l in 0..<localUnion.count { localOf[Int(localUnion[l])] = -1 }
-        localOf[0] = 0
+        for l in 1..<locals.count { nodes[Int(locals[l].union)].local = -1 }
     }
 
     // MARK: union nodes
-
-    private static let whiteoutPrefix: (UInt8, UInt8, UInt8, UInt8) = (0x2E, 0x77, 0x68, 0x2E)  // ".wh."
 
     /// True when the name starts with `.wh.`.
     @inline(__always) private static func isWhiteoutName(_ n: UnsafeRawBufferPointer) -> Bool {
@@ -110,11 +118,7 @@ struct DiveWalk {
         return h ^ (h >> 32)
     }
 
-    private func nameEquals(_ u: Int, _ n: UnsafeRawBufferPointer) -> Bool {
-        let start = Int(nameEnd[u - 1]), end = Int(nameEnd[u])
-        guard end - start == n.count else { return false }
-        return nameBytes.withUnsafeBytes { b in n.count == 0 || memcmp(b.baseAddress! + start, n.baseAddress!, n.count) == 0 }
-    }
+    @inline(__always) private func slot(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h) & (buckets.count - 1) }
 
     /// The union node named `n` under `p`, or the empty bucket where it would go (node -1).
     private func find(_ p: Int32, _ n: UnsafeRawBufferPointer, _ h: UInt64) -> (node: Int32, slot: Int) {
@@ -125,7 +129,11 @@ struct DiveWalk {
             if e == 0 { return (-1, slot) }
             if e >> 32 == tag {
                 let u = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
-                if parent[u] == p && nameEquals(u, n) { return (Int32(u), slot) }
+                let node = nodes[u]
+                if node.parent == p && Int(node.nameLength) == n.count
+                    && nameBytes.withUnsafeBytes({ n.count == 0 || memcmp($0.baseAddress! + Int(node.nameStart), n.baseAddress!, n.count) == 0 }) {
+                    return (Int32(u), slot)
+                }
             }
             slot = (slot + 1) & mask
         }
@@ -145,24 +153,21 @@ struct DiveWalk {
     }
 
     private mutating func makeUnion(_ p: Int32, _ n: UnsafeRawBufferPointer, hash h: UInt64, slot: Int) -> Int32 {
-        let u = Int32(parent.count)
+        let u = Int32(nodes.count)
         buckets[slot] = (h >> 32) << 32 | UInt64(u + 1)
-        parent.append(p)
+        nodes.append(Node(parent: p, nameStart: UInt32(nameBytes.count), nameLength: UInt32(n.count),
+                          nextSibling: nodes[Int(p)].firstChild, flags: Self.isWhiteoutName(n) ? Self.whiteoutName : 0))
+        nodes[Int(p)].firstChild = u
         nameBytes.append(contentsOf: n)
-        nameEnd.append(UInt32(nameBytes.count))
-        firstChild.append(-1); nextSibling.append(firstChild[Int(p)]); firstChild[Int(p)] = u
-        flags.append(Self.isWhiteoutName(n) ? Self.whiteoutName : 0); stackedSize.append(0)
-        cumulative.append(0); minimum.append(-1); counts.append(0); firstLayer.append(0)
-        localOf.append(-1)
-        if parent.count * 4 > buckets.count * 3 { grow() }
+        if nodes.count * 4 > buckets.count * 3 { grow() }
         return u
     }
 
     private mutating func grow() {
         buckets = ContiguousArray(repeating: 0, count: buckets.count * 2)
         let mask = buckets.count - 1
-        for u in 1..<parent.count {
-            let h = withName(u) { Self.hash(parent[u], $0) }
+        for u in 1..<nodes.count {
+            let h = withName(u) { Self.hash(nodes[u].parent, $0) }
             var slot = Int(truncatingIfNeeded: h) & mask
             while buckets[slot] != 0 { slot = (slot + 1) & mask }
             buckets[slot] = (h >> 32) << 32 | UInt64(u + 1)
@@ -170,118 +175,182 @@ struct DiveWalk {
     }
 
     private func withName<R>(_ u: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        let start = Int(nameEnd[u - 1]), end = Int(nameEnd[u])
+        let start = Int(nodes[u].nameStart), end = start + Int(nodes[u].nameLength)
         return nameBytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
     /// The union node of a whiteout node's target: its sibling named without `.wh.`.
     private mutating func strippedSibling(_ u: Int32, create: Bool) -> Int32? {
-        let start = Int(nameEnd[Int(u) - 1]) + 4, end = Int(nameEnd[Int(u)])
+        let node = nodes[Int(u)]
+        let start = Int(node.nameStart) + 4, end = Int(node.nameStart) + Int(node.nameLength)
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: nameBytes[start..<end])
-        let p = parent[Int(u)], name = scratch
-        return name.withUnsafeBytes { n in create ? unionChild(p, n) : lookup(p, n) }
+        let name = scratch
+        return name.withUnsafeBytes { n in create ? unionChild(node.parent, n) : lookup(node.parent, n) }
     }
 
     /// True when union node `a`'s name sorts before `b`'s by bytes (Go `sort.Strings`).
-    private func precedes(_ a: Int, _ b: Int) -> Bool { Self.precedes(a, b, nameEnd, nameBytes) }
-
-    private static func precedes(_ a: Int, _ b: Int, _ nameEnd: ContiguousArray<UInt32>, _ nameBytes: ContiguousArray<UInt8>) -> Bool {
-        let sa = Int(nameEnd[a - 1]), la = Int(nameEnd[a]) - sa
-        let sb = Int(nameEnd[b - 1]), lb = Int(nameEnd[b]) - sb
-        return nameBytes.withUnsafeBytes { p in
-            let c = min(la, lb) == 0 ? 0 : memcmp(p.baseAddress! + sa, p.baseAddress! + sb, min(la, lb))
-            return c != 0 ? c < 0 : la < lb
-        }
+    private static func precedes(_ a: Node, _ b: Node, _ names: UnsafeRawBufferPointer) -> Bool {
+        let la = Int(a.nameLength), lb = Int(b.nameLength), m = min(la, lb)
+        let c = m == 0 ? 0 : memcmp(names.baseAddress! + Int(a.nameStart), names.baseAddress! + Int(b.nameStart), m)
+        return c != 0 ? c < 0 : la < lb
     }
 
     /// The path of a union node, with a leading `/` per component.
     func pathBytes(_ u: Int32) -> [UInt8] {
-        var chain: [Int32] = []
-        var k = u
-        while k > 0 { chain.append(k); k = parent[Int(k)] }
-        var out: [UInt8] = []
-        for n in chain.reversed() { out.append(0x2F); out.append(contentsOf: nameBytes[Int(nameEnd[Int(n) - 1])..<Int(nameEnd[Int(n)])]) }
-        return out
+        var length = 0
+        var k = Int(u)
+        while k > 0 { length += 1 + Int(nodes[k].nameLength); k = Int(nodes[k].parent) }
+        return [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+            nameBytes.withUnsafeBufferPointer { names in
+                var end = length, k = Int(u)
+                while k > 0 {
+                    let node = nodes[k], n = Int(node.nameLength)
+                    end -= n
+                    if n > 0 { (out.baseAddress! + end).update(from: names.baseAddress! + Int(node.nameStart), count: n) }
+                    end -= 1
+                    out[end] = 0x2F
+                    k = Int(node.parent)
+                }
+            }
+            initialized = length
+        }
     }
 
     // MARK: the layer's tree (dive `AddPath` per member)
 
     /// dive `AddPath` step in the layer's tree: the child `n` of local node `lp`, created with an empty
-    /// payload when absent; nil when absent and named `.wh..wh..*`.
-    private mutating func localChild(_ lp: Int32, _ n: UnsafeRawBufferPointer) -> Int32? {
+    /// payload when absent; nil when absent and named `.wh..wh..*`. `h` is `hash(lp's union node, n)` if known.
+    @inline(__always)
+    private mutating func localChild(_ lp: Int32, _ n: UnsafeRawBufferPointer, hash known: UInt64? = nil) -> Int32? {
         // no union node has such a name either: only this function and whiteout targets create them
         if Self.isOpaqueName(n) { return nil }
-        let up = localUnion[Int(lp)]
-        let h = Self.hash(up, n)
+        let up = locals[Int(lp)].union
+        let h = known ?? Self.hash(up, n)
         let (u, slot) = find(up, n, h)
         if u >= 0 {
-            let l = localOf[Int(u)]
+            let l = nodes[Int(u)].local
             return l >= 0 ? l : makeLocal(u, lp)
         }
         return makeLocal(makeUnion(up, n, hash: h, slot: slot), lp)
     }
 
     private mutating func makeLocal(_ u: Int32, _ lp: Int32) -> Int32 {
-        let l = Int32(localUnion.count)
-        localUnion.append(u); localParent.append(lp); localSize.append(0); localDirectory.append(false)
-        localOf[Int(u)] = l
+        let l = Int32(locals.count)
+        locals.append(Local(union: u, parent: lp))
+        nodes[Int(u)].local = l
         return l
     }
 
     private mutating func buildLayerTree(_ c: Changeset) {
-        localUnion.removeAll(keepingCapacity: true); localParent.removeAll(keepingCapacity: true)
-        localSize.removeAll(keepingCapacity: true); localDirectory.removeAll(keepingCapacity: true)
-        localUnion.reserveCapacity(c.count + 1); localParent.reserveCapacity(c.count + 1)
-        localSize.reserveCapacity(c.count + 1); localDirectory.reserveCapacity(c.count + 1)
-        localUnion.append(0); localParent.append(-1); localSize.append(0); localDirectory.append(false)
-        localOf[0] = 0
+        locals.removeAll(keepingCapacity: true)
+        locals.reserveCapacity(c.count + 1)
+        locals.append(Local(union: 0, parent: -1))
 
-        // The previous row's resolved parent components (end offsets within its path, local nodes):
-        // tar members come grouped by directory, so most rows share a prefix with the previous one.
+        // Rows are scanned in blocks: where each row's leaf starts, where its parent ends (an opaque
+        // marker's "parent" is its whole path), whether its parent is the previous row's. Once a row's
+        // parent is resolved, the leaf hashes of the following rows with that parent (within the block)
+        // are computed and their buckets loaded back to back, so that their cache misses overlap.
+        let block = 32
+        var leafStarts = [Int](repeating: 0, count: block), parentEnds = [Int](repeating: 0, count: block)
+        var sameParent = [Bool](repeating: false, count: block)
+        var hashes = [UInt64](repeating: 0, count: block), hashParents = [Int32](repeating: -1, count: block)
+        var scanStart = 0, scanParentStart = 0, scanParentLength = -1
+        var blockStart = 0, blockEnd = 0, hashedUntil = 0
+        // The last row's parent (local node, -1 when it did not resolve), and the parent components of the
+        // last row resolved from scratch (end offsets within its path, local nodes): tar members come
+        // grouped by directory, so most rows share their parent, or at least a prefix, with the previous one.
+        var lastParent: Int32 = -1
         var previousStart = 0, previousParentEnd = 0
         var componentEnds: [Int] = [], componentNodes: [Int32] = []
+        var sink: UInt64 = 0
         let pathEnds = c.pathEnds, kinds = c.kinds, sizes = c.sizes
+        let rowCount = kinds.count
         c.pathBytes.withUnsafeBytes { bytes in
+            let base = bytes.baseAddress!
             var start = 0
-            rows: for row in 0..<kinds.count {
+            rows: for row in 0..<rowCount {
+                if row == blockEnd {
+                    blockStart = row
+                    blockEnd = min(row + block, rowCount)
+                    for r in blockStart..<blockEnd {
+                        let i = r - blockStart, end = Int(pathEnds[r]), kind = kinds[r]
+                        defer { scanStart = end }
+                        hashParents[i] = -1
+                        guard end > scanStart else { sameParent[i] = true; continue }
+                        var parentEnd = end, leafStart = end
+                        if kind != .opaqueWhiteout {
+                            var s = end - 1
+                            while s >= scanStart && bytes[s] != 0x2F { s -= 1 }
+                            leafStart = s + 1
+                            parentEnd = s >= scanStart ? s : scanStart
+                        }
+                        leafStarts[i] = leafStart; parentEnds[i] = parentEnd
+                        let length = parentEnd - scanStart
+                        sameParent[i] = length == scanParentLength
+                            && (length == 0 || memcmp(base + scanStart, base + scanParentStart, length) == 0)
+                        scanParentStart = scanStart; scanParentLength = length
+                    }
+                }
+                let i = row - blockStart
                 let end = Int(pathEnds[row])
                 defer { start = end }
                 guard end > start else { continue }
                 let kind = kinds[row]
-                var parentEnd = end, lastStart = end
-                if kind != .opaqueWhiteout {
-                    var s = end - 1
-                    while s >= start && bytes[s] != 0x2F { s -= 1 }
-                    if s >= start { parentEnd = s; lastStart = s + 1 } else { parentEnd = start; lastStart = start }
-                }
-                // components shared with the previous row's parent
-                let length = parentEnd - start, previousLength = previousParentEnd - previousStart
-                var common = 0
-                let limit = min(length, previousLength)
-                while common < limit && bytes[start + common] == bytes[previousStart + common] { common += 1 }
-                var reused = componentEnds.count
-                while reused > 0 {
-                    let e = componentEnds[reused - 1]
-                    if e <= common && (e == length || bytes[start + e] == 0x2F) { break }
-                    reused -= 1
-                }
-                componentEnds.removeSubrange(reused...); componentNodes.removeSubrange(reused...)
-                previousStart = start; previousParentEnd = parentEnd
-                var node: Int32 = reused == 0 ? 0 : componentNodes[reused - 1]
-                var s = reused == 0 ? start : start + componentEnds[reused - 1] + 1
-                while s < parentEnd {
-                    var e = s
-                    while e < parentEnd && bytes[e] != 0x2F { e += 1 }
-                    if e > s {
-                        guard let child = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[s..<e])) else {
-                            previousParentEnd = s > start ? s - 1 : start  // what was resolved
-                            continue rows
-                        }
-                        node = child
-                        componentEnds.append(e - start); componentNodes.append(node)
+                let leafStart = leafStarts[i], parentEnd = parentEnds[i]
+                var node: Int32
+                if sameParent[i] && lastParent >= 0 {
+                    node = lastParent
+                } else {
+                    lastParent = -1
+                    // components shared with the parent of the last row resolved from scratch
+                    let length = parentEnd - start, previousLength = previousParentEnd - previousStart
+                    var common = 0
+                    let limit = min(length, previousLength)
+                    while common < limit && bytes[start + common] == bytes[previousStart + common] { common += 1 }
+                    var reused = componentEnds.count
+                    while reused > 0 {
+                        let e = componentEnds[reused - 1]
+                        if e <= common && (e == length || bytes[start + e] == 0x2F) { break }
+                        reused -= 1
                     }
-                    s = e + 1
+                    componentEnds.removeSubrange(reused...); componentNodes.removeSubrange(reused...)
+                    previousStart = start; previousParentEnd = parentEnd
+                    node = reused == 0 ? 0 : componentNodes[reused - 1]
+                    var s = reused == 0 ? start : start + componentEnds[reused - 1] + 1
+                    while s < parentEnd {
+                        var e = s
+                        while e < parentEnd && bytes[e] != 0x2F { e += 1 }
+                        if e > s {
+                            guard let child = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[s..<e])) else {
+                                previousParentEnd = s > start ? s - 1 : start  // what was resolved
+                                continue rows
+                            }
+                            node = child
+                            componentEnds.append(e - start); componentNodes.append(node)
+                        }
+                        s = e + 1
+                    }
+                    lastParent = node
+                }
+                if row >= hashedUntil {
+                    let up = locals[Int(node)].union
+                    var j = row + 1
+                    while j < blockEnd && sameParent[j - blockStart] {
+                        let k = kinds[j], jStart = Int(pathEnds[j - 1]), jEnd = Int(pathEnds[j])
+                        if jEnd > jStart && k != .opaqueWhiteout && k != .whiteout {
+                            hashes[j - blockStart] = Self.hash(up, UnsafeRawBufferPointer(rebasing: bytes[leafStarts[j - blockStart]..<jEnd]))
+                            hashParents[j - blockStart] = up
+                        }
+                        j += 1
+                    }
+                    if j > row + 1 {
+                        let mask = buckets.count - 1
+                        for i in (row + 1 - blockStart)..<(j - blockStart) where hashParents[i] >= 0 {
+                            sink &+= buckets[Int(truncatingIfNeeded: hashes[i]) & mask]
+                        }
+                    }
+                    hashedUntil = j
                 }
                 let leaf: Int32?
                 switch kind {
@@ -290,47 +359,51 @@ struct DiveWalk {
                 case .whiteout:
                     scratch.removeAll(keepingCapacity: true)
                     scratch.append(contentsOf: DiveTree.whiteoutPrefix)
-                    scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[lastStart..<end]))
+                    scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[leafStart..<end]))
                     let name = scratch
                     leaf = name.withUnsafeBytes { localChild(node, $0) }
                 default:
-                    leaf = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[lastStart..<end]))
+                    let known = hashParents[i] >= 0 && hashParents[i] == locals[Int(node)].union ? hashes[i] : nil
+                    leaf = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[leafStart..<end]), hash: known)
                 }
                 guard let leaf else { continue }
-                localSize[Int(leaf)] = sizes[row]
-                localDirectory[Int(leaf)] = kind == .directory
+                locals[Int(leaf)].size = sizes[row]
+                locals[Int(leaf)].directory = kind == .directory
             }
         }
+        prefetchSink &+= sink
         sortChildren()
     }
 
-    /// Fills the child table (children of `l` at `childList[childStart[l]..<childStart[l+1]]`), sorts each
-    /// sibling group by name bytes where it is not already sorted, and lists the nodes in post-order.
+    /// Fills the child table, sorts each sibling group by name bytes where it is not already sorted,
+    /// and lists the nodes in post-order.
     private mutating func sortChildren() {
-        let n = localUnion.count
+        let n = locals.count
         childStart.removeAll(keepingCapacity: true)
         childStart.append(contentsOf: repeatElement(0, count: n + 1))
-        for l in 1..<n { childStart[Int(localParent[l]) + 1] += 1 }
+        for l in 1..<n { childStart[Int(locals[l].parent) + 1] += 1 }
         for l in 0..<n { childStart[l + 1] += childStart[l] }
         childList.removeAll(keepingCapacity: true)
         childList.append(contentsOf: repeatElement(0, count: n))
         var fill = childStart
         for l in 1..<n {
-            let p = Int(localParent[l])
+            let p = Int(locals[l].parent)
             childList[Int(fill[p])] = Int32(l)
             fill[p] += 1
         }
-        for l in 0..<n {
-            let a = Int(childStart[l]), b = Int(childStart[l + 1])
-            guard b - a > 1 else { continue }
-            var sorted = true
-            for i in (a + 1)..<b where !precedes(Int(localUnion[Int(childList[i - 1])]), Int(localUnion[Int(childList[i])])) {
-                sorted = false
-                break
-            }
-            if !sorted {
-                let localUnion = localUnion, nameEnd = nameEnd, nameBytes = nameBytes
-                childList[a..<b].sort { Self.precedes(Int(localUnion[Int($0)]), Int(localUnion[Int($1)]), nameEnd, nameBytes) }
+        let locals = locals, nodes = nodes
+        nameBytes.withUnsafeBytes { names in
+            for l in 0..<n {
+                let a = Int(childStart[l]), b = Int(childStart[l + 1])
+                guard b - a > 1 else { continue }
+                var sorted = true
+                for i in (a + 1)..<b where !Self.precedes(nodes[Int(locals[Int(childList[i - 1])].union)], nodes[Int(locals[Int(childList[i])].union)], names) {
+                    sorted = false
+                    break
+                }
+                if !sorted {
+                    childList[a..<b].sort { Self.precedes(nodes[Int(locals[Int($0)].union)], nodes[Int(locals[Int($1)].union)], names) }
+                }
             }
         }
         // post-order, children first in byte order, the root left out
@@ -353,27 +426,29 @@ struct DiveWalk {
     // MARK: the stacked tree
 
     private mutating func setStacked(_ u: Int, local l: Int) {
-        stackedSize[u] = localSize[l]
-        flags[u] = localDirectory[l] ? flags[u] | Self.alive | Self.stackedDirectory : (flags[u] | Self.alive) & ~Self.stackedDirectory
+        let local = locals[l]
+        nodes[u].stackedSize = local.size
+        nodes[u].flags = local.directory ? nodes[u].flags | Self.alive | Self.stackedDirectory
+                                         : (nodes[u].flags | Self.alive) & ~Self.stackedDirectory
     }
 
     /// dive `AddPath` in the stacked tree: the node and any missing parent, re-created with empty payloads.
     private mutating func revive(_ u: Int32) {
-        if flags[Int(u)] & Self.alive != 0 { return }
-        revive(parent[Int(u)])
-        flags[Int(u)] = (flags[Int(u)] | Self.alive) & ~Self.stackedDirectory
-        stackedSize[Int(u)] = 0
+        if nodes[Int(u)].flags & Self.alive != 0 { return }
+        revive(nodes[Int(u)].parent)
+        nodes[Int(u)].flags = (nodes[Int(u)].flags | Self.alive) & ~Self.stackedDirectory
+        nodes[Int(u)].stackedSize = 0
     }
 
     /// dive `RemovePath`: the node and its subtree leave the stacked tree.
     private mutating func remove(_ u: Int32) {
         var stack: [Int32] = [u]
         while let x = stack.popLast() {
-            flags[Int(x)] &= ~Self.alive
-            var c = firstChild[Int(x)]
+            nodes[Int(x)].flags &= ~Self.alive
+            var c = nodes[Int(x)].firstChild
             while c >= 0 {
-                if flags[Int(c)] & Self.alive != 0 { stack.append(c) }
-                c = nextSibling[Int(c)]
+                if nodes[Int(c)].flags & Self.alive != 0 { stack.append(c) }
+                c = nodes[Int(c)].nextSibling
             }
         }
     }
@@ -383,11 +458,11 @@ struct DiveWalk {
         var total: Int64 = 0
         var stack: [Int32] = [u]
         while let x = stack.popLast() {
-            total += stackedSize[Int(x)]
-            var c = firstChild[Int(x)]
+            total += nodes[Int(x)].stackedSize
+            var c = nodes[Int(x)].firstChild
             while c >= 0 {
-                if flags[Int(c)] & Self.alive != 0 { stack.append(c) }
-                c = nextSibling[Int(c)]
+                if nodes[Int(c)].flags & Self.alive != 0 { stack.append(c) }
+                c = nodes[Int(c)].nextSibling
             }
         }
         return total
@@ -401,26 +476,27 @@ struct DiveWalk {
         for l in postOrder {
             let l = Int(l)
             guard childStart[l] == childStart[l + 1] else { continue }
-            let u = localUnion[l]
-            let whiteout = flags[Int(u)] & Self.whiteoutName != 0
+            let u = locals[l].union
+            let whiteout = nodes[Int(u)].flags & Self.whiteoutName != 0
             let slot = whiteout ? strippedSibling(u, create: true)! : u
             let k = Int(slot)
-            flags[k] |= Self.diveKey
+            nodes[k].flags |= Self.diveKey
             var size: Int64 = 0
             if whiteout {
-                guard flags[k] & Self.alive != 0 else {
+                guard nodes[k].flags & Self.alive != 0 else {
                     abortedWalks.append((layer, pathBytes(slot)))
                     return
                 }
-                if flags[k] & Self.stackedDirectory != 0 { size = subtreeSize(slot) }
+                if nodes[k].flags & Self.stackedDirectory != 0 { size = subtreeSize(slot) }
             } else {
-                size = localSize[l]
+                size = locals[l].size
             }
-            cumulative[k] += size
-            if minimum[k] < 0 || size < minimum[k] { minimum[k] = size }
-            counts[k] += 1
-            if counts[k] == 1 { firstLayer[k] = Int16(layer) } else { laterLayers[slot, default: []].append(layer) }
-            if counts[k] == 2 { order.append(slot) }
+            nodes[k].cumulative += size
+            if nodes[k].minimum < 0 || size < nodes[k].minimum { nodes[k].minimum = size }
+            nodes[k].count += 1
+            let count = nodes[k].count
+            if count == 1 { nodes[k].firstLayer = Int16(layer) } else { laterLayers[slot, default: []].append(layer) }
+            if count == 2 { order.append(slot) }
         }
     }
 
@@ -429,9 +505,9 @@ struct DiveWalk {
     private mutating func stackLayer() {
         for l in postOrder {
             let l = Int(l)
-            let u = localUnion[l]
-            if flags[Int(u)] & Self.whiteoutName != 0 {
-                if let target = strippedSibling(u, create: false), flags[Int(target)] & Self.alive != 0 { remove(target) }
+            let u = locals[l].union
+            if nodes[Int(u)].flags & Self.whiteoutName != 0 {
+                if let target = strippedSibling(u, create: false), nodes[Int(target)].flags & Self.alive != 0 { remove(target) }
             } else {
                 revive(u)
                 setStacked(Int(u), local: l)
