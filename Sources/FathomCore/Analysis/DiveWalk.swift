@@ -14,6 +14,12 @@ struct DiveWalk {
     /// A union node: its place in the trie, its state in the stacked tree and its entry in dive's
     /// efficiency map, side by side (one record per node: a lookup touches one cache line).
     struct Node {
+        // (the 64-bit fields first: 56 bytes a record, no padding inside)
+        /// Efficiency map: Σ sizes, smallest size (-1 = none yet).
+        var cumulative: Int64 = 0
+        var minimum: Int64 = -1
+        /// The stacked payload's size (0 for an empty payload).
+        var stackedSize: Int64 = 0
         var parent: Int32
         var nameStart: UInt32
         var nameLength: UInt32
@@ -21,14 +27,15 @@ struct DiveWalk {
         var nextSibling: Int32
         /// The node's local node in the current layer's tree, -1 when not in it.
         var local: Int32 = -1
-        /// Efficiency map: occurrences, Σ sizes, smallest size (-1 = none yet), first layer.
+        /// Efficiency map: occurrences, first layer.
         var count: Int32 = 0
-        var cumulative: Int64 = 0
-        var minimum: Int64 = -1
         var firstLayer: Int16 = 0
-        /// The stacked payload's size (0 for an empty payload).
-        var stackedSize: Int64 = 0
         var flags: UInt8
+
+        init(parent: Int32, nameStart: UInt32, nameLength: UInt32, nextSibling: Int32, local: Int32 = -1, flags: UInt8) {
+            self.parent = parent; self.nameStart = nameStart; self.nameLength = nameLength
+            self.nextSibling = nextSibling; self.local = local; self.flags = flags
+        }
     }
 
     /// Node flags: `alive` (in the stacked tree), `stackedDirectory` (its stacked payload is a directory),
