@@ -32,14 +32,15 @@ public struct DiveMetrics: Sendable {
     }
 }
 
-/// dive's metrics of an image, computed on dive's per-layer trees. Only the running stacked tree and
-/// the current layer's tree live at once; `layerTree(_:)` rebuilds a layer's tree for the JSON export.
+/// dive's metrics of an image, computed as dive walks and stacks its per-layer trees (`DiveWalk`: one
+/// trie of every layer's paths; only the current layer's tree is materialised, as a flat table).
+/// `layerTree(_:)` builds a layer's own `DiveTree` for the JSON export.
 public struct DiveModel: Sendable {
     /// Layers whose efficiency walk dive aborts (a whiteout whose target is absent below), with that path.
     public private(set) var abortedWalks: [(layer: Int, path: String)] = []
     public private(set) var metrics: DiveMetrics
 
-    /// Builds dive's trees from the changesets and computes the metrics.
+    /// Walks dive's trees of the changesets and computes the metrics.
     public init(changesets: [Changeset]) {
         metrics = DiveMetrics(efficiency: 1, wastedBytes: 0, sizeBytes: 0, userSizeBytes: 0, userWastedPercent: nil,
                               layerSizeBytes: changesets.map(\.headerSizeBytes), inefficientFiles: [])
