@@ -32,14 +32,15 @@ public struct DiveMetrics: Sendable {
     }
 }
 
-/// dive's metrics of an image, computed on dive's per-layer trees. Only the running stacked tree and
-/// the current layer's tree live at once; `layerTree(_:)` rebuilds a layer's tree for the JSON export.
+/// dive's metrics of an image, computed as dive walks and stacks its per-layer trees (`DiveWalk`: one
+/// trie of every layer's paths; only the current layer's tree is materialised, as a flat table).
+/// `layerTree(_:)` builds a layer's own `DiveTree` for the JSON export.
 public struct DiveModel: Sendable {
     /// Layers whose efficiency walk dive aborts (a whiteout whose target is absent below), with that path.
     public private(set) var abortedWalks: [(layer: Int, path: String)] = []
     public private(set) var metrics: DiveMetrics
 
-    /// Builds dive's trees from the changesets and computes the metrics.
+    /// Walks dive's trees of the changesets and computes the metrics.
     public init(changesets: [Changeset]) {
         metrics = DiveMetrics(efficiency: 1, wastedBytes: 0, sizeBytes: 0, userSizeBytes: 0, userWastedPercent: nil,
                               layerSizeBytes: changesets.map(\.headerSizeBytes), inefficientFiles: [])
@@ -98,141 +99,24 @@ public struct DiveModel: Sendable {
         return tree
     }
 
-    func isWhiteout(_ tree: DiveTree, _ node: DiveTree.NodeID, _ table: NameTable) -> Bool {
-        table.bytes(tree.names[Int(node)]).starts(with: DiveTree.whiteoutPrefix)
-    }
-
-    /// The stripped components of a whiteout node (the path it removes).
-    func strippedComponents(_ tree: DiveTree, _ node: DiveTree.NodeID, names table: inout NameTable) -> [NameTable.NameID] {
-        var comps = tree.components(node)
-        if let last = comps.popLast() {
-            let bytes = table.bytes(last)
-            comps.append(table.intern(bytes.dropFirst(DiveTree.whiteoutPrefix.count)))
-        }
-        return comps
-    }
-
-    /// dive `StackTreeRange` step: grafts `upper` onto `lower` (whiteouts remove, other nodes AddPath with their payload).
-    /// Each upper node's lower node is remembered, so AddPath walks from the parent, not the root; a removal
-    /// forgets everything remembered (a removed subtree's nodes must not be reused).
-    func stack(_ lower: inout DiveTree, _ upper: DiveTree, names table: inout NameTable) {
-        var memo = [DiveTree.NodeID](repeating: -1, count: upper.names.count)
-        var memoGeneration = [Int32](repeating: 0, count: upper.names.count)
-        var generation: Int32 = 1
-        func lowerNode(_ n: DiveTree.NodeID) -> DiveTree.NodeID? {
-            if n == 0 { return 0 }
-            if memoGeneration[Int(n)] == generation { return memo[Int(n)] }
-            guard let p = lowerNode(upper.parents[Int(n)]), let c = lower.addChild(p, upper.names[Int(n)], names: table) else { return nil }
-            memo[Int(n)] = c
-            memoGeneration[Int(n)] = generation
-            return c
-        }
-        upper.postOrder(table) { n in
-            if isWhiteout(upper, n, table) {
-                let comps = strippedComponents(upper, n, names: &table)
-                if let target = lower.lookup(comps) { lower.remove(target); generation += 1 }
-            } else if let node = lowerNode(n) {
-                lower.payloads[Int(node)] = upper.payloads[Int(n)]
-            }
-        }
-    }
-
-    struct Abort: Error { let path: [UInt8] }
-
     mutating func compute(_ changesets: [Changeset]) {
-        // Path keys as a tree of (parent key, name) pairs: no byte strings per leaf.
-        var keyIndex = NodeIndex()
-        var keyParent: [Int32] = [-1], keyName: [NameTable.NameID] = [0]
-        var cumulative: [Int64] = [0], minimum: [Int64] = [-1], counts: [Int32] = [0], firstLayer: [Int16] = [0]
-        // keys dive created (a leaf was visited, or a walk aborted on it); directory keys are not dive's
-        var isDiveKey: [Bool] = [false]
-        var laterLayers: [Int32: [Int]] = [:]   // only for keys seen twice or more
-        var order: [Int32] = []
-        var table = NameTable()
-        var strippedCache: [NameTable.NameID: NameTable.NameID] = [:]
-        func keyChild(_ parent: Int32, _ name: NameTable.NameID) -> Int32 {
-            let k = UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(name)
-            if let id = keyIndex[k] { return id }
-            let id = Int32(keyParent.count)
-            keyIndex[k] = id
-            keyParent.append(parent); keyName.append(name)
-            cumulative.append(0); minimum.append(-1); counts.append(0); firstLayer.append(0); isDiveKey.append(false)
-            return id
-        }
-        func keyBytes(_ key: Int32) -> [UInt8] {
-            var chain: [NameTable.NameID] = []
-            var k = key
-            while k > 0 { chain.append(keyName[Int(k)]); k = keyParent[Int(k)] }
-            var out: [UInt8] = []
-            for name in chain.reversed() { out.append(0x2F); out.append(contentsOf: table.bytes(name)) }
-            return out
-        }
-        let rows = changesets.reduce(0) { $0 + $1.count } + 1
-        keyIndex.reserve(rows)
-        keyParent.reserveCapacity(rows); keyName.reserveCapacity(rows); cumulative.reserveCapacity(rows)
-        minimum.reserveCapacity(rows); counts.reserveCapacity(rows); firstLayer.reserveCapacity(rows); isDiveKey.reserveCapacity(rows)
-        var stacked = DiveTree()   // StackTreeRange(0..i-1); for layer 0, tree 0 itself
-        for (i, changeset) in changesets.enumerated() {
-            let tree = Self.tree(changeset, layer: i, names: &table)
-            if i == 0 { stacked = tree; stacked.reserve(rows) }
-            var nodeKey = [Int32](repeating: -1, count: tree.names.count)
-            nodeKey[0] = 0
-            func directoryKey(_ n: DiveTree.NodeID) -> Int32 {
-                if nodeKey[Int(n)] >= 0 { return nodeKey[Int(n)] }
-                let k = keyChild(directoryKey(tree.parents[Int(n)]), tree.names[Int(n)])
-                nodeKey[Int(n)] = k
-                return k
-            }
-            do {
-                try tree.postOrder(table) { n in
-                    guard tree.children[Int(n)].isEmpty else { return }
-                    let whiteout = isWhiteout(tree, n, table)
-                    var name = tree.names[Int(n)]
-                    if whiteout {
-                        if let cached = strippedCache[name] { name = cached } else {
-                            let stripped = table.intern(table.bytes(name).dropFirst(DiveTree.whiteoutPrefix.count))
-                            strippedCache[name] = stripped
-                            name = stripped
-                        }
-                    }
-                    let slot = Int(keyChild(directoryKey(tree.parents[Int(n)]), name))
-                    isDiveKey[slot] = true
-                    var size: Int64 = 0
-                    if whiteout {
-                        let comps = tree.components(tree.parents[Int(n)]) + [name]  // `name` is already stripped
-                        guard let prev = stacked.lookup(comps) else { throw Abort(path: keyBytes(Int32(slot))) }
-                        if stacked.payloads[Int(prev)]?.isDirectory == true {
-                            stacked.postOrder(table, from: prev, includeStart: true) { m in
-                                size += stacked.payloads[Int(m)]?.sizeBytes ?? 0
-                            }
-                        }
-                    } else {
-                        size = tree.payloads[Int(n)]?.sizeBytes ?? 0
-                    }
-                    cumulative[slot] += size
-                    if minimum[slot] < 0 || size < minimum[slot] { minimum[slot] = size }
-                    counts[slot] += 1
-                    if counts[slot] == 1 { firstLayer[slot] = Int16(i) } else { laterLayers[Int32(slot), default: []].append(i) }
-                    if counts[slot] == 2 { order.append(Int32(slot)) }
-                }
-            } catch let abort as Abort {
-                abortedWalks.append((i, String(decoding: abort.path, as: UTF8.self)))
-            } catch {}
-            stack(&stacked, tree, names: &table)
-        }
+        var walk = DiveWalk(capacity: changesets.reduce(0) { $0 + $1.count })
+        for (i, changeset) in changesets.enumerated() { walk.add(changeset, layer: i) }
+        abortedWalks = walk.abortedWalks.map { ($0.layer, String(decoding: $0.path, as: UTF8.self)) }
+        let nodes = walk.nodes, order = walk.order
         var minSum: Int64 = 0, cumSum: Int64 = 0
-        for k in cumulative.indices where isDiveKey[k] { minSum += minimum[k]; cumSum += cumulative[k] }
+        for k in 0..<nodes.count where walk.isDiveKey(k) { minSum += nodes[k].minimum; cumSum += nodes[k].cumulative }
         metrics.efficiency = cumSum == 0 ? 1.0 : Double(minSum) / Double(cumSum)
         // dive: sort.Sort ascending by cumulative (stable for these sizes), then reversed.
-        let ascending = order.enumerated().sorted { a, b in
-            cumulative[Int(a.element)] != cumulative[Int(b.element)] ? cumulative[Int(a.element)] < cumulative[Int(b.element)] : a.offset < b.offset
-        }.map(\.element)
+        var keyed = order.enumerated().map { (cumulative: nodes[Int($0.element)].cumulative, offset: Int32($0.offset)) }
+        keyed.sort { $0.cumulative != $1.cumulative ? $0.cumulative < $1.cumulative : $0.offset < $1.offset }
+        let ascending = keyed.map { order[Int($0.offset)] }
         metrics.inefficientFiles = ascending.reversed().map { k in
-            let bytes = keyBytes(k)
-            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(counts[Int(k)]),
-                                               sizeBytes: cumulative[Int(k)], layers: [Int(firstLayer[Int(k)])] + (laterLayers[k] ?? []))
+            let bytes = walk.pathBytes(k), node = nodes[Int(k)]
+            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(node.count),
+                                               sizeBytes: node.cumulative, layers: [Int(node.firstLayer)] + (walk.laterLayers[k] ?? []))
         }
-        metrics.wastedBytes = order.reduce(0) { $0 + cumulative[Int($1)] }
+        metrics.wastedBytes = order.reduce(0) { $0 + nodes[Int($1)].cumulative }
         metrics.sizeBytes = metrics.layerSizeBytes.reduce(0, +)
         metrics.userSizeBytes = metrics.layerSizeBytes.dropFirst().reduce(0, +)
         metrics.userWastedPercent = metrics.userSizeBytes == 0 ? nil : Double(metrics.wastedBytes) / Double(metrics.userSizeBytes)

@@ -4,8 +4,8 @@
 /// (their directories are still created); intermediate directories without an entry
 /// get an empty payload; the last duplicate of a path wins.
 ///
-/// Used only for the dive-compatible metrics and dive's JSON `fileList`; fathom's own
-/// accounting is `Replay`.
+/// Used only for dive's JSON `fileList` (`DiveModel.layerTree`); the dive-compatible metrics walk
+/// the same trees as `DiveWalk` does. fathom's own accounting is `Replay`.
 struct DiveTree {
     typealias NodeID = Int32
 
