@@ -58,6 +58,21 @@ public struct Changeset: Sendable {
         contentDigests[contentDigests.count - 1] = digest
     }
 
+    /// Reallocates every row array at its exact size: appends leave up to twice the rows' bytes
+    /// allocated (about 30 MB of slack on a million files), and a changeset lives as long as the analysis.
+    mutating func shrinkToFit() {
+        func fit<T>(_ a: inout ContiguousArray<T>) {
+            guard a.capacity > a.count + a.count / 16 else { return }
+            a = a.withUnsafeBufferPointer { old in
+                ContiguousArray(unsafeUninitializedCapacity: old.count) { new, initialized in
+                    _ = new.initialize(from: old)
+                    initialized = old.count
+                }
+            }
+        }
+        fit(&pathBytes); fit(&pathEnds); fit(&kinds); fit(&sizes); fit(&modes); fit(&uids); fit(&gids); fit(&contentDigests)
+    }
+
     mutating func reserve(_ n: Int) {
         kinds.reserveCapacity(n); sizes.reserveCapacity(n); modes.reserveCapacity(n)
         uids.reserveCapacity(n); gids.reserveCapacity(n); pathEnds.reserveCapacity(n)

@@ -85,6 +85,7 @@ enum LayerReader {
             let entry: OpaquePointer
             switch tar.nextHeader() {
             case .end:
+                changeset.shrinkToFit()
                 return changeset
             case let .failed(message):
                 if let e = tar.callbackError { throw e }
