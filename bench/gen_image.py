@@ -8,6 +8,9 @@ Layer 0 creates N/L files (plus their directories); every later layer adds its s
 rewrites a fraction F (--rewrite) of the files of the layers below with other content and deletes
 a fraction (--delete) of them with whiteouts. File sizes are exponentially distributed around
 B/N bytes. gzip and zstd layers are compressed with the gzip / zstd command-line tools (level 1 / 3).
+
+Besides OUT it leaves OUT.layers/, each layer blob as its own file (what the benchmark's limit
+commands, `tar -tvf` / `gzip -dc` / `zstd -dc`, read); delete both when done.
 """
 import argparse, gzip, hashlib, io, json, os, random, shutil, subprocess, sys, tarfile, tempfile
 
@@ -51,7 +54,7 @@ def compress(src, kind):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog="Also writes OUT.layers/ (one file per layer blob) beside OUT.")
     ap.add_argument("out")
     ap.add_argument("--entries", type=int, required=True)
     ap.add_argument("--layers", type=int, required=True)
