@@ -14,7 +14,10 @@ enum LayerReader {
     ///   - knownDigest: The blob's digest when its name states it (OCI `blobs/sha256/<hex>`, kaniko
     ///     `<hex>.tar.gz`): a compressed blob is then not hashed a second time. Uncompressed blobs
     ///     always are, since their digest is their diff ID.
-    static func read(_ stream: ByteStream, knownDigest: Digest? = nil) throws -> LayerBlob {
+    ///   - knownDiffID: The config's diff ID for this blob, used instead of hashing the decompressed
+    ///     tar when the blob is compressed and `knownDigest` is given (the blob is then trusted to its
+    ///     name, as without `--verify`). Uncompressed blobs ignore it: their diff ID is their digest.
+    static func read(_ stream: ByteStream, knownDigest: Digest? = nil, knownDiffID: Digest? = nil) throws -> LayerBlob {
         let magic = try stream.peek(4)
         let compression = Compression.detect(magic)
         let hashStored = compression == .none || knownDigest == nil
@@ -27,6 +30,8 @@ enum LayerReader {
             return block
         }
 
+        let trustedDiffID = knownDigest != nil ? knownDiffID : nil
+        let hashTar = compression != .none && trustedDiffID == nil
         var diffHasher = SHA256()
         var tarBytes: Int64 = 0
         var decompressor: AnyObject?
@@ -53,7 +58,7 @@ enum LayerReader {
         }
         let tarStream = ByteStream {
             let block = try decompressed.next()
-            if compression != .none { diffHasher.update(bufferPointer: block) }
+            if hashTar { diffHasher.update(bufferPointer: block) }
             tarBytes += Int64(block.count)
             return block
         }
@@ -63,7 +68,7 @@ enum LayerReader {
         if compression != .none { try stored.drain() }
         _ = decompressor
         let digest = hashStored ? Digest(sha256: digestHasher) : knownDigest!
-        let diffID = compression == .none ? digest : Digest(sha256: diffHasher)
+        let diffID = compression == .none ? digest : (trustedDiffID ?? Digest(sha256: diffHasher))
         return LayerBlob(changeset: changeset, compression: compression, digest: digest, diffID: diffID,
                          storedBytes: storedBytes, tarBytes: tarBytes)
     }

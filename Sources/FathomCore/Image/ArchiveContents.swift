@@ -22,6 +22,10 @@ struct ArchiveContents {
     static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil, verifyDigests: Bool = false) throws -> ArchiveContents {
         var contents = ArchiveContents()
         let pool = LayerDecodePool()
+        // Members that lie in a file of their own are decoded after the (header-only) pass, once the
+        // manifests and configs are known: a compressed blob named by its digest then takes its diff ID
+        // from the config instead of hashing gigabytes of decompressed tar (`--verify` still hashes).
+        var pending: [(path: String, extent: FileExtent, knownDigest: Digest?)] = []
         do { try archive.forEachMember { member, stream in
             switch member.kind {
             case .file:
@@ -40,11 +44,11 @@ struct ArchiveContents {
                     }
                     contents.documents[member.path] = bytes
                 } else {
-                    progress?(member.path)
                     let knownDigest = verifyDigests ? nil : Self.digestInName(member.path)
                     if let extent = member.extent {
-                        pool.decode(path: member.path, extent: extent, archive: archive.displayPath, knownDigest: knownDigest)
+                        pending.append((member.path, extent, knownDigest))
                     } else {
+                        progress?(member.path)
                         try pool.decode(path: member.path, from: stream, knownDigest: knownDigest)
                     }
                 }
@@ -55,7 +59,14 @@ struct ArchiveContents {
             case .directory, .other:
                 break
             }
-        } } catch {
+            }
+            let diffIDs = pending.contains { $0.knownDigest != nil } ? ConfiguredDiffIDs.byMember(contents.documents) : [:]
+            for job in pending {
+                progress?(job.path)
+                pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest,
+                            knownDiffID: job.knownDigest == nil ? nil : diffIDs[job.path])
+            }
+        } catch {
             pool.cancel()
             throw error
         }

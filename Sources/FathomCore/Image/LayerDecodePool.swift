@@ -66,7 +66,7 @@ final class LayerDecodePool: @unchecked Sendable {
     /// Decodes the blob that lies at `extent` on a worker of its own, which reads it with `pread`
     /// (DESIGN.md "Performance shape": a seekable archive's layers are opened each at its own offset);
     /// returns once a worker has it, without reading any of it. `archive` names the input in messages.
-    func decode(path: String, extent: FileExtent, archive: String, knownDigest: Digest? = nil) {
+    func decode(path: String, extent: FileExtent, archive: String, knownDigest: Digest? = nil, knownDiffID: Digest? = nil) {
         slots.wait()
         group.enter()
         let worker = Thread {
@@ -75,7 +75,8 @@ final class LayerDecodePool: @unchecked Sendable {
             let reader = ExtentReader(extent: extent, archive: archive, member: path) { self.isCancelled }
             let result: Result<LayerBlob, LayerError>?
             do {
-                result = .success(try LayerReader.read(ByteStream { try reader.next() }, knownDigest: knownDigest))
+                result = .success(try LayerReader.read(ByteStream { try reader.next() }, knownDigest: knownDigest,
+                                                       knownDiffID: knownDiffID))
             } catch let e as LayerError {
                 result = .failure(e)
             } catch {
