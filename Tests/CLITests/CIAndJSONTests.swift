@@ -50,7 +50,7 @@ import Testing
         let r = try CLI.run(["--ci", "--highestWastedBytes", "1.5x", testImage])
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
-        #expect(r.errorLines == ["fathom: --highestWastedBytes: highestWastedBytes: invalid value '1.5x': unhandled size name: x"])
+        #expect(r.errorLines == ["fathom: --highestWastedBytes: invalid value '1.5x': unhandled size name: x"])
     }
 
     @Test func dotDiveCiInTheWorkingDirectoryIsUsed() throws {

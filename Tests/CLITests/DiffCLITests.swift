@@ -123,7 +123,7 @@ import Testing
         #expect(r.errorLines.first?.hasPrefix("fathom: \(file.path): unknown rule 'highestGrowthByte' under diff:") == true, "\(r.stderr)")
         let flag = try CLI.run(["diff", "--ci", "--highestGrowthBytes", "1.5x", wasteful, good])
         #expect(flag.status == 2)
-        #expect(flag.errorLines == ["fathom: --highestGrowthBytes: highestGrowthBytes: invalid value '1.5x': unhandled size name: x"])
+        #expect(flag.errorLines == ["fathom: --highestGrowthBytes: invalid value '1.5x': unhandled size name: x"])
         let percent = try CLI.run(["diff", "--ci", "--highestGrowthPercent", "-0.5", wasteful, good])
         #expect(percent.status == 2 && percent.errorLines.count == 1)
     }

@@ -18,7 +18,9 @@ public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .notAMapping(f, k): "\(f): '\(k)' must be a mapping"
         case let .unknownKey(f, k): "\(f): unknown key '\(k)' (a .dive-ci file holds 'rules:' and 'diff:')"
         case let .notAScalar(f, r): "\(f): \(r): the value must be a number, a byte amount or 'disabled', not a list or mapping"
-        case let .invalidValue(s, rule, v, r): "\(s): \(rule): invalid value '\(v)': \(r)"
+        case let .invalidValue(s, rule, v, r):
+            // the rule is named unless the source already names it (`--highestWastedBytes`)
+            s == "--" + rule ? "\(s): invalid value '\(v)': \(r)" : "\(s): \(rule): invalid value '\(v)': \(r)"
         }
     }
 }
