@@ -46,10 +46,6 @@ enum FinalPayload {
         var documentation = Group()
     }
 
-    static func findings(_ a: AdviceInput, _ claims: inout InodeClaims) -> [Finding] {
-        findings(a, walk(a), &claims)
-    }
-
     /// The findings of a finished walk `g`, claiming their inodes in order of precedence.
     static func findings(_ a: AdviceInput, _ g: Groups, _ claims: inout InodeClaims) -> [Finding] {
         var out: [Finding] = []

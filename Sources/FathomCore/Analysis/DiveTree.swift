@@ -21,31 +21,27 @@ struct DiveTree {
     var parents: [NodeID] = [-1]
     var children: [[NodeID]] = [[]]
     var payloads: [Payload?] = [nil]
-    var alive: [Bool] = [true]
     private var index = NodeIndex()
-
-    init() {}
 
     /// A tree with room for `nodes` nodes.
     init(capacity nodes: Int) { reserve(nodes) }
 
     mutating func reserve(_ nodes: Int) {
         names.reserveCapacity(nodes); parents.reserveCapacity(nodes); children.reserveCapacity(nodes)
-        payloads.reserveCapacity(nodes); alive.reserveCapacity(nodes)
+        payloads.reserveCapacity(nodes)
         index.reserve(nodes)
     }
 
     private static func key(_ p: NodeID, _ n: NameTable.NameID) -> UInt64 { UInt64(UInt32(bitPattern: p)) << 32 | UInt64(n) }
 
     func child(_ parent: NodeID, _ name: NameTable.NameID) -> NodeID? {
-        guard let c = index[Self.key(parent, name)], alive[Int(c)] else { return nil }
-        return c
+        index[Self.key(parent, name)]
     }
 
     /// Creates a child; children lists stay sorted by name bytes, so traversals never sort.
     private mutating func makeChild(_ parent: NodeID, _ name: NameTable.NameID, _ table: NameTable) -> NodeID {
         let n = NodeID(names.count)
-        names.append(name); parents.append(parent); children.append([]); payloads.append(nil); alive.append(true)
+        names.append(name); parents.append(parent); children.append([]); payloads.append(nil)
         let siblings = children[Int(parent)]
         var lo = 0, hi = siblings.count
         if let last = siblings.last, table.precedes(names[Int(last)], name) {
@@ -60,17 +56,6 @@ struct DiveTree {
         return n
     }
 
-    /// dive `AddPath`: walks or creates the components; a missing component starting with
-    /// `.wh..wh..` stops the insertion; the last node's payload is replaced.
-    mutating func add(_ components: [NameTable.NameID], payload: Payload?, names table: NameTable) {
-        var node: NodeID = 0
-        for name in components {
-            guard let c = addChild(node, name, names: table) else { return }
-            node = c
-        }
-        if !components.isEmpty { payloads[Int(node)] = payload }
-    }
-
     /// One step of `AddPath`: the child `name` of `parent`, created (empty payload) when absent;
     /// nil when it is absent and named `.wh..wh..*` (AddPath stops there).
     mutating func addChild(_ parent: NodeID, _ name: NameTable.NameID, names table: NameTable) -> NodeID? {
@@ -79,46 +64,20 @@ struct DiveTree {
         return makeChild(parent, name, table)
     }
 
-    func lookup(_ components: [NameTable.NameID]) -> NodeID? {
-        var node: NodeID = 0
-        for name in components {
-            guard let c = child(node, name) else { return nil }
-            node = c
-        }
-        return node
-    }
-
-    /// Removes a node and its subtree (never the root).
-    mutating func remove(_ node: NodeID) {
-        guard node != 0 else { return }
-        alive[Int(node)] = false
-        let p = parents[Int(node)]
-        if let i = children[Int(p)].firstIndex(of: node) { children[Int(p)].remove(at: i) }
-        index[Self.key(p, names[Int(node)])] = nil
-    }
-
-    /// Live children sorted by name bytes (Go `sort.Strings`): kept sorted on insertion, removed on removal.
+    /// Children sorted by name bytes (Go `sort.Strings`): kept sorted on insertion.
     func sortedChildren(_ node: NodeID, _ table: NameTable) -> [NodeID] { children[Int(node)] }
 
     /// Post-order (children first, byte-sorted) over every node below the root.
-    func postOrder(_ table: NameTable, from start: NodeID = 0, includeStart: Bool = false, _ visit: (NodeID) throws -> Void) rethrows {
-        var stack: [(NodeID, Bool)] = [(start, false)]
+    func postOrder(_ table: NameTable, _ visit: (NodeID) throws -> Void) rethrows {
+        var stack: [(NodeID, Bool)] = [(0, false)]
         while let (n, expanded) = stack.popLast() {
             if expanded {
-                if n != start || includeStart { try visit(n) }
+                if n != 0 { try visit(n) }
                 continue
             }
             stack.append((n, true))
             for c in sortedChildren(n, table).reversed() { stack.append((c, false)) }
         }
-    }
-
-    /// The components of a node from the root.
-    func components(_ node: NodeID) -> [NameTable.NameID] {
-        var out: [NameTable.NameID] = []
-        var n = node
-        while n != 0 { out.append(names[Int(n)]); n = parents[Int(n)] }
-        return out.reversed()
     }
 
     static let whiteoutPrefix: [UInt8] = Array(".wh.".utf8)
