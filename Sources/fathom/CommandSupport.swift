@@ -31,10 +31,9 @@ enum CommandSupport {
         return !ciMode && jsonPath == nil && isatty(1) == 1 && !term.isEmpty && term != "dumb"
     }
 
-    /// Writes `report` and a newline to standard output (`-`) or to `path`; fails with errno's reason.
-    /// open(2) truncates (dive does not: a shorter report left a stale tail).
     /// Streams a report that `write` produces chunk by chunk to `path` (`-`: standard output), then a
-    /// newline. A failed write ends the run with exit 2 and removes the partial file (a regular file only).
+    /// newline. open(2) truncates (dive does not: a shorter report left a stale tail). A failed write
+    /// ends the run with exit 2, naming errno's reason, and removes the partial file (a regular file only).
     static func streamJSON(to path: String, _ write: (@escaping (UnsafeRawBufferPointer) -> Void) -> Void) {
         let fd = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if fd < 0 { fail("\(path): cannot write the JSON report: \(String(cString: strerror(errno)))") }
@@ -60,18 +59,8 @@ enum CommandSupport {
         }
     }
 
+    /// Writes a report built whole (`fathom diff`'s) the same way.
     static func writeJSON(_ report: [UInt8], to path: String) {
-        let bytes = report + [0x0A]
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
-        }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if fd < 0 { fail("\(path): cannot write the JSON report: \(String(cString: strerror(errno)))") }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let closed = close(fd)
-        if written != bytes.count || closed != 0 {
-            fail("\(path): cannot write the JSON report: \(String(cString: strerror(errno)))")
-        }
+        streamJSON(to: path) { sink in report.withUnsafeBytes { sink($0) } }
     }
 }
