@@ -10,9 +10,7 @@ import NIOCore
 /// `capacityBytes` of a blob is in memory.
 final class BlockPipe: BlockSource, @unchecked Sendable {
     private let condition = NSCondition()
-    private var blocks: [[UInt8]] = []
-    private var head = 0
-    private var queuedBytes = 0
+    private var queue = BlockFIFO()
     private let capacityBytes: Int
     private var finished = false
     private var failure: Error?
@@ -37,10 +35,9 @@ final class BlockPipe: BlockSource, @unchecked Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             condition.lock()
             if closed { condition.unlock(); continuation.resume(throwing: CancellationError()); return }
-            blocks.append(bytes)
-            queuedBytes += bytes.count
+            queue.append(bytes)
             condition.broadcast()
-            if queuedBytes < capacityBytes { condition.unlock(); continuation.resume(); return }
+            if queue.queuedBytes < capacityBytes { condition.unlock(); continuation.resume(); return }
             waiter = continuation
             condition.unlock()
         }
@@ -56,15 +53,11 @@ final class BlockPipe: BlockSource, @unchecked Sendable {
 
     func next() throws -> UnsafeRawBufferPointer {
         condition.lock()
-        while head == blocks.count && !finished && failure == nil && !closed { condition.wait() }
-        if head < blocks.count {
-            current = blocks[head]
-            blocks[head] = []
-            head += 1
-            if head > 64 { blocks.removeFirst(head); head = 0 }
-            queuedBytes -= current.count
+        while queue.isEmpty && !finished && failure == nil && !closed { condition.wait() }
+        if let block = queue.popFirst() {
+            current = block
             var resume: CheckedContinuation<Void, Error>? = nil
-            if queuedBytes < capacityBytes { resume = waiter; waiter = nil }
+            if queue.queuedBytes < capacityBytes { resume = waiter; waiter = nil }
             condition.unlock()
             resume?.resume()
             return current.withUnsafeBytes { $0 }
@@ -78,7 +71,7 @@ final class BlockPipe: BlockSource, @unchecked Sendable {
     func close() {
         condition.lock()
         closed = true
-        blocks.removeAll(); head = 0; queuedBytes = 0
+        queue.removeAll()
         let resume = waiter
         waiter = nil
         condition.broadcast()

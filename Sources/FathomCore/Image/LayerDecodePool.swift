@@ -152,12 +152,41 @@ private final class ExtentReader {
     }
 }
 
+/// The blocks a bounded producer–consumer queue holds, oldest first, with their total bytes; the
+/// queues (`BlockQueue` here, the HTTP body pipe in FathomSources) add the locking and waiting.
+public struct BlockFIFO {
+    private var blocks: [[UInt8]] = []
+    private var head = 0
+    /// Bytes of the blocks queued.
+    public private(set) var queuedBytes = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { head == blocks.count }
+
+    public mutating func append(_ block: [UInt8]) {
+        blocks.append(block)
+        queuedBytes += block.count
+    }
+
+    /// The oldest block, removed; nil when empty.
+    public mutating func popFirst() -> [UInt8]? {
+        guard head < blocks.count else { return nil }
+        let block = blocks[head]
+        blocks[head] = []
+        head += 1
+        if head > 64 { blocks.removeFirst(head); head = 0 }
+        queuedBytes -= block.count
+        return block
+    }
+
+    public mutating func removeAll() { blocks.removeAll(); head = 0; queuedBytes = 0 }
+}
+
 /// A bounded queue of byte blocks between the archive reader and one layer worker.
 final class BlockQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var blocks: [[UInt8]] = []
-    private var head = 0
-    private var queuedBytes = 0
+    private var queue = BlockFIFO()
     private let capacityBytes: Int
     private var finished = false
     private var cancelled = false
@@ -172,10 +201,9 @@ final class BlockQueue: @unchecked Sendable {
     /// Copies `bytes` in; waits while the queue is full. Returns false when the consumer has gone.
     func push(_ bytes: UnsafeRawBufferPointer) -> Bool {
         condition.lock(); defer { condition.unlock() }
-        while queuedBytes >= capacityBytes && !abandoned { condition.wait() }
+        while queue.queuedBytes >= capacityBytes && !abandoned { condition.wait() }
         if abandoned { return false }
-        blocks.append(Array(bytes))
-        queuedBytes += bytes.count
+        queue.append(Array(bytes))
         condition.broadcast()
         return true
     }
@@ -188,7 +216,7 @@ final class BlockQueue: @unchecked Sendable {
 
     /// The consumer is done (or failed); the producer stops pushing.
     func abandon() {
-        condition.lock(); abandoned = true; blocks.removeAll(); head = 0; queuedBytes = 0
+        condition.lock(); abandoned = true; queue.removeAll()
         condition.broadcast(); condition.unlock()
     }
 
@@ -196,17 +224,13 @@ final class BlockQueue: @unchecked Sendable {
     /// - Throws: `Cancelled` when the producer failed.
     func pop() throws -> UnsafeRawBufferPointer {
         condition.lock()
-        while head == blocks.count && !finished && !cancelled { condition.wait() }
+        while queue.isEmpty && !finished && !cancelled { condition.wait() }
         if cancelled { condition.unlock(); throw Cancelled() }
-        if head == blocks.count {
+        guard let block = queue.popFirst() else {
             condition.unlock()
             return UnsafeRawBufferPointer(start: nil, count: 0)
         }
-        current = blocks[head]
-        blocks[head] = []
-        head += 1
-        if head > 64 { blocks.removeFirst(head); head = 0 }
-        queuedBytes -= current.count
+        current = block
         condition.broadcast()
         condition.unlock()
         return current.withUnsafeBytes { $0 }
