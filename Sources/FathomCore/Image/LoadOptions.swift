@@ -8,6 +8,11 @@ public struct LoadOptions: Sendable {
     public var verify: Bool
     /// Called with each member path as its blob is read (for progress display).
     public var progress: (@Sendable (String) -> Void)?
+    /// Called once, on a loading thread, when the selected image's layers are known (`ImageOutline`):
+    /// before any layer is decoded for a seekable archive, at the end of the pass for standard input.
+    public var onOutline: (@Sendable (ImageOutline) -> Void)?
+    /// Called on a loading thread as each layer of the outline is decoded (in any order).
+    public var onLayerDecoded: (@Sendable (DecodedLayer) -> Void)?
 
     public init(imageName: String? = nil, platform: Platform? = nil, verify: Bool = false,
                 progress: (@Sendable (String) -> Void)? = nil) {
