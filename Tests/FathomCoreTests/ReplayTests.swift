@@ -31,13 +31,13 @@ import Testing
 
         let finalTree = try #require(truth.finalTree)
         var present: [(bytes: [UInt8], node: PathTable.NodeID)] = []
-        for n in 1..<replay.paths.count where replay.current[n] != nil {
+        for n in 1..<replay.paths.count where replay.currentState(n) != nil {
             present.append((replay.paths.pathBytes(PathTable.NodeID(n)), PathTable.NodeID(n)))
         }
         present.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         try #require(present.count == finalTree.count, "\(c.name) final tree has \(present.count) paths, want \(finalTree.count)")
         for ((bytes, node), want) in zip(present, finalTree) {
-            let state = replay.current[Int(node)]!
+            let state = replay.currentState(Int(node))!
             let at = "\(c.name) final \(want.path)"
             #expect(String(decoding: bytes, as: UTF8.self) == want.path, "\(at) path")
             #expect(state.kind.name == want.type, "\(at) type")

@@ -10,16 +10,16 @@ extension Advisor {
         var bytes: Int64 = 0
         var groups = 0
         for group in a.duplicates where group.sizeBytes >= duplicateThresholdBytes {
-            let free = group.nodes.filter { n in a.replay.current[Int(n)].map { !claims.isClaimed($0.inode) } ?? false }
+            let free = group.nodes.filter { n in a.replay.currentState(Int(n)).map { !claims.isClaimed($0.inode) } ?? false }
             guard free.count > 1 else { continue }
             groups += 1
             for n in free.dropFirst() {
-                guard let s = a.replay.current[Int(n)], claims.claim(s.inode) else { continue }
+                guard let s = a.replay.currentState(Int(n)), claims.claim(s.inode) else { continue }
                 items.append((path(a, n), group.sizeBytes))
                 layers.insert(Int(s.layer))
                 bytes += group.sizeBytes
             }
-            if let first = free.first, let s = a.replay.current[Int(first)] { layers.insert(Int(s.layer)) }
+            if let first = free.first, let s = a.replay.currentState(Int(first)) { layers.insert(Int(s.layer)) }
         }
         guard bytes > 0 else { return [] }
         return [Finding(

@@ -91,7 +91,7 @@ enum FinalPayload {
         var stack: [(PathTable.NodeID, Folder)] = [(PathTable.root, Folder())]
         while let (dir, folder) = stack.popLast() {
             for child in paths.children[Int(dir)] {
-                guard let s = a.replay.current[Int(child)] else { continue }
+                guard let s = a.replay.currentState(Int(child)) else { continue }
                 let name = String(decoding: paths.nameBytes(child), as: UTF8.self)
                 if s.kind == .directory {
                     let path = folder.path.isEmpty ? name : folder.path + "/" + name
@@ -123,7 +123,7 @@ enum FinalPayload {
                     }
                     let stem = String(name.dropLast(suffix.count))
                     let stemFolder = paths.names.lookup(Array(stem.utf8)).flatMap { paths.existingChild(dir, $0) }
-                        .flatMap { a.replay.current[Int($0)] }?.kind == .directory
+                        .flatMap { a.replay.currentState(Int($0)) }?.kind == .directory
                     if !unpackers.isEmpty || stemFolder {
                         add(&g.unpackedArchives)
                         g.unpackingLayers.formUnion(unpackers)
@@ -175,10 +175,10 @@ enum FinalPayload {
     /// the host's dependencies came in with the build context.
     static func copiedWithItsProject(_ a: AdviceInput, node: PathTable.NodeID, copyLayers: [Bool]) -> Bool {
         let paths = a.replay.paths
-        guard let state = a.replay.current[Int(node)], copyLayers[Int(state.layer)],
+        guard let state = a.replay.currentState(Int(node)), copyLayers[Int(state.layer)],
               let name = paths.names.lookup(Array("package.json".utf8)),
               let manifest = paths.existingChild(paths.parents[Int(node)], name),
-              let manifestState = a.replay.current[Int(manifest)] else { return false }
+              let manifestState = a.replay.currentState(Int(manifest)) else { return false }
         return manifestState.layer == state.layer
     }
 }

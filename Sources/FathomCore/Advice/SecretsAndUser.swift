@@ -80,7 +80,7 @@ extension Advisor {
     /// BusyBox or Alpine adduser; none on images without either (distroless: USER alone works).
     static func addUserSnippet(_ a: AdviceInput) -> String {
         let paths = a.replay.paths
-        func exists(_ p: String) -> Bool { paths.existingNode(forPath: Array(p.utf8)).flatMap { a.replay.current[Int($0)] } != nil }
+        func exists(_ p: String) -> Bool { paths.existingNode(forPath: Array(p.utf8)).flatMap { a.replay.currentState(Int($0)) } != nil }
         if exists("usr/sbin/useradd") { return "RUN useradd --system --uid 65532 --no-create-home app\n" }
         if exists("usr/sbin/adduser") || exists("bin/busybox") { return "RUN adduser -D -H -u 65532 app\n" }
         return ""

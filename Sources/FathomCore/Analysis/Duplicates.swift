@@ -20,7 +20,7 @@ public struct DuplicateGroup: Sendable {
         var copies: [Copy] = []
         copies.reserveCapacity(replay.inodes.count)
         for n in 1..<replay.paths.count {
-            guard let s = replay.current[n], s.kind == .file, s.sizeBytes >= minimumBytes else { continue }
+            guard let s = replay.currentState(n), s.kind == .file, s.sizeBytes >= minimumBytes else { continue }
             copies.append(Copy(content: replay.content(s), inode: s.inode, node: PathTable.NodeID(n)))
         }
         copies.sort { a, b in
@@ -42,7 +42,7 @@ public struct DuplicateGroup: Sendable {
                 let inode = copies[i].inode
                 while i < end && copies[i].inode == inode { i += 1 }
             }
-            guard nodes.count > 1, let size = replay.current[Int(nodes[0])]?.sizeBytes else { continue }
+            guard nodes.count > 1, let size = replay.currentState(Int(nodes[0]))?.sizeBytes else { continue }
             let sorted = nodes.map { ($0, replay.paths.pathBytes($0)) }.sorted { $0.1.lexicographicallyPrecedes($1.1) }
             groups.append(DuplicateGroup(sizeBytes: size, content: copies[start].content,
                                          paths: sorted.map { String(decoding: $0.1, as: UTF8.self) }, nodes: sorted.map(\.0)))

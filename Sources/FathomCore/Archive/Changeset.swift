@@ -50,6 +50,12 @@ public struct Changeset: Sendable {
         return try pathBytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<Int(pathEnds[i])])) }
     }
 
+    /// Calls `body` with row `i`'s kind, permission bits, uid and gid.
+    @inline(__always)
+    func withRow<T>(_ i: Int, _ body: (EntryKind, UInt16, UInt32, UInt32) -> T) -> T {
+        body(kinds[i], modes[i], uids[i], gids[i])
+    }
+
     /// The normalised path of row `i` (invalid UTF-8 replaced by U+FFFD).
     public func path(_ i: Int) -> String { String(decoding: pathSlice(i), as: UTF8.self) }
 

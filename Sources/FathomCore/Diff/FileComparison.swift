@@ -53,8 +53,8 @@ public struct FileComparison: Sendable {
 
         for n in 1..<newPaths.count {
             let o = match[n]
-            let after = n < new.current.count ? new.current[n] : nil
-            let before = o >= 0 && Int(o) < old.current.count ? old.current[Int(o)] : nil
+            let after = n < new.nodeCount ? new.currentState(n) : nil
+            let before = o >= 0 && Int(o) < old.nodeCount ? old.currentState(Int(o)) : nil
             if isDirectory(before) || isDirectory(after) {
                 let b = o >= 0 ? oldSums[Int(o)] : 0, a = newSums[n]
                 if a != b {
@@ -70,7 +70,7 @@ public struct FileComparison: Sendable {
                                       bytesBefore: before?.sizeBytes ?? 0, bytesAfter: after?.sizeBytes ?? 0))
         }
         for o in 1..<oldPaths.count where !oldMatched[o] {
-            guard o < old.current.count, let before = old.current[o] else { continue }
+            guard o < old.nodeCount, let before = old.currentState(o) else { continue }
             let bytes = oldPaths.pathBytes(PathTable.NodeID(o))
             let path = String(decoding: bytes, as: UTF8.self)
             changes.append(FileChange(path: path, pathBytes: bytes, change: .removed, kindBefore: before.kind, kindAfter: nil,
@@ -113,7 +113,7 @@ public struct FileComparison: Sendable {
         var sums = ContiguousArray<Int64>(repeating: 0, count: count)
         // children always have larger node IDs than their parent: one backward pass
         for n in stride(from: count - 1, through: 1, by: -1) {
-            if n < replay.current.count, let s = replay.current[n] { sums[n] += s.sizeBytes }
+            if n < replay.nodeCount, let s = replay.currentState(n) { sums[n] += s.sizeBytes }
             sums[Int(replay.paths.parents[n])] += sums[n]
         }
         return sums

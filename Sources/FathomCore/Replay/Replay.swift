@@ -18,9 +18,15 @@ public struct Replay: Sendable {
     // node's previous version. A node's current state is its newest version, which a layer creates the
     // first time it touches the node and then edits in place; so the versions a layer created are exactly
     // the nodes it touched, each once, with their state below it one link away.
+    // A version stores only the changeset row that wrote it and its inode (8 bytes, not a 32-byte
+    // `NodeState`): kind, mode and owner are that row's, the size its inode's.
     /// The newest version of each node (-1: never present).
     private var latestVersion: ContiguousArray<Int32> = [-1]
-    private var versionState: ContiguousArray<NodeState?> = []
+    /// The row of the layer's changeset that wrote the version; `implicitRow` for a directory created as
+    /// a parent, `absentRow` when the version removed the node.
+    private var versionRow: ContiguousArray<Int32> = []
+    private var versionInode: ContiguousArray<Int32> = []
+    private static let implicitRow: Int32 = -1, absentRow: Int32 = -2
     private var versionPrevious: ContiguousArray<Int32> = []
     private var versionNode: ContiguousArray<PathTable.NodeID> = []
     private var versionLayer: ContiguousArray<Int16> = []
@@ -41,7 +47,8 @@ public struct Replay: Sendable {
         guard n > latestVersion.capacity else { return }
         paths.reserve(n)
         latestVersion.reserveCapacity(n)
-        versionState.reserveCapacity(n)
+        versionRow.reserveCapacity(n)
+        versionInode.reserveCapacity(n)
         versionPrevious.reserveCapacity(n)
         versionNode.reserveCapacity(n)
         versionLayer.reserveCapacity(n)
@@ -50,29 +57,50 @@ public struct Replay: Sendable {
 
     /// The current state of every node (nil = absent), indexed by node; after `apply` of the last
     /// layer, the final filesystem.
-    public var current: States { States(latestVersion: latestVersion, versionState: versionState) }
+    public var current: States { States(replay: self) }
 
-    /// Node → its newest state, as a collection indexed by node.
+    /// Node → its newest state, as a collection indexed by node (`currentState(_:)` one at a time).
     public struct States: RandomAccessCollection, Sendable {
-        fileprivate let latestVersion: ContiguousArray<Int32>
-        fileprivate let versionState: ContiguousArray<NodeState?>
+        fileprivate let replay: Replay
         public var startIndex: Int { 0 }
-        public var endIndex: Int { latestVersion.count }
-        public subscript(node: Int) -> NodeState? {
-            let v = latestVersion[node]
-            return v < 0 ? nil : versionState[Int(v)]
-        }
+        public var endIndex: Int { replay.latestVersion.count }
+        public subscript(node: Int) -> NodeState? { replay.currentState(node) }
     }
 
-    @inline(__always) private func state(_ n: PathTable.NodeID) -> NodeState? {
+    /// Nodes that have a state slot (`current.count`): every node the replay created.
+    public var nodeCount: Int { latestVersion.count }
+
+    /// The current state of `node` (nil = absent): after `apply` of the last layer, in the final filesystem.
+    @inline(__always) public func currentState(_ node: Int) -> NodeState? {
+        let v = latestVersion[node]
+        return v < 0 ? nil : state(version: Int(v))
+    }
+
+    @inline(__always) private func state(_ n: PathTable.NodeID) -> NodeState? { currentState(Int(n)) }
+
+    /// True when `n` is present in the current filesystem.
+    @inline(__always) private func isPresent(_ n: PathTable.NodeID) -> Bool {
         let v = latestVersion[Int(n)]
-        return v < 0 ? nil : versionState[Int(v)]
+        return v >= 0 && versionRow[Int(v)] != Self.absentRow
+    }
+
+    /// The state version `v` left, rebuilt from the changeset row that wrote it (nil = absent).
+    @inline(__always) private func state(version v: Int) -> NodeState? {
+        let row = versionRow[v]
+        if row == Self.absentRow { return nil }
+        let layer = Int(versionLayer[v])
+        if row == Self.implicitRow { return .implicitDirectory(layer: layer) }
+        let inode = versionInode[v], r = Int(row)
+        return changesets[layer].withRow(r) { kind, mode, uid, gid in
+            NodeState(kind: kind, mode: mode, uid: uid, gid: gid, sizeBytes: inode >= 0 ? inodes[Int(inode)].sizeBytes : 0,
+                      inode: inode, layer: Int16(layer), row: row)
+        }
     }
 
     /// Applies the next layer.
     public mutating func apply(_ changeset: Changeset) {
         let layer = diffs.count
-        let firstVersion = versionState.count
+        let firstVersion = versionRow.count
         changesets.append(changeset)   // first: content(_:) and linkTarget(_:) read this layer's rows too
         // The parent whose ancestors (itself included) the last row found all present directories: tar
         // members come grouped by directory, so the next row with that parent need not walk them again.
@@ -83,8 +111,9 @@ public struct Replay: Sendable {
         func version(_ n: PathTable.NodeID) -> Int {
             let latest = latestVersion[Int(n)]
             if latest >= firstVersion { return Int(latest) }
-            let v = versionState.count
-            versionState.append(latest < 0 ? nil : versionState[Int(latest)])
+            let v = versionRow.count
+            versionRow.append(Self.absentRow)   // every caller sets it at once
+            versionInode.append(-1)
             versionPrevious.append(latest)
             versionNode.append(n)
             versionLayer.append(Int16(layer))
@@ -92,18 +121,21 @@ public struct Replay: Sendable {
             return v
         }
         func hide(_ n: PathTable.NodeID) {
-            guard let state = state(n) else { return }
+            guard isPresent(n) else { return }
             verifiedParent = -1
-            if state.inode >= 0 {
-                inodes[Int(state.inode)].visibleCount -= 1
-                if inodes[Int(state.inode)].visibleCount == 0 { inodes[Int(state.inode)].hiddenBy = Int16(layer) }
+            let inode = versionInode[Int(latestVersion[Int(n)])]
+            if inode >= 0 {
+                inodes[Int(inode)].visibleCount -= 1
+                if inodes[Int(inode)].visibleCount == 0 { inodes[Int(inode)].hiddenBy = Int16(layer) }
             }
-            versionState[version(n)] = nil
+            let v = version(n)
+            versionRow[v] = Self.absentRow
+            versionInode[v] = -1
         }
         func removeSubtree(_ n: PathTable.NodeID, includingSelf: Bool) {
             var stack: [PathTable.NodeID] = paths.children[Int(n)]
             while let m = stack.popLast() {
-                if state(m) == nil { continue }
+                if !isPresent(m) { continue }
                 stack.append(contentsOf: paths.children[Int(m)])
                 hide(m)
             }
@@ -118,7 +150,7 @@ public struct Replay: Sendable {
             let node = paths.existingNode(forPath: path)
             if kind == .opaqueWhiteout {
                 if let node { removeSubtree(node, includingSelf: false) }
-            } else if let node, node != PathTable.root, state(node) != nil {
+            } else if let node, node != PathTable.root, isPresent(node) {
                 removeSubtree(node, includingSelf: true)
             } else {
                 warnings.append("layer \(layer): whiteout of \(String(decoding: path, as: UTF8.self)), which no lower layer has")
@@ -148,7 +180,9 @@ public struct Replay: Sendable {
                             warnings.append("layer \(layer): parent \(paths.path(p)) of \(paths.path(node)) is a \(state.kind.name); the path is kept literally")
                         }
                     } else {
-                        versionState[version(p)] = .implicitDirectory(layer: layer)
+                        let v = version(p)
+                        versionRow[v] = Self.implicitRow
+                        versionInode[v] = -1
                     }
                 }
                 if allDirectories { verifiedParent = parent }
@@ -180,17 +214,19 @@ public struct Replay: Sendable {
             if let old = state(node), !(old.kind == .directory && kind == .directory) {
                 removeSubtree(node, includingSelf: true)
             }
-            versionState[version(node)] = new
+            let v = version(node)
+            versionRow[v] = Int32(row)
+            versionInode[v] = new.inode
             if new.inode >= 0 { inodes[Int(new.inode)].visibleCount += 1 }
         }
 
         // 3. The diff against the stack below: one version per node this layer touched.
         var diff = LayerDiff()
-        for v in firstVersion..<versionState.count {
+        for v in firstVersion..<versionRow.count {
             let n = versionNode[v]
             let previous = versionPrevious[v]
-            let before = previous < 0 ? nil : versionState[Int(previous)]
-            guard let after = versionState[v] else {
+            let before = previous < 0 ? nil : state(version: Int(previous))
+            guard let after = state(version: v) else {
                 if let before {
                     diff.removed.append(n)
                     diff.removedStates.append(before)
@@ -223,7 +259,7 @@ public struct Replay: Sendable {
         guard Int(node) < latestVersion.count else { return nil }
         var v = latestVersion[Int(node)]
         while v >= 0 {
-            if Int(versionLayer[Int(v)]) <= layer { return versionState[Int(v)] }
+            if Int(versionLayer[Int(v)]) <= layer { return state(version: Int(v)) }
             v = versionPrevious[Int(v)]
         }
         return nil

@@ -35,8 +35,8 @@ struct DiffTree {
         // NEW's final filesystem (PathTable creates parents before children)
         var nodeOf = [NodeID](repeating: -1, count: new.paths.count)
         nodeOf[0] = 0
-        for n in 1..<min(new.paths.count, new.current.count) {
-            guard let s = new.current[n], nodeOf[Int(new.paths.parents[n])] >= 0 else { continue }
+        for n in 1..<min(new.paths.count, new.nodeCount) {
+            guard let s = new.currentState(n), nodeOf[Int(new.paths.parents[n])] >= 0 else { continue }
             nodeOf[n] = add(nodeOf[Int(new.paths.parents[n])], DisplayName.of(new.paths.nameBytes(NodeID(n))),
                             directory: s.kind == .directory, before: s.sizeBytes, after: s.sizeBytes)
         }

@@ -38,7 +38,7 @@ extension ScreenModel {
             return
         }
         var layer = f.layers.first ?? selectedLayer
-        if f.rule != "cleanup-in-later-layer", let s = analysis.replay.current[Int(node)], f.layers.contains(Int(s.layer)) { layer = Int(s.layer) }
+        if f.rule != "cleanup-in-later-layer", let s = analysis.replay.currentState(Int(node)), f.layers.contains(Int(s.layer)) { layer = Int(s.layer) }
         showAdvice = false
         jump(to: node, layer: layer)
     }
