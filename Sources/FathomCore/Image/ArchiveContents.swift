@@ -12,19 +12,33 @@ struct ArchiveContents {
     var blobs: [String: Result<LayerBlob, LayerError>] = [:]
     /// Symlink and hardlink members: path → target path (archive-relative, normalised).
     var links: [String: String] = [:]
+    /// Every member read as a candidate layer blob, with its bytes as stored: known after the
+    /// header-only pass, before `blobs` has them (a seekable archive's blobs are decoded after it).
+    var candidates: [String: Int64] = [:]
+
+    /// True when the layers were reported (`onOutline`, `onLayerDecoded`) during the scan.
+    var reportedLayers = false
 
     /// Largest member kept as a JSON document, in bytes.
     static let documentLimitBytes: Int64 = 64 << 20
 
     /// Reads the whole archive in one pass.
+    ///
+    /// Members that lie in a file of their own (a seekable archive) are decoded after the header-only
+    /// pass, once `plan` has named the selected image's layers from the manifests and config: only
+    /// those are decoded, in layer order, and a compressed blob named by its digest takes its diff ID
+    /// from the config instead of hashing gigabytes of decompressed tar (`--verify` still hashes).
+    /// Without a plan (it threw: the resolution after the pass reports why) every blob is decoded.
+    /// - Parameters:
+    ///   - options: `progress`, `verify`, `onOutline` and `onLayerDecoded` are used here.
+    ///   - plan: The selected image's layers from the documents alone (`Resolver.plan()`).
     /// - Throws: `ArchiveError` when the archive itself cannot be read.
-    /// - Parameter verifyDigests: Hash every blob even when its name states its digest (`--verify`).
-    static func scan(_ archive: OuterArchive, progress: ((String) -> Void)? = nil, verifyDigests: Bool = false) throws -> ArchiveContents {
+    static func scan(_ archive: OuterArchive, options: LoadOptions = LoadOptions(),
+                     plan: ((ArchiveContents) -> LayerPlan?)? = nil) throws -> ArchiveContents {
+        let progress = options.progress, verifyDigests = options.verify
         var contents = ArchiveContents()
-        let pool = LayerDecodePool()
-        // Members that lie in a file of their own are decoded after the (header-only) pass, once the
-        // manifests and configs are known: a compressed blob named by its digest then takes its diff ID
-        // from the config instead of hashing gigabytes of decompressed tar (`--verify` still hashes).
+        let reporter = LayerReporter(options: options)
+        let pool = LayerDecodePool(onFinished: reporter.finished)
         var pending: [(path: String, extent: FileExtent, knownDigest: Digest?)] = []
         do { try archive.forEachMember { member, stream in
             switch member.kind {
@@ -44,6 +58,7 @@ struct ArchiveContents {
                     }
                     contents.documents[member.path] = bytes
                 } else {
+                    contents.candidates[member.path] = member.sizeBytes
                     let knownDigest = verifyDigests ? nil : Self.digestInName(member.path)
                     if let extent = member.extent {
                         pending.append((member.path, extent, knownDigest))
@@ -60,17 +75,27 @@ struct ArchiveContents {
                 break
             }
             }
-            let diffIDs = pending.contains { $0.knownDigest != nil } ? ConfiguredDiffIDs.byMember(contents.documents) : [:]
-            for job in pending {
-                progress?(job.path)
-                pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest,
-                            knownDiffID: job.knownDigest == nil ? nil : diffIDs[job.path])
+            if !pending.isEmpty, let plan = plan?(contents) {
+                reporter.planned(plan)
+                let order = plan.layersByMember.mapValues { $0.min()! }
+                pending = pending.filter { order[$0.path] != nil }.sorted { order[$0.path]! < order[$1.path]! }
+                for job in pending {
+                    progress?(job.path)
+                    pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest,
+                                knownDiffID: job.knownDigest == nil ? nil : plan.configuredDiffIDs[job.path])
+                }
+            } else {
+                for job in pending {
+                    progress?(job.path)
+                    pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest)
+                }
             }
         } catch {
             pool.cancel()
             throw error
         }
         contents.blobs = try pool.finish()
+        contents.reportedLayers = reporter.hadPlan
         return contents
     }
 
@@ -102,7 +127,7 @@ struct ArchiveContents {
     func resolve(_ path: String, archive: String) throws -> String? {
         var current = (try? PathNormalizer.normalize(path)) ?? path
         for _ in 0..<40 {
-            if documents[current] != nil || blobs[current] != nil { return current }
+            if documents[current] != nil || blobs[current] != nil || candidates[current] != nil { return current }
             guard let next = links[current] else { return nil }
             current = next
         }

@@ -9,9 +9,20 @@ public enum ImageLoader {
     ///   `ImageError` when it holds no usable image or a referenced layer is bad.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         let archive = try OuterArchive(path: path)
-        let contents = try ArchiveContents.scan(archive, progress: options.progress, verifyDigests: options.verify)
-        var resolver = Resolver(contents: contents, archive: path, options: options)
-        return try resolver.image()
+        return try load(archive, name: path, options: options)
+    }
+
+    /// Scans `archive` (named `name` in messages) and resolves the image; reports the layers to
+    /// `options`' hooks during the scan when a plan could be made, else once the image is resolved.
+    static func load(_ archive: OuterArchive, name: String, options: LoadOptions) throws -> Image {
+        let contents = try ArchiveContents.scan(archive, options: options) { partial in
+            var planner = Resolver(contents: partial, archive: name, options: options)
+            return try? planner.plan()
+        }
+        var resolver = Resolver(contents: contents, archive: name, options: options)
+        let image = try resolver.image()
+        if !contents.reportedLayers { LayerReporter.reportAll(image, options: options) }
+        return image
     }
 }
 
@@ -21,11 +32,24 @@ struct Resolver {
     let archive: String
     let options: LoadOptions
     var warnings: [String] = []
+    /// Resolving from the documents alone (`plan()`): layers get an empty placeholder blob.
+    private var planOnly = false
 
     init(contents: ArchiveContents, archive: String, options: LoadOptions) {
         self.contents = contents
         self.archive = archive
         self.options = options
+    }
+
+    /// The selected image's layers from the documents and the members' headers alone, before any
+    /// blob is decoded. Throws what `image()` would throw about the documents.
+    mutating func plan() throws -> LayerPlan {
+        planOnly = true
+        let image = try image()
+        return LayerPlan(outline: ImageOutline(archivePath: archive, names: image.names, layers: image.layers.map {
+            ImageOutline.Layer(index: $0.index, memberPath: $0.memberPath, storedBytes: contents.candidates[$0.memberPath],
+                               configDiffID: $0.configDiffID, createdBy: $0.createdBy)
+        }))
     }
 
     mutating func image() throws -> Image {
@@ -223,6 +247,13 @@ struct Resolver {
         guard let path = try contents.resolve(member, archive: archive) else {
             throw ImageError.missingMember(archive: archive, member: member, referencedBy: referencedBy)
         }
+        if planOnly {
+            guard contents.candidates[path] != nil else { throw ImageError.notALayer(archive: archive, index: i, member: member) }
+            let placeholder = LayerBlob(changeset: Changeset(), compression: .none, digest: Digest(""), diffID: Digest(""),
+                                        storedBytes: 0, tarBytes: 0)
+            return Layer(index: i, reference: member, memberPath: path, mediaType: mediaType, blob: placeholder,
+                         configDiffID: nil, history: nil)
+        }
         guard let result = contents.blobs[path] else {
             throw ImageError.notALayer(archive: archive, index: i, member: member)
         }
@@ -245,7 +276,10 @@ struct Resolver {
             }
             warnings.append("the manifest lists \(layers.count) layers but the config has \(diffIDs.count) diff IDs")
         }
-        for i in layers.indices {
+        for i in layers.indices where planOnly {
+            layers[i].configDiffID = diffIDs.count == layers.count ? Digest(diffIDs[i]) : nil
+        }
+        for i in layers.indices where !planOnly {
             if options.verify, let named = ArchiveContents.digestInName(layers[i].memberPath), named != layers[i].blob.digest {
                 throw ImageError.digestMismatch(archive: archive, index: i, member: layers[i].memberPath, computed: layers[i].blob.digest)
             }

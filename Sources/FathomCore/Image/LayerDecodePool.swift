@@ -18,8 +18,13 @@ final class LayerDecodePool: @unchecked Sendable {
     /// The C locale, for the worker threads.
     nonisolated(unsafe) static let cLocale: locale_t? = newlocale(0, "C", nil)
 
-    init(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))) {
+    /// Called on the worker thread with each blob's result, as soon as it is known.
+    private let onFinished: (@Sendable (String, Result<LayerBlob, LayerError>) -> Void)?
+
+    init(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)),
+         onFinished: (@Sendable (String, Result<LayerBlob, LayerError>) -> Void)? = nil) {
         slots = DispatchSemaphore(value: workers)
+        self.onFinished = onFinished
     }
 
     /// Hands the blob in `stream` to a worker; returns once the reader has passed all of it on.
@@ -45,7 +50,7 @@ final class LayerDecodePool: @unchecked Sendable {
                 result = nil  // cancelled: the reader failed and reports it
             }
             queue.abandon()
-            if let result { self.lock.lock(); self.results[path] = result; self.lock.unlock() }
+            if let result { self.store(path, result) }
         }
         worker.stackSize = 8 << 20
         worker.start()
@@ -83,10 +88,15 @@ final class LayerDecodePool: @unchecked Sendable {
                 result = nil
                 self.lock.lock(); if self.readFailure == nil { self.readFailure = error }; self.lock.unlock()
             }
-            if let result { self.lock.lock(); self.results[path] = result; self.lock.unlock() }
+            if let result { self.store(path, result) }
         }
         worker.stackSize = 8 << 20
         worker.start()
+    }
+
+    private func store(_ path: String, _ result: Result<LayerBlob, LayerError>) {
+        lock.lock(); results[path] = result; lock.unlock()
+        onFinished?(path, result)
     }
 
     private var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }

@@ -32,9 +32,7 @@ extension ImageLoader {
     public static func load(archiveFrom source: BlockSource, name: String, options: LoadOptions = LoadOptions()) throws -> Image {
         defer { source.close() }
         let archive = OuterArchive(stream: ByteStream { try source.next() }, name: name)
-        let contents = try ArchiveContents.scan(archive, progress: options.progress, verifyDigests: options.verify)
-        var resolver = Resolver(contents: contents, archive: name, options: options)
-        return try resolver.image()
+        return try load(archive, name: name, options: options)
     }
 
     /// Builds an image from parts fetched one by one (a registry): the JSON documents of an OCI
@@ -66,7 +64,9 @@ extension ImageLoader {
             }
         }
         var resolver = Resolver(contents: contents, archive: name, options: options)
-        return try resolver.image()
+        let image = try resolver.image()
+        LayerReporter.reportAll(image, options: options)
+        return image
     }
 }
 

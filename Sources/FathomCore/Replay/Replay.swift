@@ -20,17 +20,24 @@ public struct Replay: Sendable {
 
     /// Replays every layer of `changesets`, base first.
     public init(changesets: [Changeset]) {
-        // every row makes at most one node and one version (implicit parents are few): reserve once
-        let rows = changesets.reduce(0) { $0 + $1.count } + 1
-        paths.reserve(rows)
-        for a in [\Replay.touchedIn, \Replay.savedAt, \Replay.classifiedIn, \Replay.latestVersion, \Replay.versionPrevious] {
-            self[keyPath: a].reserveCapacity(rows)
-        }
-        current.reserveCapacity(rows)
-        versionState.reserveCapacity(rows)
-        versionLayer.reserveCapacity(rows)
-        inodes.reserveCapacity(rows)
+        reserve(rows: changesets.reduce(0) { $0 + $1.count })
         for c in changesets { apply(c) }
+    }
+
+    /// Makes room for `rows` changeset rows in all (the layers applied so far and those to come): every
+    /// row makes at most one node and one version (implicit parents are few), so arrays that grow by
+    /// doubling would hold up to twice what a large image needs.
+    public mutating func reserve(rows: Int) {
+        let n = rows + 1
+        guard n > current.capacity else { return }
+        paths.reserve(n)
+        for a in [\Replay.touchedIn, \Replay.savedAt, \Replay.classifiedIn, \Replay.latestVersion, \Replay.versionPrevious] {
+            self[keyPath: a].reserveCapacity(n)
+        }
+        current.reserveCapacity(n)
+        versionState.reserveCapacity(n)
+        versionLayer.reserveCapacity(n)
+        inodes.reserveCapacity(n)
     }
 
     /// Per node: the last layer that touched it, and where its saved state is in that layer's list.
