@@ -123,7 +123,7 @@ extension LoadingModel {
         let n = decodedCount
         if n < layers.count {
             lines.append(("\(n) of \(layers.count) layers read, \(Self.seconds(progress.seconds))", .bold))
-            if !progress.lastMember.isEmpty { lines.append(("Last blob: " + progress.lastMember, .dim)) }
+            if !progress.lastMember.isEmpty { lines.append(("Last read: " + progress.lastMember, .dim)) }
             let pending = layers.indices.filter { progress.decoded[$0] == nil }
             lines.append(("Still reading: " + Self.list(pending), .normal))
         } else {
