@@ -54,7 +54,7 @@ struct DiveWalk {
     private(set) var nodes: ContiguousArray<Node> = [Node(parent: -1, nameStart: 0, nameLength: 0, nextSibling: -1, local: 0, flags: 1)]
     private var nameBytes: ContiguousArray<UInt8> = []
     /// Open addressing over (parent, name bytes): the hash's high half, then node + 1; 0 = empty.
-    /// A power of two, at most 3/4 full.
+    /// At most 3/4 full, of any size: the hash's low half picks the slot by multiplying ("fastrange").
     private var buckets: ContiguousArray<UInt64> = ContiguousArray(repeating: 0, count: 16)
     private var scratch: [UInt8] = []
 
@@ -75,9 +75,7 @@ struct DiveWalk {
     init(capacity: Int) {
         let n = capacity + 1
         nodes.reserveCapacity(n)
-        var size = 16
-        while size * 3 < n * 4 { size <<= 1 }
-        buckets = ContiguousArray(repeating: 0, count: size)
+        buckets = ContiguousArray(repeating: 0, count: max(16, n + n / 3 + 1))
     }
 
     func isDiveKey(_ u: Int) -> Bool { nodes[u].flags & Self.diveKey != 0 }
@@ -125,12 +123,14 @@ struct DiveWalk {
         return h ^ (h >> 32)
     }
 
-    @inline(__always) private func slot(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h) & (buckets.count - 1) }
+    @inline(__always) private func slot(_ h: UInt64) -> Int { Self.slot(h, count: buckets.count) }
+    @inline(__always) private static func slot(_ h: UInt64, count: Int) -> Int { Int(truncatingIfNeeded: ((h & 0xFFFF_FFFF) &* UInt64(count)) >> 32) }
+    @inline(__always) private func next(_ slot: Int) -> Int { slot + 1 == buckets.count ? 0 : slot + 1 }
 
     /// The union node named `n` under `p`, or the empty bucket where it would go (node -1).
     private func find(_ p: Int32, _ n: UnsafeRawBufferPointer, _ h: UInt64) -> (node: Int32, slot: Int) {
-        let mask = buckets.count - 1, tag = h >> 32
-        var slot = Int(truncatingIfNeeded: h) & mask
+        let tag = h >> 32
+        var slot = slot(h)
         while true {
             let e = buckets[slot]
             if e == 0 { return (-1, slot) }
@@ -142,7 +142,7 @@ struct DiveWalk {
                     return (Int32(u), slot)
                 }
             }
-            slot = (slot + 1) & mask
+            slot = next(slot)
         }
     }
 
@@ -172,11 +172,10 @@ struct DiveWalk {
 
     private mutating func grow() {
         buckets = ContiguousArray(repeating: 0, count: buckets.count * 2)
-        let mask = buckets.count - 1
         for u in 1..<nodes.count {
             let h = withName(u) { Self.hash(nodes[u].parent, $0) }
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while buckets[slot] != 0 { slot = (slot + 1) & mask }
+            var slot = slot(h)
+            while buckets[slot] != 0 { slot = next(slot) }
             buckets[slot] = (h >> 32) << 32 | UInt64(u + 1)
         }
     }
@@ -352,9 +351,9 @@ struct DiveWalk {
                         j += 1
                     }
                     if j > row + 1 {
-                        let mask = buckets.count - 1
+                        let count = buckets.count
                         for i in (row + 1 - blockStart)..<(j - blockStart) where hashParents[i] >= 0 {
-                            sink &+= buckets[Int(truncatingIfNeeded: hashes[i]) & mask]
+                            sink &+= buckets[Self.slot(hashes[i], count: count)]
                         }
                     }
                     hashedUntil = j

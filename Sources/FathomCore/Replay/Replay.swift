@@ -10,11 +10,20 @@
 /// once and `reclaimable = shipped − final` holds exactly.
 public struct Replay: Sendable {
     public private(set) var paths = PathTable()
-    /// The current state of every node (nil = absent); after `apply` of the last layer, the final filesystem.
-    public private(set) var current: ContiguousArray<NodeState?> = [nil]
     public private(set) var inodes: [Inode] = []
     public private(set) var diffs: [LayerDiff] = []
     public private(set) var warnings: [String] = []
+
+    // Every state a node has had is a version: the layer that left it, the state (nil = absent) and the
+    // node's previous version. A node's current state is its newest version, which a layer creates the
+    // first time it touches the node and then edits in place; so the versions a layer created are exactly
+    // the nodes it touched, each once, with their state below it one link away.
+    /// The newest version of each node (-1: never present).
+    private var latestVersion: ContiguousArray<Int32> = [-1]
+    private var versionState: ContiguousArray<NodeState?> = []
+    private var versionPrevious: ContiguousArray<Int32> = []
+    private var versionNode: ContiguousArray<PathTable.NodeID> = []
+    private var versionLayer: ContiguousArray<Int16> = []
 
     public init() {}
 
@@ -29,66 +38,72 @@ public struct Replay: Sendable {
     /// doubling would hold up to twice what a large image needs.
     public mutating func reserve(rows: Int) {
         let n = rows + 1
-        guard n > current.capacity else { return }
+        guard n > latestVersion.capacity else { return }
         paths.reserve(n)
-        for a in [\Replay.touchedIn, \Replay.savedAt, \Replay.classifiedIn, \Replay.latestVersion, \Replay.versionPrevious] {
-            self[keyPath: a].reserveCapacity(n)
-        }
-        current.reserveCapacity(n)
+        latestVersion.reserveCapacity(n)
         versionState.reserveCapacity(n)
+        versionPrevious.reserveCapacity(n)
+        versionNode.reserveCapacity(n)
         versionLayer.reserveCapacity(n)
         inodes.reserveCapacity(n)
     }
 
-    /// Per node: the last layer that touched it, and where its saved state is in that layer's list.
-    private var touchedIn: ContiguousArray<Int32> = [-1]
-    private var savedAt: ContiguousArray<Int32> = [-1]
-    private var classifiedIn: ContiguousArray<Int32> = [-1]
+    /// The current state of every node (nil = absent), indexed by node; after `apply` of the last
+    /// layer, the final filesystem.
+    public var current: States { States(latestVersion: latestVersion, versionState: versionState) }
 
-    private mutating func grow() {
-        let missing = paths.count - current.count
-        guard missing > 0 else { return }
-        current.append(contentsOf: repeatElement(nil, count: missing))
-        touchedIn.append(contentsOf: repeatElement(-1, count: missing))
-        savedAt.append(contentsOf: repeatElement(-1, count: missing))
-        classifiedIn.append(contentsOf: repeatElement(-1, count: missing))
+    /// Node → its newest state, as a collection indexed by node.
+    public struct States: RandomAccessCollection, Sendable {
+        fileprivate let latestVersion: ContiguousArray<Int32>
+        fileprivate let versionState: ContiguousArray<NodeState?>
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { latestVersion.count }
+        public subscript(node: Int) -> NodeState? {
+            let v = latestVersion[node]
+            return v < 0 ? nil : versionState[Int(v)]
+        }
+    }
+
+    @inline(__always) private func state(_ n: PathTable.NodeID) -> NodeState? {
+        let v = latestVersion[Int(n)]
+        return v < 0 ? nil : versionState[Int(v)]
     }
 
     /// Applies the next layer.
     public mutating func apply(_ changeset: Changeset) {
         let layer = diffs.count
+        let firstVersion = versionState.count
         changesets.append(changeset)   // first: content(_:) and linkTarget(_:) read this layer's rows too
-        // The state each node had below this layer, for the nodes this layer touches: per-node stamps
-        // and a list rather than a dictionary (this runs for every entry of every layer).
-        var saved: [(node: PathTable.NodeID, before: NodeState?)] = []
-        var touched: [PathTable.NodeID] = []
-        var implicitCreated: [PathTable.NodeID] = []
         // The parent whose ancestors (itself included) the last row found all present directories: tar
         // members come grouped by directory, so the next row with that parent need not walk them again.
         // Anything that hides a node may hide one of them: `hide` forgets it.
         var verifiedParent: PathTable.NodeID = -1
 
-        func remember(_ n: PathTable.NodeID) {
-            if touchedIn[Int(n)] != Int32(layer) {
-                touchedIn[Int(n)] = Int32(layer)
-                savedAt[Int(n)] = Int32(saved.count)
-                saved.append((n, current[Int(n)]))
-            }
+        /// The version of `n` this layer edits: created the first time the layer touches `n`.
+        func version(_ n: PathTable.NodeID) -> Int {
+            let latest = latestVersion[Int(n)]
+            if latest >= firstVersion { return Int(latest) }
+            let v = versionState.count
+            versionState.append(latest < 0 ? nil : versionState[Int(latest)])
+            versionPrevious.append(latest)
+            versionNode.append(n)
+            versionLayer.append(Int16(layer))
+            latestVersion[Int(n)] = Int32(v)
+            return v
         }
         func hide(_ n: PathTable.NodeID) {
-            guard let state = current[Int(n)] else { return }
+            guard let state = state(n) else { return }
             verifiedParent = -1
-            remember(n)
             if state.inode >= 0 {
                 inodes[Int(state.inode)].visibleCount -= 1
                 if inodes[Int(state.inode)].visibleCount == 0 { inodes[Int(state.inode)].hiddenBy = Int16(layer) }
             }
-            current[Int(n)] = nil
+            versionState[version(n)] = nil
         }
         func removeSubtree(_ n: PathTable.NodeID, includingSelf: Bool) {
             var stack: [PathTable.NodeID] = paths.children[Int(n)]
             while let m = stack.popLast() {
-                if current[Int(m)] == nil { continue }
+                if state(m) == nil { continue }
                 stack.append(contentsOf: paths.children[Int(m)])
                 hide(m)
             }
@@ -103,7 +118,7 @@ public struct Replay: Sendable {
             let node = paths.existingNode(forPath: path)
             if kind == .opaqueWhiteout {
                 if let node { removeSubtree(node, includingSelf: false) }
-            } else if let node, node != PathTable.root, current[Int(node)] != nil {
+            } else if let node, node != PathTable.root, state(node) != nil {
                 removeSubtree(node, includingSelf: true)
             } else {
                 warnings.append("layer \(layer): whiteout of \(String(decoding: path, as: UTF8.self)), which no lower layer has")
@@ -116,7 +131,9 @@ public struct Replay: Sendable {
         for row in 0..<changeset.count {
             let kind = changeset.kinds[row]
             let node = changeset.withPath(row) { paths.node(forPath: $0, cache: &lookup) }
-            grow()
+            if latestVersion.count < paths.count {
+                latestVersion.append(contentsOf: repeatElement(-1, count: paths.count - latestVersion.count))
+            }
             // Parents: create the missing ones as implicit directories.
             let parent = paths.parents[Int(node)]
             if parent != verifiedParent {
@@ -125,15 +142,13 @@ public struct Replay: Sendable {
                 while a != PathTable.root { ancestors.append(a); a = paths.parents[Int(a)] }
                 var allDirectories = true
                 for p in ancestors.reversed() {
-                    if let state = current[Int(p)] {
+                    if let state = state(p) {
                         if state.kind != .directory {
                             allDirectories = false
                             warnings.append("layer \(layer): parent \(paths.path(p)) of \(paths.path(node)) is a \(state.kind.name); the path is kept literally")
                         }
                     } else {
-                        remember(p)
-                        current[Int(p)] = .implicitDirectory(layer: layer)
-                        implicitCreated.append(p)
+                        versionState[version(p)] = .implicitDirectory(layer: layer)
                     }
                 }
                 if allDirectories { verifiedParent = parent }
@@ -144,43 +159,46 @@ public struct Replay: Sendable {
                 continue
             }
 
-            var state = NodeState(kind: kind, mode: changeset.modes[row], uid: changeset.uids[row], gid: changeset.gids[row],
-                                  sizeBytes: 0, inode: -1, layer: Int16(layer), row: Int32(row))
+            var new = NodeState(kind: kind, mode: changeset.modes[row], uid: changeset.uids[row], gid: changeset.gids[row],
+                                sizeBytes: 0, inode: -1, layer: Int16(layer), row: Int32(row))
             if kind == .file {
-                state.sizeBytes = changeset.sizes[row]
-                state.inode = Int32(inodes.count)
-                inodes.append(Inode(sizeBytes: state.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1, node: node,
+                new.sizeBytes = changeset.sizes[row]
+                new.inode = Int32(inodes.count)
+                inodes.append(Inode(sizeBytes: new.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1, node: node,
                                     row: Int32(row)))
             } else if kind == .hardlink {
                 let target = changeset.linkTargets[row] ?? []
                 let targetNode = paths.existingNode(forPath: target)
-                if let t = targetNode.flatMap({ current[Int($0)] }), (t.kind == .file || t.kind == .hardlink), t.inode >= 0 {
-                    state.sizeBytes = t.sizeBytes
-                    state.inode = t.inode
+                if let t = targetNode.flatMap({ state($0) }), (t.kind == .file || t.kind == .hardlink), t.inode >= 0 {
+                    new.sizeBytes = t.sizeBytes
+                    new.inode = t.inode
                 } else {
-                    let why = targetNode.flatMap { current[Int($0)] }.map { "not a regular file (\($0.kind.name))" } ?? "missing"
+                    let why = targetNode.flatMap { state($0) }.map { "not a regular file (\($0.kind.name))" } ?? "missing"
                     warnings.append("layer \(layer): hardlink \(paths.path(node)) -> \(String(decoding: target, as: UTF8.self)): target \(why)")
                 }
             }
-            if let old = current[Int(node)], !(old.kind == .directory && kind == .directory) {
+            if let old = state(node), !(old.kind == .directory && kind == .directory) {
                 removeSubtree(node, includingSelf: true)
-            } else {
-                remember(node)
             }
-            current[Int(node)] = state
-            if state.inode >= 0 { inodes[Int(state.inode)].visibleCount += 1 }
-            touched.append(node)
+            versionState[version(node)] = new
+            if new.inode >= 0 { inodes[Int(new.inode)].visibleCount += 1 }
         }
 
-        // 3. The diff against the stack below.
+        // 3. The diff against the stack below: one version per node this layer touched.
         var diff = LayerDiff()
-        // each node once (a path written twice in the layer is one change): a per-node stamp, not a Set
-        let stamp = Int32(-2 - layer)
-        for n in touched + implicitCreated where classifiedIn[Int(n)] != stamp {
-            classifiedIn[Int(n)] = stamp
-            guard let after = current[Int(n)] else { continue }
+        for v in firstVersion..<versionState.count {
+            let n = versionNode[v]
+            let previous = versionPrevious[v]
+            let before = previous < 0 ? nil : versionState[Int(previous)]
+            guard let after = versionState[v] else {
+                if let before {
+                    diff.removed.append(n)
+                    diff.removedStates.append(before)
+                }
+                continue
+            }
             let isFile = after.kind == .file
-            guard let before = saved[Int(savedAt[Int(n)])].before else {
+            guard let before else {
                 diff.added.append(n)
                 if isFile { diff.addedBytes += after.sizeBytes }
                 continue
@@ -195,33 +213,10 @@ public struct Replay: Sendable {
                 diff.unchanged.append(n)
             }
         }
-        for (n, before) in saved {
-            if let before, current[Int(n)] == nil {
-                diff.removed.append(n)
-                diff.removedStates.append(before)
-            }
-            recordVersion(n, layer: layer)
-        }
         diffs.append(diff)
     }
 
     // MARK: versions (the filesystem at any layer)
-
-    /// For each version: the layer, the state it left (nil = absent), and the previous version of the node (-1 none).
-    private var versionLayer: ContiguousArray<Int16> = []
-    private var versionState: ContiguousArray<NodeState?> = []
-    private var versionPrevious: ContiguousArray<Int32> = []
-    /// The newest version of each node (-1: never changed).
-    private var latestVersion: ContiguousArray<Int32> = [-1]
-
-    private mutating func recordVersion(_ n: PathTable.NodeID, layer: Int) {
-        while latestVersion.count < paths.count { latestVersion.append(-1) }
-        let v = Int32(versionLayer.count)
-        versionLayer.append(Int16(layer))
-        versionState.append(current[Int(n)])
-        versionPrevious.append(latestVersion[Int(n)])
-        latestVersion[Int(n)] = v
-    }
 
     /// The state of `node` in the filesystem as it stands after layer `layer` (nil = absent).
     public func state(_ node: PathTable.NodeID, atLayer layer: Int) -> NodeState? {
