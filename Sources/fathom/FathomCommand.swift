@@ -161,12 +161,10 @@ struct FathomCommand: ParsableCommand {
         if interactive {
             let options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
             let sourceOptions = sourceOptions
-            let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { progress in
-                var o = options
-                o.progress = progress
+            let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { events in
                 var s = sourceOptions
-                s.progress = progress
-                return Analysis(image: try ImageSources.load(spec, options: o, source: s))
+                s.progress = { events.progress($0) }
+                return Analysis(image: try ImageSources.load(spec, options: events.attach(to: options), source: s))
             }
             switch outcome {
             case .quit: return

@@ -91,6 +91,16 @@ check "keys work when the archive came on standard input" "Current Layer Content
 keys C-c
 check "Ctrl+C quits" "EXITED rc=0"
 
+# standard input that never ends (a FIFO opened read-write has no end of file): the loading screen stays up
+stall=$(mktemp -u /tmp/fathom-e2e-stall.XXXXXX)
+mkfifo "$stall"
+start "$bin - <> $stall"
+check "loading screen while standard input is read" "Loading standard input"
+check "loading screen says how to cancel" "q cancels"
+keys q
+check "q on the loading screen cancels with exit code 130" "EXITED rc=130"
+rm -f "$stall"
+
 start "$bin $fixtures/synthetic/wide-chars.tar"
 check "wide characters" "Current Layer Contents"
 keys Down Tab Tab

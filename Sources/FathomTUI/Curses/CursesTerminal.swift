@@ -20,31 +20,39 @@ public enum CursesTerminal {
         case cancelled
     }
 
-    /// Opens the terminal at once, shows loading progress while `load` runs on another thread,
-    /// then runs the explorer until the user quits.
+    /// Opens the terminal at once and shows the loading screen while `load` runs on another thread; once
+    /// the image's layers are known (`LoadEvents.outline`), the explorer's layout with the layer list while the
+    /// layers are read; then the explorer, on the layer selected meanwhile, until the user quits.
     ///
     /// - Parameters:
     ///   - title: What is being loaded (the archive path), for the loading screen.
-    ///   - load: Reads and analyses the image; its argument reports each blob read.
+    ///   - load: Reads and analyses the image, reporting to its `LoadEvents` (`LoadEvents.attach(to:)`).
     /// The terminal needs a UTF-8 locale; the loading thread keeps the C locale, because in a UTF-8
     /// locale libarchive normalises member names to NFC and would merge distinct files
     /// (fixture synthetic/wide-chars).
-    public static func run(title: String, bindings: KeyBindings,
-                           load: @escaping @Sendable (@escaping @Sendable (String) -> Void) throws -> Analysis) -> Outcome {
-        run(title: title, load: load) { analysis, width, height in
-            ScreenModel(analysis: analysis, width: width, height: height, bindings: bindings)
-        }
+    public static func run(title: String, bindings: KeyBindings, load: @escaping @Sendable (LoadEvents) throws -> Analysis) -> Outcome {
+        run(title: title, bindings: bindings, load: load) { analysis, loading in ScreenModel(analysis: analysis, continuing: loading) }
     }
 
-    /// The same for any screen: `load` runs on the loading thread, `makeScreen` builds the screen from its result.
+    /// The same for any screen that needs no loading explorer: `makeScreen` builds it from `load`'s result.
     public static func run<Content: Sendable, Screen: TerminalScreen>(
-        title: String, load: @escaping @Sendable (@escaping @Sendable (String) -> Void) throws -> Content,
+        title: String, load: @escaping @Sendable (LoadEvents) throws -> Content,
         makeScreen: (Content, _ width: Int, _ height: Int) -> Screen
+    ) -> Outcome {
+        run(title: title, bindings: KeyBindings(), load: load) { content, loading in makeScreen(content, loading.width, loading.height) }
+    }
+
+    /// The terminal loop: `load` runs on the loading thread while a `LoadingModel` shows its reports (ten
+    /// frames a second) and takes keys; `makeScreen` builds the screen from the result and the loading
+    /// model's last state.
+    public static func run<Content: Sendable, Screen: TerminalScreen>(
+        title: String, bindings: KeyBindings, load: @escaping @Sendable (LoadEvents) throws -> Content,
+        makeScreen: (Content, LoadingModel) -> Screen
     ) -> Outcome {
         let job = LoadJob<Content>()
         let thread = Thread {
             if let c = newlocale(0, "C", nil) { uselocale(c) }
-            do { job.finish(.success(try load { job.progress($0) })) } catch { job.finish(.failure(error)) }
+            do { job.finish(.success(try load(job.events))) } catch { job.finish(.failure(error)) }
         }
         thread.stackSize = 8 << 20
         thread.start()
@@ -71,10 +79,13 @@ public enum CursesTerminal {
             init_pair(4, Int16(COLOR_MAGENTA), -1)
             init_pair(5, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
         }
+        mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
 
-        // Loading: a frame at once, redrawn ten times a second until the analysis is ready.
+        // Loading: a frame at once, redrawn ten times a second and after each key until the result is ready.
         let started = Date()
         wtimeout(fathom_stdscr(), 100)
+        var loading = LoadingModel(title: title, width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())),
+                                   bindings: bindings)
         var content: Content?
         while content == nil {
             if let result = job.result {
@@ -84,18 +95,22 @@ public enum CursesTerminal {
                 }
                 break
             }
-            draw(loadingFrame(title: title, blobs: job.blobs, last: job.lastMember, seconds: Date().timeIntervalSince(started)), color: color)
+            loading = loading.updating(job.events.snapshot(seconds: Date().timeIntervalSince(started)))
+            draw(loading.render(), color: color)
             var ch: wint_t = 0
             let rc = wget_wch(fathom_stdscr(), &ch)
-            if rc != ERR, let key = decode(rc, ch), key == .char("q") || key == .ctrl("c") {
-                endwin()
-                return .cancelled
+            if rc != ERR, let key = decode(rc, ch) {
+                loading = loading.handle(key)
+                if loading.effect == .quit {
+                    endwin()
+                    return .cancelled
+                }
             }
         }
         wtimeout(fathom_stdscr(), -1)
-        mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
 
-        var model = makeScreen(content!, Int(getmaxx(fathom_stdscr())), Int(getmaxy(fathom_stdscr())))
+        loading = loading.handle(.resize(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr()))))
+        var model = makeScreen(content!, loading)
         draw(model.render(), color: color)
         loop: while true {
             var ch: wint_t = 0
@@ -115,19 +130,6 @@ public enum CursesTerminal {
         }
         endwin()
         return .quit
-    }
-
-    /// The loading screen: what is read so far.
-    static func loadingFrame(title: String, blobs: Int, last: String, seconds: Double) -> Grid {
-        var g = Grid(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr())))
-        let lines = ["fathom", "Loading \(title)", "\(blobs) blobs read, \(String(format: "%.1f", seconds)) s",
-                     DisplayWidth.truncate(last, to: max(0, g.width - 4)), "", "q cancels"]
-        for (i, line) in lines.enumerated() {
-            let w = DisplayWidth.of(line)
-            g.put(DisplayWidth.truncate(line, to: g.width), x: max(0, (g.width - w) / 2), y: g.height / 2 - 3 + i,
-                  style: i == 0 ? .bold : .normal)
-        }
-        return g
     }
 
     static func attributes(_ style: Style, color: Bool) -> Int32 {
@@ -229,18 +231,4 @@ public enum CursesTerminal {
 public struct TerminalError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
-}
-
-/// The loading thread's progress and result, read by the terminal loop.
-final class LoadJob<Content>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _blobs = 0
-    private var _last = ""
-    private var _result: Result<Content, Error>?
-
-    func progress(_ member: String) { lock.lock(); _blobs += 1; _last = member; lock.unlock() }
-    func finish(_ r: Result<Content, Error>) { lock.lock(); _result = r; lock.unlock() }
-    var blobs: Int { lock.lock(); defer { lock.unlock() }; return _blobs }
-    var lastMember: String { lock.lock(); defer { lock.unlock() }; return _last }
-    var result: Result<Content, Error>? { lock.lock(); defer { lock.unlock() }; return _result }
 }

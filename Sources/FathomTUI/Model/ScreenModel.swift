@@ -329,6 +329,18 @@ public struct ScreenModel: TerminalScreen {
         reloadSnapshot(keepingSelection: false)
     }
 
+    /// Takes over the loading explorer's view (`ScreenModel(analysis:continuing:)`): the selected layer with its
+    /// changes in the tree, the layer list's scroll, the help overlay, so the screen does not jump.
+    mutating func continueFrom(selectedLayer layer: Int, layerScroll scroll: Int, showHelp help: Bool) {
+        layerScroll = scroll
+        showHelp = help
+        if layer != selectedLayer {
+            selectedLayer = layer
+            reloadSnapshot(keepingSelection: false)
+        }
+        clampAll()
+    }
+
     /// Shows `layer`'s changes with every filter off, `node` expanded to and selected in the tree.
     mutating func jump(to node: PathTable.NodeID, layer: Int) {
         selectedLayer = layer
