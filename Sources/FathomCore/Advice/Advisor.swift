@@ -8,8 +8,9 @@
 public enum Advisor {
     /// The findings of a whole analysis (see `findings(_: AdviceInput)`).
     public static func findings(_ analysis: Analysis) -> [Finding] {
-        findings(AdviceInput(image: analysis.image, replay: analysis.replay, layerFigures: analysis.layerFigures,
-                             duplicates: analysis.duplicates))
+        let duplicates = analysis.duplicates
+        return findings(AdviceInput(image: analysis.image, replay: analysis.replay, layerFigures: analysis.layerFigures,
+                                    duplicates: { duplicates }))
     }
 
     /// The findings, by severity (high first: a shipped secret matters more than any byte count), then
@@ -81,5 +82,14 @@ struct AdviceInput: @unchecked Sendable {  // immutable values, read by two thre
     let image: Image
     let replay: Replay
     let layerFigures: [LayerFigures]
-    let duplicates: [DuplicateGroup]
+    /// The duplicate groups, which only the last rules read: they may still be being found meanwhile.
+    private let duplicatesSource: @Sendable () -> [DuplicateGroup]
+    var duplicates: [DuplicateGroup] { duplicatesSource() }
+
+    init(image: Image, replay: Replay, layerFigures: [LayerFigures], duplicates: @escaping @Sendable () -> [DuplicateGroup]) {
+        self.image = image
+        self.replay = replay
+        self.layerFigures = layerFigures
+        duplicatesSource = duplicates
+    }
 }

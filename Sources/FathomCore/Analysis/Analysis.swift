@@ -27,15 +27,16 @@ public struct Analysis: Sendable {
         }
         let replay = PhaseTimer.measure("replay") { Replay(changesets: changesets) }
         let layerFigures = PhaseTimer.measure("layer figures") { LayerFigures.compute(replay) }
-        let duplicates = PhaseTimer.measure("duplicates") { DuplicateGroup.find(in: replay) }
+        // dive's model is usually complete by now: the duplicates take its core while the advice starts
+        let duplicates = Concurrent { PhaseTimer.measure("duplicates (thread)") { DuplicateGroup.find(in: replay) } }
         self.replay = replay
         self.layerFigures = layerFigures
-        self.duplicates = duplicates
         // the advice does not read dive's model: it runs while that is still being built
         if advice {
-            let input = AdviceInput(image: image, replay: replay, layerFigures: layerFigures, duplicates: duplicates)
+            let input = AdviceInput(image: image, replay: replay, layerFigures: layerFigures, duplicates: { duplicates.value })
             self.advice = PhaseTimer.measure("advice") { Advisor.findings(input) }
         }
+        self.duplicates = PhaseTimer.measure("duplicates (wait)") { duplicates.value }
         dive = PhaseTimer.measure("dive model (wait)") { diveModel.value }
     }
 
