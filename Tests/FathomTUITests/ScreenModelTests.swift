@@ -213,6 +213,21 @@ import Testing
         #expect(!files.contains("usr/local/fake-gcc/bin/gcc"))
     }
 
+    /// With "wasted only" on, a folder shows the bytes of the wasted files below it, not its full size.
+    @Test func wastedOnlyFoldersShowTheirWastedBytes() {
+        let m = press(model(), Array(repeating: .down, count: 5) + [.tab, .tab, .char("w")])
+        var smaller = 0
+        for (i, row) in m.rows.enumerated() where row.isDirectory && !row.isCollapsed {
+            let below = m.rows[(i + 1)...].prefix { $0.depth > row.depth }.filter { !$0.isDirectory }
+            #expect(m.shownSize(Int(row.node)) == below.reduce(0) { $0 + m.shownSize(Int($1.node)) },
+                    "\(m.analysis.replay.paths.path(row.node))")
+            if m.shownSize(Int(row.node)) < m.snapshot.sizes[Int(row.node)] { smaller += 1 }
+        }
+        #expect(smaller > 0)
+        let unfiltered = m.handle(.char("w"))
+        #expect(unfiltered.rows.allSatisfy { unfiltered.shownSize(Int($0.node)) == unfiltered.snapshot.sizes[Int($0.node)] })
+    }
+
     @Test func attributesToggle() {
         var m = press(model(), [.tab, .tab])
         #expect(m.render().text.contains("Permission"))

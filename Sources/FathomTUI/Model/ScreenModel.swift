@@ -64,6 +64,9 @@ public struct ScreenModel: TerminalScreen {
     public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter }
 
     var snapshot: TreeSnapshot
+    /// With "wasted only" on: each directory's bytes of the wasted files shown below it (a folder's full size
+    /// would hide where the waste is); empty otherwise.
+    var wastedSizes: [Int64] = []
     var rows: [TreeRow] = []
     private var regex: Regex<AnyRegexOutput>?
     /// Nodes whose inode the final filesystem does not show ("wasted only" filter).
@@ -359,6 +362,9 @@ public struct ScreenModel: TerminalScreen {
         clampAll()
     }
 
+    /// The bytes the tree shows for node `id`: its size, or with "wasted only" on, a directory's wasted bytes.
+    func shownSize(_ id: Int) -> Int64 { wastedSizes.isEmpty ? snapshot.sizes[id] : wastedSizes[id] }
+
     /// Recomputes the visible rows from the snapshot, filters, collapsed set and sort order.
     mutating func rebuildRows() {
         let paths = analysis.replay.paths
@@ -382,12 +388,21 @@ public struct ScreenModel: TerminalScreen {
             if isDir && filtersActive && !pass { continue }
             if pass { visible[id] = true; visible[Int(paths.parents[id])] = true }
         }
+        wastedSizes = []
+        if wastedOnly {
+            // children have larger ids than their parents: one pass from the leaves up sums the shown files
+            wastedSizes = Array(repeating: 0, count: n)
+            for id in stride(from: n - 1, to: 0, by: -1) where visible[id] {
+                if snapshot.states[id]?.kind != .directory { wastedSizes[id] = snapshot.sizes[id] }
+                wastedSizes[Int(paths.parents[id])] += wastedSizes[id]
+            }
+        }
         var out: [TreeRow] = []
         func walk(_ node: PathTable.NodeID, depth: Int, prefix: String) {
             var kids = paths.children[Int(node)].filter { visible[Int($0)] }
             if sortBySize {
                 kids.sort { a, b in
-                    let sa = snapshot.sizes[Int(a)], sb = snapshot.sizes[Int(b)]
+                    let sa = shownSize(Int(a)), sb = shownSize(Int(b))
                     return sa != sb ? sa > sb : paths.nameBytes(a).lexicographicallyPrecedes(paths.nameBytes(b))
                 }
             } else {

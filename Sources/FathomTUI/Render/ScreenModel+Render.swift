@@ -159,7 +159,7 @@ extension ScreenModel {
             var text = String(status.marker) + " "
             if showAttributes, let s = snapshot.states[id] {
                 let owner = "\(s.uid):\(s.gid)"
-                let size = s.kind == .directory || s.kind == .file ? ByteFormat.si(snapshot.sizes[id]) : "-"
+                let size = s.kind == .directory || s.kind == .file ? ByteFormat.si(shownSize(id)) : "-"
                 text += compact ? TextReportPad.left(size, 8) + "  "
                     : Self.permissions(s) + TextReportPad.left(owner, 12) + TextReportPad.left(size, 11) + "  "
             }
