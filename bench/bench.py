@@ -123,6 +123,7 @@ def main():
     a = ap.parse_args()
     fathom = os.path.abspath(a.fathom)
     dive = os.environ.get("DIVE")
+    dive_timeout = int(os.environ.get("DIVE_TIMEOUT", "600"))
     os.makedirs(a.work, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
     if a.cases == "tui":  # only the explorer's first frame, replacing that line of the report
@@ -175,9 +176,11 @@ def main():
             limit = shell_limit(a.runs, limit_cmd) if limit_cmd else None
             row = dict(title=title, entries=entries, mb=mb, ci=ci, json=js, limit=limit, limit_name=limit_name)
             if dive:
-                d = median_of(1, [dive, "--ci", "--ci-config", "/nonexistent", "--lowestEfficiency", "disabled",
-                                  "--highestWastedBytes", "disabled", "--highestUserWastedPercent", "disabled",
-                                  f"docker-archive://{path}"], env)
+                # dive is quadratic in the entries of a layer: past DIVE_TIMEOUT seconds it is stopped and
+                # reported as "> timeout" (its peak memory so far is still measured)
+                d = median_of(1, ["timeout", str(dive_timeout), dive, "--ci", "--ci-config", "/nonexistent",
+                                  "--lowestEfficiency", "disabled", "--highestWastedBytes", "disabled",
+                                  "--highestUserWastedPercent", "disabled", f"docker-archive://{path}"], env)
                 row["dive"] = d
             rows.append(row)
             print(f"{title}: ci {ci[0]:.2f} s, json {js[0]:.2f} s, peak {ci[2]:.0f} MB" + (f", limit {limit:.2f} s" if limit else ""),
@@ -190,7 +193,7 @@ def main():
     out = ["# fathom benchmark", "",
            f"Machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB memory, Linux {platform.release()}. "
            f"Medians of {a.runs} runs; wall and CPU in seconds, peak RSS in MB.", "",
-           "Reproduce: `make bench` (generated images are cached in /tmp/fathom-bench; `DIVE=/path/to/dive make bench` adds dive).", "",
+           "Reproduce: `make bench` (generated images are cached in /tmp/fathom-bench; `DIVE=/path/to/dive make bench` adds dive, stopped after `DIVE_TIMEOUT` seconds, 600 by default).", "",
            "| case | entries | MB | `--ci` wall | `--ci` CPU | `--ci` peak MB | `--json` wall | `--json` peak MB | entries/s | MB/s | limit | limit wall | fathom / limit |"
            + (" dive wall | dive peak MB | dive / fathom |" if dive else ""),
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if dive else "")]
@@ -201,7 +204,10 @@ def main():
                 f"{'%.2f' % r['limit'] if r['limit'] else '-'} | {'%.1f×' % (ci[0] / r['limit']) if r['limit'] else '-'} |")
         if dive:
             d = r["dive"]
-            line += f" {d[0]:.2f} | {d[2]:.0f} | {d[0] / ci[0]:.1f}× |"
+            if d[3] == 124:  # stopped by timeout(1)
+                line += f" > {dive_timeout} (stopped) | ≥ {d[2]:.0f} | > {dive_timeout / ci[0]:.0f}× |"
+            else:
+                line += f" {d[0]:.2f} | {d[2]:.0f} | {d[0] / ci[0]:.1f}× |"
         out.append(line)
     if frame:
         out += ["", frame_line(frame)]
