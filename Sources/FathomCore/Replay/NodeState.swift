@@ -1,8 +1,9 @@
 /// One version of a path in the union filesystem: what a layer's entry (or an
-/// implicit parent directory) put there. The content digest stays in the changeset
-/// (`Replay.content(_:)`): a copy per version would double the state of a million-file image.
+/// implicit parent directory) put there. The replay stores only the changeset row and the
+/// inode of each version and rebuilds this on read (`Replay.currentState(_:)`); the content
+/// digest stays in the changeset (`Replay.content(_:)`).
 public struct NodeState: Sendable, Equatable {
-    // Stored widest first: 32 bytes a state instead of 40 (millions of versions on large images).
+    // Stored widest first: 32 bytes a state instead of 40.
     /// Bytes of content: a file's size, a hardlink's target's size, else 0.
     public var sizeBytes: Int64
     public var uid: UInt32

@@ -287,7 +287,7 @@ public struct Replay: Sendable {
         return changesets[Int(s.layer)].linkTargets[Int(s.row)]
     }
 
-    /// SHA-256 of a state's content (a file, or a hardlink resolved to one), else zero.
+    /// XXH3-128 of a state's content (a file, or a hardlink resolved to one), else zero.
     public func content(_ s: NodeState) -> ContentDigest {
         guard s.inode >= 0 else { return .zero }
         let inode = inodes[Int(s.inode)]
