@@ -167,6 +167,12 @@ import Testing
         #expect(!m.showAdvice && m.message == "runs-as-root: the image config, not a path")
         m = press(m, [.char("a"), .escape])
         #expect(!m.showAdvice)
+        // a jump turns the tree's filters off so that the path shows, and says so
+        m = press(model(), [.tab, .tab, .char("w")])
+        #expect(m.wastedOnly)
+        m = press(m, [.char("a"), .home] + Array(repeating: .down, count: index) + [.enter])
+        #expect(!m.wastedOnly)
+        #expect(m.message == "filters turned off to show \(advice[index].paths[0].path)")
     }
 
     @Test func adviceOverlayOnAWellBuiltImage() throws {

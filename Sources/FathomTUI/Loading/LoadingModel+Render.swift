@@ -123,9 +123,9 @@ extension LoadingModel {
         let n = decodedCount
         if n < layers.count {
             lines.append(("\(n) of \(layers.count) layers read, \(Self.seconds(progress.seconds))", .bold))
-            if !progress.lastMember.isEmpty { lines.append(("Last read: " + progress.lastMember, .dim)) }
+            // (the progress hook names a member when its decoding starts, not when it ends: not shown here)
             let pending = layers.indices.filter { progress.decoded[$0] == nil }
-            lines.append(("Still reading: " + Self.list(pending), .normal))
+            lines.append(("Not read yet: " + Self.list(pending), .normal))
         } else {
             lines.append(("All \(layers.count) layers read, \(Self.seconds(progress.seconds))", .bold))
             lines.append(("Replaying the layers and computing the analysis…", .normal))

@@ -348,6 +348,7 @@ public struct ScreenModel: TerminalScreen {
     mutating func jump(to node: PathTable.NodeID, layer: Int) {
         selectedLayer = layer
         compareMode = .layer
+        let filtered = regex != nil || !hiddenStatuses.isEmpty || wastedOnly || minSizeBytes > 0
         filterText = ""; regex = nil; hiddenStatuses.removeAll(); wastedOnly = false; minSizeBytes = 0
         var a = analysis.replay.paths.parents[Int(node)]
         while a > 0 { collapsed.remove(a); a = analysis.replay.paths.parents[Int(a)] }
@@ -356,6 +357,7 @@ public struct ScreenModel: TerminalScreen {
         if let i = rows.firstIndex(where: { $0.node == node }) {
             treeCursor = i
             treeScroll = max(0, i - pageHeight(for: .tree) / 2)
+            if filtered { message = "filters turned off to show /\(DisplayName.of(analysis.replay.paths.pathBytes(node)))" }
         } else {
             message = "/\(DisplayName.of(analysis.replay.paths.pathBytes(node))) is not shown in layer \(selectedLayer)"
         }
