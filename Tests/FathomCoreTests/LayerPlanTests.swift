@@ -44,11 +44,41 @@ import Testing
         let options = LoadOptions(imageName: "fathom/one:1")
         let contents = try ArchiveContents.scan(OuterArchive(path: path), options: options) { partial in
             var planner = Resolver(contents: partial, archive: path, options: options)
-            return try? planner.plan()
+            return .layers(try! planner.plan())
         }
         let image = try ImageLoader.load(path: path, options: options)
         #expect(contents.candidates.count > Set(image.layers.map(\.memberPath)).count)
         #expect(Set(contents.blobs.keys) == Set(image.layers.map(\.memberPath)))
+    }
+
+    /// When the documents alone rule the archive out (several images and no `--image`), no blob is
+    /// decoded before the error; when the resolution fails on a layer, every blob still is.
+    @Test func anErrorBeforeTheLayersDecodesNothing() throws {
+        let path = Fixtures.url("synthetic/multi-image.tar").path
+        var planner: Resolver?
+        let contents = try ArchiveContents.scan(OuterArchive(path: path)) { partial in
+            planner = Resolver(contents: partial, archive: path, options: LoadOptions())
+            do { _ = try planner!.plan(); return .unknown } catch { return planner!.reachedLayers ? .unknown : .failsBeforeLayers }
+        }
+        #expect(planner?.reachedLayers == false)
+        #expect(contents.blobs.isEmpty && !contents.candidates.isEmpty)
+        #expect(throws: ImageError.self) { try ImageLoader.load(path: path) }
+        do {
+            _ = try ImageLoader.load(path: path)
+        } catch let e as ImageError {
+            #expect(e.description.contains("fathom/one:1") && e.description.contains("fathom/two:2"), "\(e)")
+        }
+        // a manifest naming a missing layer: the resolution reaches the layers, so every blob is decoded
+        let missing = Fixtures.url("synthetic/bad/manifest-names-missing-blob.tar").path
+        var reached = false
+        let all = try ArchiveContents.scan(OuterArchive(path: missing)) { partial in
+            var p = Resolver(contents: partial, archive: missing, options: LoadOptions())
+            _ = try? p.plan()
+            reached = p.reachedLayers
+            return .unknown
+        }
+        #expect(reached)
+        #expect(!all.blobs.isEmpty && all.blobs.count == all.candidates.count)
     }
 
     @Test func aTrustedCompressedBlobTakesTheGivenDiffIDAndAnUntrustedOneIsHashed() throws {

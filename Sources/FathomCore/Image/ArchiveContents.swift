@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything one pass over an image archive keeps: JSON documents, layer
 /// blobs read as they streamed by, and links between members.
 ///
@@ -28,13 +30,14 @@ struct ArchiveContents {
     /// pass, once `plan` has named the selected image's layers from the manifests and config: only
     /// those are decoded, in layer order, and a compressed blob named by its digest takes its diff ID
     /// from the config instead of hashing gigabytes of decompressed tar (`--verify` still hashes).
-    /// Without a plan (it threw: the resolution after the pass reports why) every blob is decoded.
+    /// Without a plan (it threw: the resolution after the pass reports why) every blob is decoded,
+    /// unless the resolution failed before reaching any layer (`PlanOutcome.failsBeforeLayers`).
     /// - Parameters:
     ///   - options: `progress`, `verify`, `onOutline` and `onLayerDecoded` are used here.
     ///   - plan: The selected image's layers from the documents alone (`Resolver.plan()`).
     /// - Throws: `ArchiveError` when the archive itself cannot be read.
     static func scan(_ archive: OuterArchive, options: LoadOptions = LoadOptions(),
-                     plan: ((ArchiveContents) -> LayerPlan?)? = nil) throws -> ArchiveContents {
+                     plan: ((ArchiveContents) -> PlanOutcome)? = nil) throws -> ArchiveContents {
         let progress = options.progress, verifyDigests = options.verify
         var contents = ArchiveContents()
         let reporter = LayerReporter(options: options)
@@ -75,7 +78,11 @@ struct ArchiveContents {
                 break
             }
             }
-            if !pending.isEmpty, let plan = plan?(contents) {
+            let outcome = pending.isEmpty ? nil : plan?(contents)
+            // (a member cut short by the end of the file is only noticed when read: then decode, and report that)
+            if case .failsBeforeLayers? = outcome, pending.allSatisfy({ Self.isWhole($0.extent) }) {
+                pending = []
+            } else if case let .layers(plan)? = outcome {
                 reporter.planned(plan)
                 let order = plan.layersByMember.mapValues { $0.min()! }
                 pending = pending.filter { order[$0.path] != nil }.sorted { order[$0.path]! < order[$1.path]! }
@@ -97,6 +104,12 @@ struct ArchiveContents {
         contents.blobs = try pool.finish()
         contents.reportedLayers = reporter.hadPlan
         return contents
+    }
+
+    /// True when the file holds all of `extent` (a truncated archive's last member does not).
+    static func isWhole(_ extent: FileExtent) -> Bool {
+        var info = stat()
+        return stat(extent.path, &info) == 0 && Int64(info.st_size) >= extent.offsetBytes + extent.lengthBytes
     }
 
     /// The digest a member's name states: `blobs/sha256/<64 hex>` (OCI image-layout spec: a blob's

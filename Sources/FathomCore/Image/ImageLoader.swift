@@ -17,7 +17,12 @@ public enum ImageLoader {
     static func load(_ archive: OuterArchive, name: String, options: LoadOptions) throws -> Image {
         let contents = try ArchiveContents.scan(archive, options: options) { partial in
             var planner = Resolver(contents: partial, archive: name, options: options)
-            return try? planner.plan()
+            do {
+                return .layers(try planner.plan())
+            } catch {
+                // an error about the documents alone (several images, a bad manifest): no blob can change it
+                return planner.reachedLayers ? .unknown : .failsBeforeLayers
+            }
         }
         var resolver = Resolver(contents: contents, archive: name, options: options)
         let image = try resolver.image()
@@ -34,6 +39,8 @@ struct Resolver {
     var warnings: [String] = []
     /// Resolving from the documents alone (`plan()`): layers get an empty placeholder blob.
     private var planOnly = false
+    /// True once the resolution has looked at a layer member (its errors before that depend on documents only).
+    private(set) var reachedLayers = false
 
     init(contents: ArchiveContents, archive: String, options: LoadOptions) {
         self.contents = contents
@@ -243,7 +250,8 @@ struct Resolver {
 
     // MARK: layers and history
 
-    func layer(_ i: Int, member: String, mediaType: String?, referencedBy: String) throws -> Layer {
+    mutating func layer(_ i: Int, member: String, mediaType: String?, referencedBy: String) throws -> Layer {
+        reachedLayers = true
         guard let path = try contents.resolve(member, archive: archive) else {
             throw ImageError.missingMember(archive: archive, member: member, referencedBy: referencedBy)
         }

@@ -24,6 +24,18 @@ struct LayerPlan: Sendable {
     }
 }
 
+/// What resolving the documents alone, before any blob is decoded, says about the layers to decode.
+enum PlanOutcome {
+    /// The selected image's layers: decode these.
+    case layers(LayerPlan)
+    /// The resolution fails before it reaches a layer (several images and no `--image`, a bad manifest):
+    /// decoding blobs cannot change that, so none is decoded and the resolution reports the error.
+    case failsBeforeLayers
+    /// The resolution fails on a layer: decode every blob, so that the error reported is the one a
+    /// complete resolution meets first (a corrupt blob before a missing one, say).
+    case unknown
+}
+
 /// Tells `LoadOptions.onOutline` and `onLayerDecoded` about the plan and each blob
 /// the decode pool finishes: from the pool's worker threads, so behind a lock.
 final class LayerReporter: @unchecked Sendable {
