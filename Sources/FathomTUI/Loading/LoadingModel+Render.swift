@@ -12,7 +12,7 @@ extension LoadingModel {
         guard progress.outline != nil else { return loadingScreen() }
         let l = layout
         if l.isTooSmall {
-            centred(&g, ["fathom needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight)",
+            g.putCentred(["fathom needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight)",
                          "(this terminal is \(width)×\(height))", "q cancels the loading"], style: .warning)
             return g
         }
@@ -28,31 +28,16 @@ extension LoadingModel {
     /// Before the outline: what is being loaded, blobs read, seconds, the last member, how to cancel.
     func loadingScreen() -> Grid {
         var g = Grid(width: width, height: height)
-        centred(&g, ["fathom", "Loading \(title)", "\(progress.blobs) blobs read, \(Self.seconds(progress.seconds))",
+        g.putCentred(["fathom", "Loading \(title)", "\(progress.blobs) blobs read, \(Self.seconds(progress.seconds))",
                      DisplayWidth.truncate(progress.lastMember, to: max(0, width - 4)), "", "q cancels"], boldFirst: true)
         return g
-    }
-
-    private func centred(_ g: inout Grid, _ lines: [String], style: Style = .normal, boldFirst: Bool = false) {
-        for (i, line) in lines.enumerated() {
-            let w = DisplayWidth.of(line)
-            g.put(DisplayWidth.truncate(line, to: width), x: max(0, (width - w) / 2), y: height / 2 - lines.count / 2 + i,
-                  style: boldFirst && i == 0 ? .bold : style)
-        }
-    }
-
-    private func title(_ g: inout Grid, _ r: Rect, _ text: String, focused: Bool, extra: String = "") {
-        let style: Style = focused ? .titleFocused : .title
-        g.fill(x: r.x, y: r.y, count: r.width, style: style)
-        let label = (focused ? "▶ " : "  ") + text + (extra.isEmpty ? "" : "  " + extra)
-        g.put(DisplayWidth.truncate(label, to: r.width - 1), x: r.x + 1, y: r.y, style: style, maxWidth: r.width - 1)
     }
 
     // MARK: layers
 
     /// The layer list: `✓` and the entry count for each decoded layer, `…` for the others.
     private func renderLayers(_ g: inout Grid, _ r: Rect) {
-        title(&g, r, "Layers", focused: true, extra: "(\(decodedCount) of \(layers.count) read)")
+        g.paneTitle(r, "Layers", focused: true, extra: "(\(decodedCount) of \(layers.count) read)")
         guard r.height > 1 else { return }
         g.put(DisplayWidth.truncate("Read  Stored   Entries  Command", to: r.width - 1), x: r.x + 1, y: r.y + 1, style: .bold)
         for row in 0..<max(0, r.height - 2) {
@@ -75,7 +60,7 @@ extension LoadingModel {
     // MARK: layer details
 
     private func renderDetails(_ g: inout Grid, _ r: Rect) {
-        title(&g, r, "Layer details", focused: false)
+        g.paneTitle(r, "Layer details", focused: false)
         guard layers.indices.contains(selectedLayer) else { return }
         let layer = layers[selectedLayer]
         var lines: [(String, Style)] = []
@@ -98,7 +83,7 @@ extension LoadingModel {
     // MARK: image details
 
     private func renderImage(_ g: inout Grid, _ r: Rect) {
-        title(&g, r, "Image details", focused: false)
+        g.paneTitle(r, "Image details", focused: false)
         guard let outline = progress.outline else { return }
         let stored = layers.compactMap(\.storedBytes).reduce(0, +)
         let decoded = progress.decoded.values.filter { layers.indices.contains($0.index) }
@@ -118,7 +103,7 @@ extension LoadingModel {
     // MARK: where the tree goes
 
     private func renderStatusPane(_ g: inout Grid, _ r: Rect) {
-        title(&g, r, Self.pendingTreeTitle, focused: false, extra: "(when the analysis is complete)")
+        g.paneTitle(r, Self.pendingTreeTitle, focused: false, extra: "(when the analysis is complete)")
         var lines: [(String, Style)] = [("", .normal)]
         let n = decodedCount
         if n < layers.count {
@@ -139,7 +124,6 @@ extension LoadingModel {
 
     // MARK: status bar and help
 
-    private func keyLabel(_ a: Action) -> String { bindings.keys[a]?.first?.label ?? "?" }
 
     private func renderStatusBar(_ g: inout Grid, y: Int) {
         g.fill(x: 0, y: y, count: width, style: .statusBar)
@@ -149,7 +133,7 @@ extension LoadingModel {
             noteWidth = DisplayWidth.of(text)
             g.put(text, x: width - noteWidth, y: y, style: .warning)
         }
-        let items = [("q", "Cancel"), (keyLabel(.up) + keyLabel(.down), "Layer"), (keyLabel(.help), "Help")]
+        let items = [("q", "Cancel"), (bindings.label(.up) + bindings.label(.down), "Layer"), (bindings.label(.help), "Help")]
         var x = 0
         for (k, label) in items {
             let hint = " " + label + " "

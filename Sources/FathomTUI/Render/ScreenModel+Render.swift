@@ -9,12 +9,8 @@ extension ScreenModel {
         var g = Grid(width: width, height: height)
         let l = layout
         if l.isTooSmall {
-            let lines = ["fathom needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight)",
-                         "(this terminal is \(width)×\(height))", "q quits"]
-            for (i, line) in lines.enumerated() {
-                let y = height / 2 - 1 + i
-                g.put(DisplayWidth.truncate(line, to: width), x: max(0, (width - DisplayWidth.of(line)) / 2), y: y, style: .warning)
-            }
+            g.putCentred(["fathom needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight)",
+                          "(this terminal is \(width)×\(height))", "q quits"], style: .warning)
             return g
         }
         renderLayers(&g, l.layers)
@@ -27,18 +23,11 @@ extension ScreenModel {
         return g
     }
 
-    private func title(_ g: inout Grid, _ r: Rect, _ text: String, focused: Bool, extra: String = "") {
-        let style: Style = focused ? .titleFocused : .title
-        g.fill(x: r.x, y: r.y, count: r.width, style: style)
-        let label = (focused ? "▶ " : "  ") + text + (extra.isEmpty ? "" : "  " + extra)
-        g.put(DisplayWidth.truncate(label, to: r.width - 1), x: r.x + 1, y: r.y, style: style, maxWidth: r.width - 1)
-    }
-
     // MARK: layers
 
     private func renderLayers(_ g: inout Grid, _ r: Rect) {
         let mode = compareMode == .layer ? "this layer's changes" : "changes since layer 0"
-        title(&g, r, "Layers", focused: focus == .layers, extra: "(\(mode))")
+        g.paneTitle(r, "Layers", focused: focus == .layers, extra: "(\(mode))")
         guard r.height > 1 else { return }
         g.put(DisplayWidth.truncate("Cmp    Size  Command", to: r.width - 1), x: r.x + 1, y: r.y + 1, style: .bold)
         let layers = analysis.image.layers
@@ -64,7 +53,7 @@ extension ScreenModel {
     // MARK: layer details
 
     private func renderDetails(_ g: inout Grid, _ r: Rect) {
-        title(&g, r, "Layer details", focused: false)
+        g.paneTitle(r, "Layer details", focused: false)
         guard analysis.image.layers.indices.contains(selectedLayer) else { return }
         let layer = analysis.image.layers[selectedLayer]
         let f = analysis.layerFigures[selectedLayer]
@@ -93,7 +82,7 @@ extension ScreenModel {
     // MARK: image details and the waste table
 
     private func renderImage(_ g: inout Grid, _ r: Rect, tableTop: Int) {
-        title(&g, r, "Image details", focused: focus == .waste, extra: "Enter: jump to a file's layer")
+        g.paneTitle(r, "Image details", focused: focus == .waste, extra: "Enter: jump to a file's layer")
         let m = analysis.dive.metrics
         let name = analysis.image.names.first ?? analysis.image.archivePath
         let warnings = analysis.warnings
@@ -133,7 +122,7 @@ extension ScreenModel {
     private func renderTree(_ g: inout Grid, _ r: Rect) {
         var extra = compareMode == .layer ? "layer \(selectedLayer)" : "layers 1–\(selectedLayer) vs 0"
         extra += sortBySize ? ", by size" : ""
-        title(&g, r, "Current Layer Contents", focused: focus == .tree, extra: "(\(extra))")
+        g.paneTitle(r, "Current Layer Contents", focused: focus == .tree, extra: "(\(extra))")
         guard r.height > 1 else { return }
         // below 72 columns the full attribute columns would leave no room for names: size only
         let compact = r.width < 72
@@ -245,7 +234,6 @@ extension ScreenModel {
 
     // MARK: status bar and help
 
-    private func keyLabel(_ a: Action) -> String { bindings.keys[a]?.first?.label ?? "?" }
 
     private func renderStatus(_ g: inout Grid, y: Int) {
         g.fill(x: 0, y: y, count: width, style: .statusBar)
@@ -278,18 +266,18 @@ extension ScreenModel {
             g.put(DisplayWidth.truncate(hint, to: width), x: 0, y: y, style: .statusBar)
             return
         }
-        var items: [(String, String)] = [(keyLabel(.quit), "Quit"), (keyLabel(.toggleView), "Switch"),
-                                          (keyLabel(.filterFiles), "Filter"), (keyLabel(.advice), "Advice"), (keyLabel(.help), "Help")]
+        var items: [(String, String)] = [(bindings.label(.quit), "Quit"), (bindings.label(.toggleView), "Switch"),
+                                          (bindings.label(.filterFiles), "Filter"), (bindings.label(.advice), "Advice"), (bindings.label(.help), "Help")]
         switch focus {
         case .layers:
-            items += [(keyLabel(.compareLayer), "Layer changes"), (keyLabel(.compareAll), "Aggregated")]
+            items += [(bindings.label(.compareLayer), "Layer changes"), (bindings.label(.compareAll), "Aggregated")]
         case .waste:
-            items += [(keyLabel(.select), "Jump to path")]
+            items += [(bindings.label(.select), "Jump to path")]
         case .tree:
-            items += [(keyLabel(.toggleCollapseDir), "Collapse"), (keyLabel(.toggleCollapseAllDir), "All"),
-                      ("^A^R^M^U", "Hide added/removed/modified/unmodified"), (keyLabel(.toggleAttributes), "Attrs"),
-                      (keyLabel(.toggleSortOrder), sortBySize ? "Sort:size" : "Sort:name"),
-                      (keyLabel(.toggleWastedOnly), "Wasted only"), (keyLabel(.sizeFilter), "Size≥")]
+            items += [(bindings.label(.toggleCollapseDir), "Collapse"), (bindings.label(.toggleCollapseAllDir), "All"),
+                      ("^A^R^M^U", "Hide added/removed/modified/unmodified"), (bindings.label(.toggleAttributes), "Attrs"),
+                      (bindings.label(.toggleSortOrder), sortBySize ? "Sort:size" : "Sort:name"),
+                      (bindings.label(.toggleWastedOnly), "Wasted only"), (bindings.label(.sizeFilter), "Size≥")]
         }
         // hints in the room the note leaves, whole hints only
         let room = width - noteWidth - 1
