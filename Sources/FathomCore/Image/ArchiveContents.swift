@@ -78,24 +78,23 @@ struct ArchiveContents {
                 break
             }
             }
-            let outcome = pending.isEmpty ? nil : plan?(contents)
+            var configuredDiffIDs: [String: Digest] = [:]
+            switch pending.isEmpty ? nil : plan?(contents) {
             // (a member cut short by the end of the file is only noticed when read: then decode, and report that)
-            if case .failsBeforeLayers? = outcome, pending.allSatisfy({ Self.isWhole($0.extent) }) {
+            case .failsBeforeLayers? where pending.allSatisfy({ Self.isWhole($0.extent) }):
                 pending = []
-            } else if case let .layers(plan)? = outcome {
+            case let .layers(plan)?:
                 reporter.planned(plan)
                 let order = plan.layersByMember.mapValues { $0.min()! }
                 pending = pending.filter { order[$0.path] != nil }.sorted { order[$0.path]! < order[$1.path]! }
-                for job in pending {
-                    progress?(job.path)
-                    pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest,
-                                knownDiffID: job.knownDigest == nil ? nil : plan.configuredDiffIDs[job.path])
-                }
-            } else {
-                for job in pending {
-                    progress?(job.path)
-                    pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest)
-                }
+                configuredDiffIDs = plan.configuredDiffIDs
+            default:
+                break
+            }
+            for job in pending {
+                progress?(job.path)
+                pool.decode(path: job.path, extent: job.extent, archive: archive.displayPath, knownDigest: job.knownDigest,
+                            knownDiffID: job.knownDigest == nil ? nil : configuredDiffIDs[job.path])
             }
         } catch {
             pool.cancel()

@@ -53,10 +53,7 @@ struct Resolver {
     mutating func plan() throws -> LayerPlan {
         planOnly = true
         let image = try image()
-        return LayerPlan(outline: ImageOutline(archivePath: archive, names: image.names, layers: image.layers.map {
-            ImageOutline.Layer(index: $0.index, memberPath: $0.memberPath, storedBytes: contents.candidates[$0.memberPath],
-                               configDiffID: $0.configDiffID, createdBy: $0.createdBy)
-        }))
+        return LayerPlan(outline: ImageOutline(image) { [contents] in contents.candidates[$0.memberPath] })
     }
 
     mutating func image() throws -> Image {

@@ -73,11 +73,11 @@ final class LayerReporter: @unchecked Sendable {
 }
 
 extension ImageOutline {
-    /// The outline of a loaded image.
-    init(_ image: Image) {
+    /// The outline of an image; `storedBytes` gives each layer's (its blob's, unless the blob is not read yet).
+    init(_ image: Image, storedBytes: (FathomCore.Layer) -> Int64? = { $0.blob.storedBytes }) {
         self.init(archivePath: image.archivePath, names: image.names, layers: image.layers.map {
-            Layer(index: $0.index, memberPath: $0.memberPath, storedBytes: $0.blob.storedBytes,
-                  configDiffID: $0.configDiffID, createdBy: $0.createdBy)
+            ImageOutline.Layer(index: $0.index, memberPath: $0.memberPath, storedBytes: storedBytes($0),
+                               configDiffID: $0.configDiffID, createdBy: $0.createdBy)
         })
     }
 }

@@ -42,7 +42,7 @@ public struct Replay: Sendable {
     /// Makes room for `rows` changeset rows in all (the layers applied so far and those to come): every
     /// row makes at most one node and one version (implicit parents are few), so arrays that grow by
     /// doubling would hold up to twice what a large image needs.
-    public mutating func reserve(rows: Int) {
+    private mutating func reserve(rows: Int) {
         let n = rows + 1
         guard n > latestVersion.capacity else { return }
         paths.reserve(n)
