@@ -4,10 +4,15 @@
 SWIFT      ?= swift
 FIXTURES   ?= ../shared/fixtures
 SAMPLE     ?= SampleImages/wasteful.docker.tar
-APT_PACKAGES := libarchive-dev zlib1g-dev libxxhash-dev libncursesw5-dev pkg-config tmux zstd gzip python3
+# The libraries fathom links (DESIGN.md "Dependencies" says why each): libarchive, zlib, xxhash, ncursesw,
+# libcurl (OpenSSL flavour), OpenSSL's libcrypto, libyaml.
+APT_PACKAGES := libarchive-dev zlib1g-dev libxxhash-dev libncursesw5-dev libcurl4-openssl-dev libssl-dev libyaml-dev \
+                pkg-config tmux zstd gzip python3
 # Tests/e2e/sources.sh: a real registry (CNCF distribution), htpasswd for its auth, skopeo to fill it,
 # curl to wait for it, and Docker's engine (its check is skipped where dockerd cannot start).
 APT_PACKAGES += docker-registry apache2-utils skopeo curl docker.io
+# ... and a real HTTP proxy for the proxy checks (started on loopback by the test, never as a service).
+APT_PACKAGES += tinyproxy
 # ... and Podman (socket and `podman save`; skipped where root podman cannot run). On Debian 12: podman,
 # conmon, libsubid4 (12.5 MB to fetch, 37 MB installed); no daemon runs (on a systemd host the package
 # enables podman.socket, /run/podman/podman.sock: the checks then skip only the `podman save` part).

@@ -9,10 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,6 +25,24 @@ let package = Package(
             name: "CXXHash",
             providers: [.apt(["libxxhash-dev"])]
         ),
+        // HTTP for registries and the Engine API's Unix socket: TLS with the system's CA store, HTTP/2, proxies.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // SHA-256 for diff IDs and blob digests (OpenSSL 3 uses the CPU's SHA extensions).
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // The YAML of .dive-ci and the key bindings: libyaml's event parser, fathom builds the nodes with limits.
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         .systemLibrary(
             name: "CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]
@@ -42,8 +56,8 @@ let package = Package(
                 "CAsciiMultibyte",
                 "CZlib",
                 "CXXHash",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
+                "CCrypto",
+                "CYaml",
             ],
             // The core's state lives in value types and a few classes it owns; run-time exclusivity
             // checks (swift_beginAccess on every class property access) cost ~2 % of a load, and
@@ -52,19 +66,13 @@ let package = Package(
         ),
         .target(
             name: "FathomTUI",
-            dependencies: ["FathomCore", "CNcursesw", .product(name: "Yams", package: "Yams")]
+            dependencies: ["FathomCore", "CNcursesw"]
         ),
         // Where images come from besides archives: Docker/Podman engines and registries (the network code;
-        // FathomCore stays free of NIO).
+        // FathomCore stays free of it).
         .target(
             name: "FathomSources",
-            dependencies: [
-                "FathomCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["FathomCore", "CCurl"]
         ),
         .executableTarget(
             name: "fathom",

@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import FathomCore
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 /// An image in a local engine, read with the Docker Engine API over its Unix socket:
 /// `GET /images/{name}/get` streams a `docker save` archive straight into the one-pass reader
@@ -16,48 +13,49 @@ final class EngineSource: @unchecked Sendable {
     let engine: String
     let pull: Bool
     let progress: FetchProgress?
+    /// `--timeout`: the window of the transfer rate rule, in seconds.
+    let window: Double
 
-    init(name: String, display: String, socketPath: String, engine: String, pull: Bool, progress: FetchProgress?) {
+    init(name: String, display: String, socketPath: String, engine: String, pull: Bool, progress: FetchProgress?,
+         timeoutSeconds: Double) {
         self.name = name
         self.display = display
         self.socketPath = socketPath
         self.engine = engine
         self.pull = pull
         self.progress = progress
+        self.window = timeoutSeconds
     }
 
     func fail(_ message: String) -> SourceError { SourceError(display, message) }
 
     var where_: String { "the \(engine) at unix://\(socketPath)" }
 
-    func url(_ path: String) throws -> String {
-        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else { throw fail("bad socket path \(socketPath)") }
-        return url.absoluteString
-    }
-
-    func execute(_ request: HTTPClientRequest, deadline: TimeAmount) async throws -> HTTPClientResponse {
-        var request = request
-        // A Unix-socket URL has no host; the engine's HTTP server still wants the header.
-        request.headers.replaceOrAdd(name: "Host", value: "localhost")
+    /// Sends a request to the engine's socket (the URL's host is only the `Host` header the engine expects).
+    func send(_ method: String, _ path: String, limits: TransferLimits, maximumBytes: Int64?,
+              onBytes: (@Sendable (Int) -> Void)? = nil) throws -> (HTTPTransfer, HTTPResponse) {
+        var request = HTTPRequest(url: "http://localhost" + path, limits: limits, maximumBytes: maximumBytes)
+        request.method = method
+        request.unixSocketPath = socketPath
         do {
-            return try await httpClient.execute(request, deadline: .now() + deadline)
+            return try HTTPClient.send(request, proxies: ProxySettings(environment: [:]), onBytes: onBytes)
         } catch {
-            throw fail("cannot reach \(where_): \(describeTransportError(error))")
+            throw fail("cannot reach \(where_): \(error)")
         }
     }
 
     /// `POST /images/create?fromImage=NAME`: the engine pulls the image; its progress stream is read to the end.
-    func pullImage() async throws {
+    func pullImage() throws {
         let query = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? name
-        var request = HTTPClientRequest(url: try url("/images/create?fromImage=" + query))
-        request.method = .POST
-        let response = try await execute(request, deadline: .hours(1))
-        let body = try await collect(response, limit: 64 << 20)
-        guard response.status == .ok else {
-            throw fail("\(engine) could not pull it: \(statusText(response.status))\(errorDetail(body, contentType: nil).map { " (" + $0 + ")" } ?? "")")
+        let (transfer, response) = try send("POST", "/images/create?fromImage=" + query, limits: .progress(window: window),
+                                            maximumBytes: 64 << 20)
+        let body: [UInt8]
+        do { body = try transfer.readAll() } catch { throw fail("\(engine) could not pull it: \(error)") }
+        guard response.status == 200 else {
+            throw fail("\(engine) could not pull it: \(response.statusText)\(errorDetail(body, contentType: nil).map { " (" + $0 + ")" } ?? "")")
         }
-        for line in String(decoding: body, as: UTF8.self).split(separator: "\n") {
-            if let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let error = json["error"] as? String {
+        for line in body.split(separator: UInt8(ascii: "\n")) {
+            if let json = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let error = json["error"] as? String {
                 throw fail("\(engine) could not pull it: \(oneLine(error))")
             }
         }
@@ -67,24 +65,23 @@ final class EngineSource: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: socketPath) else {
             throw fail("no \(engine) at unix://\(socketPath) (no such socket)")
         }
-        if pull { try runBlocking { try await self.pullImage() } }
-        let escaped = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
-        let target = try url("/images/\(escaped)/get")
-        let response = try runBlocking { try await self.execute(HTTPClientRequest(url: target), deadline: .hours(24)) }
-        guard response.status == .ok else {
-            let body = (try? runBlocking { try await collect(response, limit: 1 << 16) }) ?? []
-            if response.status == .notFound {
+        if pull { try pullImage() }
+        let escaped = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#"))) ?? name
+        let meter = FetchMeter(layers: nil, progress: progress)
+        let (transfer, response) = try send("GET", "/images/\(escaped)/get", limits: .stream(window: window), maximumBytes: nil,
+                                            onBytes: { meter.add(bytes: $0) })
+        guard response.status == 200 else {
+            let body = transfer.readPrefix(64 << 10)
+            if response.status == 404 {
                 throw fail("no such image in \(where_)\(pull ? "" : " (pull it first, or add --pull)")")
             }
-            throw fail("\(where_) answered \(statusText(response.status))\(errorDetail(body, contentType: nil).map { " (" + $0 + ")" } ?? "")")
+            throw fail("\(where_) answered \(response.statusText)\(errorDetail(body, contentType: nil).map { " (" + $0 + ")" } ?? "")")
         }
-        let meter = FetchMeter(layers: nil, progress: progress)
-        let pipe = BlockPipe(onBytes: { meter.add(bytes: $0) })
         let display = display
-        stream(response, into: pipe, expectedBytes: nil) { error, got in
-            SourceError(display, "the archive stream was cut short after \(got) bytes (\(error.map(describeTransportError) ?? "end of data"))")
+        transfer.describeFailure = { failure, received in
+            SourceError(display, "the archive stream was cut short after \(received) bytes (\(failure))")
         }
-        return try ImageLoader.load(archiveFrom: pipe, name: display, options: options)
+        return try ImageLoader.load(archiveFrom: transfer, name: display, options: options)
     }
 }
 

@@ -88,6 +88,9 @@ public struct SourceOptions: Sendable {
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// Status lines while fetching (bytes and layers).
     public var progress: FetchProgress?
+    /// `--timeout`, in seconds: a registry or engine that sends nothing, or less than 1 KiB/s on
+    /// average, for this long fails the transfer (30 by default).
+    public var timeoutSeconds: Double = 30
 
     public init() {}
 }
@@ -111,7 +114,8 @@ public enum ImageSources {
                 throw SourceError(spec.display, "\(error)")
             }
             let registry = RegistrySource(reference: reference, display: spec.display, insecure: source.insecure,
-                                          config: config, progress: source.progress)
+                                          config: config, progress: source.progress, environment: source.environment,
+                                          timeoutSeconds: source.timeoutSeconds)
             return try registry.load(options: options, concurrency: source.concurrency)
         case .docker:
             let socket: String
@@ -119,7 +123,8 @@ public enum ImageSources {
                 throw SourceError(spec.display, "DOCKER_HOST " + e.message)
             }
             let engine = EngineSource(name: engineName(spec.target), display: spec.display, socketPath: socket,
-                                      engine: "Docker engine", pull: source.pull, progress: source.progress)
+                                      engine: "Docker engine", pull: source.pull, progress: source.progress,
+                                      timeoutSeconds: source.timeoutSeconds)
             if spec.implicit && !FileManager.default.fileExists(atPath: socket) {
                 throw SourceError(spec.display, "no such file, and no Docker engine at unix://\(socket) to ask for an image of that name")
             }
@@ -178,7 +183,8 @@ public enum ImageSources {
         let name = engineName(spec.target)
         if let socket = sockets.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             return try EngineSource(name: name, display: spec.display, socketPath: socket, engine: "Podman service",
-                                    pull: source.pull, progress: source.progress).load(options: options)
+                                    pull: source.pull, progress: source.progress, timeoutSeconds: source.timeoutSeconds)
+                .load(options: options)
         }
         let path = (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/podman" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }

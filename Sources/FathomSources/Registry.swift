@@ -1,9 +1,5 @@
-import AsyncHTTPClient
-import Crypto
 import FathomCore
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 /// Fetches an image from a registry with the OCI distribution API: the manifest or index (the
 /// platform is chosen from the index, then only that manifest is fetched), the config, and the
@@ -16,9 +12,16 @@ final class RegistrySource: @unchecked Sendable {
     let insecure: Bool
     let config: DockerConfig
     let progress: FetchProgress?
+    let proxies: ProxySettings
+    /// `--timeout`: the window of the transfer rate rule, in seconds.
+    let window: Double
     private let lock = NSLock()
     private var authorization: String?
-    private var challengeTried = false
+
+    /// A manifest or index larger than this is refused (distribution spec: registries SHOULD accept 4 MiB).
+    static let maximumManifestBytes: Int64 = 8 << 20
+    /// A token answer or an error body larger than this is refused.
+    static let maximumAnswerBytes: Int64 = 1 << 20
 
     static let manifestTypes = [
         "application/vnd.oci.image.index.v1+json",
@@ -29,12 +32,15 @@ final class RegistrySource: @unchecked Sendable {
     static let indexTypes: Set<String> = ["application/vnd.oci.image.index.v1+json",
                                           "application/vnd.docker.distribution.manifest.list.v2+json"]
 
-    init(reference: ImageReference, display: String, insecure: Bool, config: DockerConfig, progress: FetchProgress?) {
+    init(reference: ImageReference, display: String, insecure: Bool, config: DockerConfig, progress: FetchProgress?,
+         environment: [String: String], timeoutSeconds: Double) {
         self.reference = reference
         self.display = display
         self.insecure = insecure
         self.config = config
         self.progress = progress
+        self.proxies = ProxySettings(environment: environment)
+        self.window = timeoutSeconds
     }
 
     var base: String { (insecure ? "http://" : "https://") + reference.apiHost + "/v2/" + reference.repository }
@@ -44,35 +50,33 @@ final class RegistrySource: @unchecked Sendable {
     // MARK: requests
 
     /// GETs `url`, answering one authentication challenge (anonymous or with the config's credentials).
-    func get(_ url: String, accept: [String] = [], deadline: TimeAmount = .seconds(60)) async throws -> HTTPClientResponse {
+    /// - Returns: The transfer (its body still to be read or closed) and the response; never a 401 or 403.
+    func get(_ url: String, accept: [String] = [], limits: TransferLimits, maximumBytes: Int64?, expectedBytes: Int64? = nil,
+             onBytes: (@Sendable (Int) -> Void)? = nil) throws -> (HTTPTransfer, HTTPResponse) {
         var retried = false
         while true {
-            var request = HTTPClientRequest(url: url)
-            if !accept.isEmpty { request.headers.add(name: "Accept", value: accept.joined(separator: ", ")) }
-            request.headers.add(name: "User-Agent", value: "fathom/0.1")
-            let auth = lock.withLock { authorization }
-            if let auth { request.headers.add(name: "Authorization", value: auth) }
-            let response: HTTPClientResponse
-            do {
-                response = try await httpClient.execute(request, deadline: .now() + deadline)
-            } catch {
-                throw fail("cannot reach \(reference.apiHost): \(describeTransportError(error))")
+            var request = HTTPRequest(url: url, limits: limits, maximumBytes: maximumBytes)
+            request.expectedBytes = expectedBytes
+            if !accept.isEmpty { request.headers.append(("Accept", accept.joined(separator: ", "))) }
+            if let auth = lock.withLock({ authorization }) { request.headers.append(("Authorization", auth)) }
+            let (transfer, response): (HTTPTransfer, HTTPResponse)
+            do { (transfer, response) = try HTTPClient.send(request, proxies: proxies, onBytes: onBytes) } catch {
+                throw fail("cannot reach \(reference.apiHost): \(error)")
             }
-            if response.status == .unauthorized && !retried {
-                let header = response.headers.first(name: "WWW-Authenticate")
-                _ = try? await collect(response, limit: 1 << 20)
-                guard let header, let challenge = AuthChallenge.parse(header) else {
-                    throw fail("\(statusText(response.status)) without an authentication challenge")
+            if response.status == 401 && !retried {
+                transfer.close()
+                guard let header = response.header("www-authenticate"), let challenge = AuthChallenge.parse(header) else {
+                    throw fail("\(response.statusText) without an authentication challenge")
                 }
-                try await answer(challenge)
+                try answer(challenge)
                 retried = true
                 continue
             }
-            if response.status == .unauthorized || response.status == .forbidden {
-                _ = try? await collect(response, limit: 1 << 20)
-                throw fail("\(statusText(response.status)) (\(credentialsNote()))")
+            if response.status == 401 || response.status == 403 {
+                transfer.close()
+                throw fail("\(response.statusText) (\(credentialsNote()))")
             }
-            return response
+            return (transfer, response)
         }
     }
 
@@ -89,7 +93,11 @@ final class RegistrySource: @unchecked Sendable {
     }
 
     /// The `WWW-Authenticate` flow: Basic sends the credentials; Bearer fetches a token from the realm.
-    func answer(_ challenge: AuthChallenge) async throws {
+    ///
+    /// A realm must be an `https` URL of a network host (distribution spec "Token Authentication");
+    /// plain `http` only with `--insecure` and on the registry's own host. Anything else (another
+    /// scheme, a Unix socket) is refused before the credentials go anywhere.
+    func answer(_ challenge: AuthChallenge) throws {
         let credentials = config.credentials(for: reference.registry)
         let basic = credentials.map { "Basic " + Data("\($0.username):\($0.password)".utf8).base64EncodedString() }
         switch challenge.scheme {
@@ -100,110 +108,142 @@ final class RegistrySource: @unchecked Sendable {
             guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm) else {
                 throw fail("401 Unauthorized with a Bearer challenge that has no realm")
             }
+            try checkRealm(components, realm: realm)
             var query = components.queryItems ?? []
             if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }
             query.append(URLQueryItem(name: "scope", value: challenge.parameters["scope"] ?? "repository:\(reference.repository):pull"))
             components.queryItems = query
-            guard let url = components.string else { throw fail("bad token realm '\(realm)'") }
-            var request = HTTPClientRequest(url: url)
-            if let basic { request.headers.add(name: "Authorization", value: basic) }
-            let response: HTTPClientResponse
+            guard let url = components.string else { throw fail("bad token realm '\(oneLine(realm, limit: 120))'") }
+            var request = HTTPRequest(url: url, limits: .document(window: window), maximumBytes: Self.maximumAnswerBytes)
+            if let basic { request.headers.append(("Authorization", basic)) }
+            let body: [UInt8]
+            let response: HTTPResponse
             do {
-                response = try await httpClient.execute(request, deadline: .now() + .seconds(30))
+                let (transfer, r) = try HTTPClient.send(request, proxies: proxies)
+                response = r
+                body = try transfer.readAll()
             } catch {
-                throw fail("cannot reach the token service \(components.host ?? realm): \(describeTransportError(error))")
+                throw fail("cannot reach the token service \(components.host ?? ""): \(error)")
             }
-            let body = try await collect(response, limit: 1 << 20)
-            guard response.status == .ok else {
-                if response.status == .unauthorized || response.status == .forbidden {
-                    throw fail("\(statusText(response.status)) from the token service (\(credentialsNote()))")
+            guard response.status == 200 else {
+                if response.status == 401 || response.status == 403 {
+                    throw fail("\(response.statusText) from the token service (\(credentialsNote()))")
                 }
-                throw fail("the token service answered \(statusText(response.status))")
+                throw fail("the token service answered \(response.statusText)")
             }
             guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-                  let token = (json["token"] as? String) ?? (json["access_token"] as? String) else {
+                  let token = (json["token"] as? String) ?? (json["access_token"] as? String), !token.isEmpty,
+                  token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
                 throw fail("the token service's answer has no token")
             }
             lock.withLock { authorization = "Bearer " + token }
         default:
-            throw fail("401 Unauthorized with an unsupported authentication scheme '\(challenge.scheme)'")
+            throw fail("401 Unauthorized with an unsupported authentication scheme '\(oneLine(challenge.scheme, limit: 40))'")
         }
     }
 
-    /// Fetches a manifest or index by tag or digest and checks its digest.
-    func manifest(_ ref: String, expected: String?) async throws -> (mediaType: String, bytes: [UInt8], digest: String) {
-        let response = try await get(base + "/manifests/" + ref, accept: Self.manifestTypes, deadline: .seconds(60))
-        let contentType = response.headers.first(name: "Content-Type")?.split(separator: ";").first.map { String($0).trimmingSpaces() }
-        let body: [UInt8]
-        do { body = try await collect(response, limit: 8 << 20) } catch let e as TooLarge {
-            throw fail("manifest \(ref): \(e.description)")
-        } catch {
-            throw fail("manifest \(ref): \(describeTransportError(error))")
+    /// Refuses a token realm that is not `https` to a network host (`http` only under `--insecure`, same host).
+    func checkRealm(_ components: URLComponents, realm: String) throws {
+        let scheme = components.scheme?.lowercased() ?? ""
+        let host = components.host?.lowercased() ?? ""
+        let registryHost = URLComponents(string: "http://" + reference.apiHost)?.host?.lowercased() ?? ""
+        let shown = oneLine(realm, limit: 120)
+        guard !host.isEmpty, scheme == "https" || scheme == "http" else {
+            throw fail("the registry's token realm '\(shown)' is not an https URL; no credentials were sent")
         }
-        guard response.status == .ok else {
-            if response.status == .notFound {
-                throw fail("not found in \(reference.registry) (\(statusText(response.status))\(errorDetail(body, contentType: contentType).map { ": " + $0 } ?? ""))")
+        if scheme == "http" && !(insecure && host == registryHost) {
+            throw fail("the registry's token realm '\(shown)' is plain http\(insecure ? " on another host" : " (allowed only with --insecure)"); no credentials were sent")
+        }
+    }
+
+    /// Reads the body of a response that is not a success, for its message.
+    func errorBody(_ transfer: HTTPTransfer) -> [UInt8] {
+        transfer.readPrefix(Int(Self.maximumAnswerBytes))
+    }
+
+    /// Fetches a manifest or index by tag or digest and checks its digest (and size, when a descriptor gave it).
+    func manifest(_ ref: String, expected: String?, size: Int64? = nil) throws -> (mediaType: String, bytes: [UInt8], digest: String) {
+        let (transfer, response) = try get(base + "/manifests/" + ref, accept: Self.manifestTypes, limits: .document(window: window),
+                                           maximumBytes: Self.maximumManifestBytes)
+        let contentType = response.contentType
+        let body: [UInt8]
+        do { body = try transfer.readAll() } catch {
+            throw fail("manifest \(oneLine(ref)): \(error)")
+        }
+        guard response.status == 200 else {
+            if response.status == 404 {
+                throw fail("not found in \(reference.registry) (\(response.statusText)\(errorDetail(body, contentType: contentType).map { ": " + $0 } ?? ""))")
             }
-            throw fail("manifest \(ref): \(statusText(response.status))\(errorDetail(body, contentType: contentType).map { " (" + $0 + ")" } ?? "")")
+            throw fail("manifest \(oneLine(ref)): \(response.statusText)\(errorDetail(body, contentType: contentType).map { " (" + $0 + ")" } ?? "")")
         }
         if contentType?.contains("html") == true || body.first(where: { !$0.isWhitespaceByte }) == UInt8(ascii: "<") {
             throw fail("\(reference.apiHost) answered with an HTML page, not a registry manifest (is it a registry?)")
         }
         guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-            throw fail("manifest \(ref) is not JSON (\(contentType ?? "no content type"))")
+            throw fail("manifest \(oneLine(ref)) is not JSON (\(oneLine(contentType ?? "no content type", limit: 60)))")
         }
-        let digest = sha256Digest(body)
-        let stated = expected ?? response.headers.first(name: "Docker-Content-Digest")
+        let digest = Digest(sha256Of: body).value
+        let stated = expected ?? response.header("docker-content-digest")
         if let stated, stated.hasPrefix("sha256:"), stated != digest {
-            throw fail("manifest digest mismatch: the registry sent \(digest), expected \(stated)")
+            throw fail("manifest digest mismatch: the registry sent \(digest), expected \(oneLine(stated, limit: 80))")
+        }
+        if let size, size != Int64(body.count) {
+            throw fail("manifest \(oneLine(ref)) is \(body.count) bytes, its descriptor says \(size)")
         }
         var mediaType = (json["mediaType"] as? String) ?? contentType ?? ""
         if !Self.manifestTypes.contains(mediaType) {
             if json["manifests"] != nil { mediaType = Self.manifestTypes[0] }
             else if json["layers"] != nil { mediaType = Self.manifestTypes[2] }
             else if (json["schemaVersion"] as? Int) == 1 { throw fail("schema 1 manifests are not supported") }
-            else { throw fail("manifest \(ref) has an unknown media type '\(mediaType)'") }
+            else { throw fail("manifest \(oneLine(ref)) has an unknown media type '\(oneLine(mediaType, limit: 80))'") }
         }
         return (mediaType, body, digest)
     }
 
-    /// A small blob (the config), checked against its digest.
-    func smallBlob(_ digest: String, what: String) async throws -> [UInt8] {
-        let response = try await get(base + "/blobs/" + digest)
+    /// A small blob (the config), checked against its descriptor's size and digest.
+    func smallBlob(_ digest: String, size: Int64, what: String) throws -> [UInt8] {
+        let (transfer, response) = try get(base + "/blobs/" + digest, limits: .document(window: window),
+                                           maximumBytes: size, expectedBytes: size)
+        guard response.status == 200 else {
+            let body = errorBody(transfer)
+            throw fail("\(what) \(digest): \(response.statusText)\(errorDetail(body, contentType: response.contentType).map { " (" + $0 + ")" } ?? "")")
+        }
         let body: [UInt8]
-        do { body = try await collect(response, limit: 64 << 20) } catch {
-            throw fail("\(what) \(digest): \(describeTransportError(error))")
+        do { body = try transfer.readAll() } catch {
+            throw fail("\(what) \(digest): \(error)")
         }
-        guard response.status == .ok else {
-            throw fail("\(what) \(digest): \(statusText(response.status))\(errorDetail(body, contentType: response.headers.first(name: "Content-Type")).map { " (" + $0 + ")" } ?? "")")
-        }
-        let computed = sha256Digest(body)
+        let computed = Digest(sha256Of: body).value
         if computed != digest { throw fail("\(what) digest mismatch: expected \(digest), received \(computed)") }
         return body
     }
 
-    /// Starts the download of a layer blob; the body streams into the returned pipe.
-    func openBlob(_ digest: String, size: Int64?, index: Int, meter: FetchMeter) throws -> BlockSource {
+    /// Starts the download of a layer blob; the body streams into the returned source, which fails
+    /// when the registry sends more or fewer bytes than the descriptor's `size`.
+    func openBlob(_ digest: String, size: Int64, index: Int, meter: FetchMeter) throws -> BlockSource {
         let display = display
-        let response = try runBlocking { try await self.get(self.base + "/blobs/" + digest, deadline: .hours(24)) }
-        guard response.status == .ok else {
-            let body = (try? runBlocking { try await collect(response, limit: 1 << 16) }) ?? []
-            throw fail("layer \(index) (\(digest)): \(statusText(response.status))\(errorDetail(body, contentType: response.headers.first(name: "Content-Type")).map { " (" + $0 + ")" } ?? "")")
+        let (transfer, response) = try get(base + "/blobs/" + digest, limits: .stream(window: window), maximumBytes: size,
+                                           expectedBytes: size, onBytes: { meter.add(bytes: $0) })
+        guard response.status == 200 else {
+            let body = errorBody(transfer)
+            throw fail("layer \(index) (\(digest)): \(response.statusText)\(errorDetail(body, contentType: response.contentType).map { " (" + $0 + ")" } ?? "")")
         }
-        let pipe = BlockPipe(onBytes: { meter.add(bytes: $0) })
-        let expected = size ?? response.headers.first(name: "Content-Length").flatMap { Int64($0) }
-        stream(response, into: pipe, expectedBytes: expected) { error, got in
-            let of = expected.map { " of \($0)" } ?? ""
-            let why = error.map { describeTransportError($0) + ", " } ?? ""
-            return SourceError(display, "layer \(index) (\(digest)) was cut short (\(why)\(got)\(of) bytes received)")
+        transfer.describeFailure = { failure, received in
+            switch failure {
+            case .tooLarge:
+                SourceError(display, "layer \(index) (\(digest)) is larger than the \(size) bytes its descriptor states")
+            case .shortBody, .closedEarly:
+                SourceError(display, "layer \(index) (\(digest)) was cut short (\(received) of \(size) bytes received)")
+            default:
+                SourceError(display, "layer \(index) (\(digest)): \(failure) after \(received) of \(size) bytes")
+            }
         }
-        return MeteredSource(pipe, onClose: { meter.layerDone() })
+        return MeteredSource(transfer, onClose: { meter.layerDone() })
     }
 
     // MARK: the image
 
     func load(options: LoadOptions, concurrency: Int) throws -> Image {
-        let top = try runBlocking { try await self.manifest(self.reference.manifestReference, expected: self.reference.digest) }
+        let top = try manifest(reference.manifestReference, expected: reference.digest)
         var chosen = top
         var platform: [String: String]? = nil
         if Self.indexTypes.contains(top.mediaType) {
@@ -217,14 +257,15 @@ final class RegistrySource: @unchecked Sendable {
             let platforms = usable.map { d in d.platform.flatMap { p in p.os.flatMap { os in p.architecture.map { Platform(os: os, architecture: $0, variant: p.variant) } } } }
             let at = try Platform.choose(platforms, wanted: options.platform, archive: display)
             let d = usable[at]
-            chosen = try runBlocking { try await self.manifest(d.digest, expected: d.digest) }
+            _ = try size(of: d, what: "the index's manifest")
+            chosen = try manifest(d.digest, expected: d.digest, size: d.size)
             if let p = platforms[at] {
                 platform = ["os": p.os, "architecture": p.architecture]
                 if let v = p.variant { platform?["variant"] = v }
             }
         }
         let manifest = try decode(Manifest.self, chosen.bytes, what: "manifest")
-        let configBytes = try runBlocking { try await self.smallBlob(manifest.config.digest, what: "config") }
+        let configBytes = try smallBlob(manifest.config.digest, size: try size(of: manifest.config, what: "the config"), what: "config")
 
         var descriptor: [String: Any] = ["mediaType": chosen.mediaType, "digest": chosen.digest, "size": chosen.bytes.count,
                                          "annotations": ["io.containerd.image.name": reference.description]]
@@ -242,15 +283,25 @@ final class RegistrySource: @unchecked Sendable {
         var layers: [RemoteLayer] = []
         for (i, d) in manifest.layers.enumerated() {
             if d.mediaType?.contains("foreign") == true {
-                throw fail("layer \(i) is a foreign layer (\(d.mediaType!)), which fathom does not fetch")
+                throw fail("layer \(i) is a foreign layer (\(oneLine(d.mediaType!, limit: 80))), which fathom does not fetch")
             }
-            let size = d.size
+            let size = try size(of: d, what: "layer \(i)")
             layers.append(RemoteLayer(digest: d.digest) { [self] in
                 try self.openBlob(d.digest, size: size, index: i, meter: meter)
             })
         }
         defer { meter.finish() }
         return try ImageLoader.load(documents: documents, layers: layers, name: display, concurrency: concurrency, options: options)
+    }
+
+    /// A descriptor's `size` (required by the OCI image spec, descriptor.md), which bounds the download.
+    func size(of descriptor: Descriptor, what: String) throws -> Int64 {
+        guard Digest.isSHA256(descriptor.digest) else {
+            throw fail("\(what) has the digest '\(oneLine(descriptor.digest, limit: 80))', not sha256:<64 hex>")
+        }
+        guard let size = descriptor.size else { throw fail("\(what) (\(oneLine(descriptor.digest, limit: 80))) has no size in the manifest") }
+        guard size >= 0 else { throw fail("\(what) (\(oneLine(descriptor.digest, limit: 80))) has a negative size (\(size))") }
+        return size
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {
@@ -278,12 +329,4 @@ final class RegistrySource: @unchecked Sendable {
 
 extension UInt8 {
     var isWhitespaceByte: Bool { self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 }
-}
-
-/// `sha256:<hex>` of `bytes`.
-func sha256Digest(_ bytes: [UInt8]) -> String {
-    let hex = Array("0123456789abcdef".utf8)
-    var out = Array("sha256:".utf8)
-    for b in SHA256.hash(data: bytes) { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
-    return String(decoding: out, as: UTF8.self)
 }

@@ -4,10 +4,19 @@ import Foundation
 /// What `fathom IMAGE` and `fathom diff` share: one-line failures, the CI configuration file, the
 /// choice of a terminal UI, and writing a JSON report.
 enum CommandSupport {
-    /// Prints `fathom: MESSAGE` on one line of standard error and exits 2.
+    /// Prints `fathom: MESSAGE` on one line of standard error and exits 2. Control characters in the
+    /// message (from a member name, a registry's or an engine's answer) are shown escaped.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("fathom: \(message.replacingOccurrences(of: "\n", with: " "))\n".utf8))
+        FileHandle.standardError.write(Data("fathom: \(TerminalText.escape(message))\n".utf8))
         Foundation.exit(2)
+    }
+
+    /// `--timeout SECONDS`: a positive number of seconds, at most a day.
+    static func timeoutSeconds(_ text: String) -> Double {
+        guard let value = Double(text), value.isFinite, value > 0, value <= 86_400 else {
+            fail("--timeout: '\(text)' is not a number of seconds between 0 and 86400")
+        }
+        return value
     }
 
     /// Reads the `--ci-config` file into `config`; returns the line the gate prints about it.

@@ -47,6 +47,9 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Plain HTTP for registry:// sources (loopback test registries).")
     var insecure = false
 
+    @Option(help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
+    var timeout: String?
+
     @Option(help: ArgumentHelp("How many changed paths and directories the text lists (largest absolute delta first).", valueName: "N"))
     var top: Int = 20
 
@@ -163,6 +166,7 @@ struct DiffCommand: ParsableCommand {
     var sourceLoader: @Sendable (String, LoadOptions) throws -> Image {
         var sourceOptions = SourceOptions()
         sourceOptions.insecure = insecure
+        if let timeout { sourceOptions.timeoutSeconds = CommandSupport.timeoutSeconds(timeout) }
         let fixed = sourceOptions
         return { argument, options in
             try ImageSources.load(try SourceSpec.parse(argument), options: options, source: fixed)

@@ -51,7 +51,7 @@ struct FathomCommand: ParsableCommand {
 
         Exit codes: 0 success (every CI rule passed); 1 a CI rule failed; 2 the input cannot be read or holds no usable image, the command line or the CI configuration is invalid.
         """,
-        version: "0.1.0"
+        version: FathomVersion.current
     )
 
     @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"))
@@ -63,6 +63,9 @@ struct FathomCommand: ParsableCommand {
 
     @Flag(help: "Registry: use plain HTTP (a registry on this machine without TLS).")
     var insecure = false
+
+    @Option(help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
+    var timeout: String?
 
     @Flag(help: "Docker or Podman engine: pull the image when the engine does not have it.")
     var pull = false
@@ -156,6 +159,7 @@ struct FathomCommand: ParsableCommand {
         do { spec = try SourceSpec.parse(imagePath, source: source) } catch { fail("\(error)") }
         var sourceOptions = SourceOptions()
         sourceOptions.insecure = insecure
+        if let timeout { sourceOptions.timeoutSeconds = CommandSupport.timeoutSeconds(timeout) }
         sourceOptions.pull = pull
 
         if interactive {
@@ -254,7 +258,8 @@ final class Progress: @unchecked Sendable {
     func show(_ member: String) {
         lock.lock(); defer { lock.unlock() }
         count += 1
-        let short = member.count > 50 ? "…" + member.suffix(49) : member
+        let name = TerminalText.escape(member)
+        let short = name.count > 50 ? "…" + name.suffix(49) : name
         FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: reading blob \(count): \(short)".utf8))
     }
 
@@ -262,7 +267,7 @@ final class Progress: @unchecked Sendable {
     func status(_ line: String) {
         lock.lock(); defer { lock.unlock() }
         count += 1
-        FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: \(line)".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: \(TerminalText.escape(line))".utf8))
     }
 
     func clear() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FathomCore
 import Foundation
 
 // No setlocale here: in a UTF-8 locale libarchive normalises UTF-8 member names to NFC,
@@ -18,16 +19,32 @@ func runCommand<Command: ParsableCommand>(_: Command.Type, _ arguments: [String]
             Command.exit(withError: error)  // --help, --version
         }
         let message = Command.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("fathom: \(message) (see \(helpHint))\n".utf8))
+        FileHandle.standardError.write(Data("fathom: \(TerminalText.escape(message)) (see \(helpHint))\n".utf8))
         Foundation.exit(2)
     }
     Foundation.exit(0)
 }
 
+/// `--option=` with nothing after `=` is the option with an empty value: argument-parser would take the
+/// next argument (the image) as its value instead.
+func emptyValuesSpelledOut(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    var afterSeparator = false
+    for a in arguments {
+        if !afterSeparator && a.hasPrefix("--") && a.hasSuffix("=") && a.count > 3 {
+            out += [String(a.dropLast()), ""]
+        } else {
+            if a == "--" { afterSeparator = true }
+            out.append(a)
+        }
+    }
+    return out
+}
+
 // `fathom diff OLD NEW` is parsed on its own: as a real subcommand it would clash with the root's
 // positional IMAGE. An image file named `diff` is given as `./diff`.
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = emptyValuesSpelledOut(Array(CommandLine.arguments.dropFirst()))
 if arguments.first == "diff" {
     runCommand(DiffCommand.self, Array(arguments.dropFirst()), helpHint: "fathom diff --help")
 }
-runCommand(FathomCommand.self, nil, helpHint: "fathom --help")
+runCommand(FathomCommand.self, arguments, helpHint: "fathom --help")

@@ -1,5 +1,4 @@
 import CArchive
-import Crypto
 
 /// Reads one layer blob from a byte stream: detects its compression from the
 /// bytes, decompresses it with libarchive, walks the tar headers and computes
@@ -21,18 +20,18 @@ enum LayerReader {
         let magic = try stream.peek(4)
         let compression = Compression.detect(magic)
         let hashStored = compression == .none || knownDigest == nil
-        var digestHasher = SHA256()
+        let digestHasher = SHA256Hasher()
         var storedBytes: Int64 = 0
         let stored = ByteStream {
             let block = try stream.next()
-            if hashStored { digestHasher.update(bufferPointer: block) }
+            if hashStored { digestHasher.update(block) }
             storedBytes += Int64(block.count)
             return block
         }
 
         let trustedDiffID = knownDigest != nil ? knownDiffID : nil
         let hashTar = compression != .none && trustedDiffID == nil
-        var diffHasher = SHA256()
+        let diffHasher = SHA256Hasher()
         var tarBytes: Int64 = 0
         var decompressor: AnyObject?
         let decompressed: ByteStream
@@ -58,7 +57,7 @@ enum LayerReader {
         }
         let tarStream = ByteStream {
             let block = try decompressed.next()
-            if hashTar { diffHasher.update(bufferPointer: block) }
+            if hashTar { diffHasher.update(block) }
             tarBytes += Int64(block.count)
             return block
         }

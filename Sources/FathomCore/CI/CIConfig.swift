@@ -1,5 +1,3 @@
-import Yams
-
 /// The thresholds of the `--ci` gate, from defaults, a `.dive-ci` file and flags, in dive's
 /// precedence: a flag beats the file, the file beats the default (dive-reference.md §5).
 public struct CIConfig: Sendable {
@@ -26,26 +24,28 @@ public struct CIConfig: Sendable {
     /// misspelt rule would otherwise never run), and so are top-level keys other than `rules` and `diff` (dive ignores both).
     /// - Throws: `CIConfigError`.
     public mutating func apply(yaml: String, file: String) throws {
-        let node: Node?
-        do { node = try Yams.compose(yaml: yaml) } catch {
-            throw CIConfigError.invalidYAML(file: file, reason: "\(error)".split(separator: "\n").joined(separator: " "))
+        let node: YAMLNode?
+        do { node = try YAMLDocument.parse(yaml) } catch {
+            throw CIConfigError.invalidYAML(file: file, reason: "\(error)")
         }
         guard let node else { return }  // an empty file: defaults
-        guard let top = node.mapping else { throw CIConfigError.notAMapping(file: file, key: "(top level)") }
-        for (k, _) in top where k.string != "rules" && k.string != "diff" {
-            throw CIConfigError.unknownKey(file: file, key: k.string ?? "\(k)")
+        guard let top = node.mapping else {
+            if node.isNull { return }
+            throw CIConfigError.notAMapping(file: file, key: "(top level)")
         }
-        if let diffRules = top["diff"] { try diff.apply(mapping: diffRules, file: file) }
-        guard let rules = top["rules"] else { return }
-        if rules.null != nil || rules.scalar?.string == "" { return }
+        for pair in top where pair.key.string != "rules" && pair.key.string != "diff" {
+            throw CIConfigError.unknownKey(file: file, key: pair.key.label)
+        }
+        if let diffRules = node["diff"] { try diff.apply(mapping: diffRules, file: file) }
+        guard let rules = node["rules"] else { return }
+        if rules.isNull { return }
         guard let mapping = rules.mapping else { throw CIConfigError.notAMapping(file: file, key: "rules") }
-        for (k, v) in mapping {
-            let key = k.string ?? "\(k)"
+        for pair in mapping {
+            let key = pair.key.label
             guard let rule = CIRule(key: key) else { throw CIConfigError.unknownRule(file: file, key: key) }
-            guard let scalar = v.scalar else { throw CIConfigError.notAScalar(file: file, rule: key) }
+            guard let text = pair.value.string else { throw CIConfigError.notAScalar(file: file, rule: key) }
             // YAML null (`~`, `null`, nothing) reads as an empty value: the rule is off.
-            let text = scalar.tag == Tag(.null) || ["~", "null", "Null", "NULL"].contains(scalar.string) ? "" : scalar.string
-            thresholds[rule] = try CIThreshold.parse(text, for: rule, source: file)
+            thresholds[rule] = try CIThreshold.parse(pair.value.isNull ? "" : text, for: rule, source: file)
             sources[rule] = file
         }
     }

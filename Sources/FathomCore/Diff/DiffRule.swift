@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The rules of `fathom diff --ci` (issue 9): how much an image may grow against the previous one.
 /// Byte thresholds parse like dive's byte rules (go-humanize: `20MB` = 20,000,000, `20MiB` = 20,971,520).
@@ -76,15 +75,14 @@ public struct DiffRuleConfig: Sendable {
 
     /// Applies the `diff:` mapping of a `.dive-ci` file; unknown keys are an error (a misspelt rule would never run).
     /// - Throws: `CIConfigError`.
-    mutating func apply(mapping node: Node, file: String) throws {
-        if node.null != nil || node.scalar?.string == "" { return }
+    mutating func apply(mapping node: YAMLNode, file: String) throws {
+        if node.isNull { return }
         guard let mapping = node.mapping else { throw CIConfigError.notAMapping(file: file, key: "diff") }
-        for (k, v) in mapping {
-            let key = k.string ?? "\(k)"
+        for pair in mapping {
+            let key = pair.key.label
             guard let rule = DiffRule(key: key) else { throw CIConfigError.unknownDiffRule(file: file, key: key) }
-            guard let scalar = v.scalar else { throw CIConfigError.notAScalar(file: file, rule: key) }
-            let text = scalar.tag == Tag(.null) || ["~", "null", "Null", "NULL"].contains(scalar.string) ? "" : scalar.string
-            thresholds[rule] = try rule.parseThreshold(text, source: file)
+            guard let text = pair.value.string else { throw CIConfigError.notAScalar(file: file, rule: key) }
+            thresholds[rule] = try rule.parseThreshold(pair.value.isNull ? "" : text, source: file)
             sources[rule] = file
         }
     }

@@ -1,3 +1,6 @@
+import FathomCore
+import Foundation
+
 /// What a key does. Bindings are per pane, as in dive (`ctrl+a` means "aggregated" in the layers
 /// pane and "hide added" in the tree).
 public enum Action: String, Sendable, CaseIterable {
@@ -127,17 +130,20 @@ public struct KeyBindings: Sendable {
     /// Applies a YAML config (`keybinding: {quit: "ctrl+c,q", …}` with dive's key names).
     /// - Throws: `KeyBindingError` naming the file and the bad entry.
     public mutating func apply(yaml: String, file: String) throws {
-        let root: Any?
-        do { root = try Yams.load(yaml: yaml) } catch {
-            throw KeyBindingError(message: "\(file): invalid YAML: \("\(error)".split(separator: "\n").first ?? "")")
+        let root: YAMLNode?
+        do { root = try YAMLDocument.parse(yaml) } catch {
+            throw KeyBindingError(message: "\(file): invalid YAML: \(error)")
         }
-        guard let top = root as? [String: Any], let table = top["keybinding"] as? [String: Any] else { return }
-        for (name, value) in table {
+        guard let table = root?["keybinding"]?.mapping else { return }
+        for pair in table {
+            let name = pair.key.label
             let normalized = name == "toggle-unchanged-files" ? "toggle-unmodified-files" : name
             guard let action = Action(rawValue: normalized) else {
                 throw KeyBindingError(message: "\(file): unknown key binding '\(name)'")
             }
-            let text = "\(value)"
+            guard let text = pair.value.string else {
+                throw KeyBindingError(message: "\(file): \(name): the keys must be one string (\"ctrl+c,q\"), not \(pair.value.label)")
+            }
             var parsed: [Key] = []
             for part in text.split(separator: ",") {
                 guard let key = Key(diveName: String(part)) else {
@@ -186,4 +192,3 @@ extension Key {
     }
 }
 
-import Yams
