@@ -146,7 +146,7 @@ import Testing
     @Test func oneSideFromStandardInput() throws {
         let r = try CLI.run(["diff", "-", good], stdin: URL(fileURLWithPath: wasteful))
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("  OLD  - (docker-save-classic"))
+        #expect(r.stdout.contains("  OLD  standard input (docker-save-classic"))
     }
 
     @Test func anImageNamedDiffIsGivenAsDotSlashDiff() throws {

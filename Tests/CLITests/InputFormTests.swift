@@ -34,7 +34,7 @@ import Testing
         let fromFile = try CLI.run([wasteful.path])
         let fromPipe = try CLI.run(["-"], stdin: wasteful)
         #expect(fromPipe.status == 0, "\(fromPipe.stderr)")
-        #expect(fromPipe.stdout.contains("Image: -"))
+        #expect(fromPipe.stdout.contains("Image: standard input"))
         #expect(layerTable(fromPipe.stdout) == layerTable(fromFile.stdout))
     }
 

@@ -440,10 +440,14 @@ struct DiveWalk {
 
     /// dive `AddPath` in the stacked tree: the node and any missing parent, re-created with empty payloads.
     private mutating func revive(_ u: Int32) {
-        if nodes[Int(u)].flags & Self.alive != 0 { return }
-        revive(nodes[Int(u)].parent)
-        nodes[Int(u)].flags = (nodes[Int(u)].flags | Self.alive) & ~Self.stackedDirectory
-        nodes[Int(u)].stackedSize = 0
+        // the dead ancestors first, root side first (a loop: an image controls the depth)
+        var chain: [Int32] = []
+        var x = u
+        while nodes[Int(x)].flags & Self.alive == 0 { chain.append(x); x = nodes[Int(x)].parent }
+        for n in chain.reversed() {
+            nodes[Int(n)].flags = (nodes[Int(n)].flags | Self.alive) & ~Self.stackedDirectory
+            nodes[Int(n)].stackedSize = 0
+        }
     }
 
     /// dive `RemovePath`: the node and its subtree leave the stacked tree.

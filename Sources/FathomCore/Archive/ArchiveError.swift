@@ -7,6 +7,12 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case emptyFile(archive: String)
     case notAnArchive(archive: String, reason: String)
     case truncated(archive: String, member: String?, reason: String)
+    /// A tar archive with no member at all (only end-of-archive blocks, `/dev/zero`).
+    case noMembers(archive: String)
+    /// A directory that is not an image layout (no `index.json`, `manifest.json` or `oci-layout` at its top).
+    case notAnImageLayout(archive: String)
+    /// A limit of `Limits` was passed; `what` says which.
+    case limitExceeded(archive: String, what: String)
 
     public var description: String {
         switch self.named {
@@ -16,6 +22,9 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case let .notAnArchive(a, r): "\(a): not a tar archive (\(r))"
         case let .truncated(a, m, r):
             if let m { "\(a): truncated or corrupt archive while reading '\(m)' (\(r))" } else { "\(a): truncated or corrupt archive (\(r))" }
+        case let .noMembers(a): "\(a): a tar archive with no members (only end-of-archive blocks), not an image archive"
+        case let .notAnImageLayout(a): "\(a): a directory, but not an image layout (no index.json, manifest.json or oci-layout at its top)"
+        case let .limitExceeded(a, w): "\(a): \(w) (fathom's limit)"
         }
     }
 }
@@ -30,6 +39,9 @@ extension ArchiveError {
         case let .emptyFile(a): return .emptyFile(archive: n(a))
         case let .notAnArchive(a, r): return .notAnArchive(archive: n(a), reason: r)
         case let .truncated(a, m, r): return .truncated(archive: n(a), member: m, reason: r)
+        case let .noMembers(a): return .noMembers(archive: n(a))
+        case let .notAnImageLayout(a): return .notAnImageLayout(archive: n(a))
+        case let .limitExceeded(a, w): return .limitExceeded(archive: n(a), what: w)
         }
     }
 }

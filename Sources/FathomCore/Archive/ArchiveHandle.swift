@@ -121,6 +121,12 @@ final class ArchiveHandle {
         return archive_filter_bytes(raw, 0)
     }
 
+    /// Bytes read from the input so far, before any decompression (0: the input was empty).
+    var compressedBytesRead: Int64 {
+        let count = archive_filter_count(raw)
+        return count > 0 ? archive_filter_bytes(raw, count - 1) : 0
+    }
+
     /// Result of `nextHeader()`.
     enum HeaderResult { case entry(OpaquePointer), end, failed(String) }
 

@@ -13,14 +13,18 @@ enum EntryDecoder {
     static func append(_ entry: OpaquePointer, to changeset: inout Changeset, scratch: inout [UInt8]) throws -> EntryKind? {
         guard let cName = archive_entry_pathname(entry) else { return nil }
         let nameLength = strlen(cName)
+        guard nameLength <= Limits.pathBytes else { throw LayerError.pathTooLong(nameLength) }
         let name = UnsafeRawBufferPointer(start: cName, count: nameLength)
         do {
             try PathNormalizer.normalize(name, into: &scratch)
         } catch {
             throw LayerError.pathEscapesRoot(String(decoding: name, as: UTF8.self))
         }
-        let size = archive_entry_size(entry)
+        let size = max(archive_entry_size(entry), 0)
         if scratch.isEmpty { return nil }  // the root entry "./": a member, but no path
+        guard changeset.count < Limits.entriesPerLayer else { throw LayerError.tooManyEntries }
+        // each size is below 2^63 and the sum stays below 2^48, so this addition cannot overflow
+        guard size <= Limits.layerBytes - changeset.headerSizeBytes else { throw LayerError.tooLarge }
         changeset.headerSizeBytes += size
 
         let mode = UInt16(truncatingIfNeeded: archive_entry_perm(entry) & 0o7777)
@@ -31,7 +35,11 @@ enum EntryDecoder {
         let lastStart = (scratch.lastIndex(of: 0x2F).map { $0 + 1 }) ?? 0
         let last = scratch[lastStart...]
         if last.starts(with: whiteoutPrefix) {
-            if last.elementsEqual(opaqueName) {
+            if last.count == whiteoutPrefix.count {
+                // `.wh.` alone names no file: nothing to remove
+                changeset.ignoredNames.append(String(decoding: scratch, as: UTF8.self))
+                return nil
+            } else if last.elementsEqual(opaqueName) {
                 let dirEnd = lastStart == 0 ? 0 : lastStart - 1
                 scratch.withUnsafeBytes { raw in
                     changeset.append(path: UnsafeRawBufferPointer(rebasing: raw[0..<dirEnd]), kind: .opaqueWhiteout,
@@ -57,7 +65,9 @@ enum EntryDecoder {
         if let hard = archive_entry_hardlink(entry) {
             kind = .hardlink
             var target: [UInt8] = []
-            let raw = UnsafeRawBufferPointer(start: hard, count: strlen(hard))
+            let length = strlen(hard)
+            guard length <= Limits.pathBytes else { throw LayerError.pathTooLong(length) }
+            let raw = UnsafeRawBufferPointer(start: hard, count: length)
             do { try PathNormalizer.normalize(raw, into: &target) } catch {
                 throw LayerError.pathEscapesRoot(String(decoding: raw, as: UTF8.self))
             }
@@ -68,7 +78,9 @@ enum EntryDecoder {
             case FileTypeBits.symlink:
                 kind = .symlink
                 if let s = archive_entry_symlink(entry) {
-                    linkTarget = Array(UnsafeRawBufferPointer(start: s, count: strlen(s)))
+                    let length = strlen(s)
+                    guard length <= Limits.pathBytes else { throw LayerError.pathTooLong(length) }
+                    linkTarget = Array(UnsafeRawBufferPointer(start: s, count: length))
                 } else {
                     linkTarget = []
                 }

@@ -8,6 +8,12 @@ public enum LayerError: Error, Sendable, Equatable {
     case truncated(String)
     /// A member name has a `..` component (it would escape the root).
     case pathEscapesRoot(String)
+    /// A path or link target longer than `Limits.pathBytes`.
+    case pathTooLong(Int)
+    /// More entries than `Limits.entriesPerLayer`.
+    case tooManyEntries
+    /// The entries' sizes add up to more than `Limits.layerBytes`.
+    case tooLarge
 
     /// What is wrong, without the file name.
     public var message: String {
@@ -16,6 +22,9 @@ public enum LayerError: Error, Sendable, Equatable {
         case let .corrupt(c, m): "corrupt \(c.rawValue) data: \(m)"
         case let .truncated(m): "truncated layer: \(m)"
         case let .pathEscapesRoot(name): "entry '\(name)' has a '..' component"
+        case let .pathTooLong(n): "an entry's path or link target is \(n) bytes, more than \(Limits.pathBytes) (PATH_MAX)"
+        case .tooManyEntries: "more than \(Limits.entriesPerLayer) entries (fathom's limit)"
+        case .tooLarge: "its entries' sizes add up to more than \(Limits.layerBytes) bytes (fathom's limit)"
         }
     }
 }

@@ -40,8 +40,8 @@ struct OuterArchive {
     func forEachMember(_ body: (ArchiveMember, ByteStream) throws -> Void) throws {
         if isDirectory { try forEachFile(body); return }
         if source == nil && displayPath != "-" {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: displayPath)
-            if let size = attributes?[.size] as? NSNumber, size.int64Value == 0 {
+            var st = stat()
+            if stat(displayPath, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0 {
                 throw ArchiveError.emptyFile(archive: displayPath)
             }
             if FileManager.default.isReadableFile(atPath: displayPath) == false {
@@ -74,7 +74,9 @@ struct OuterArchive {
             let entry: OpaquePointer
             switch handle.nextHeader() {
             case .end:
-                if first && (displayPath == "-" || source != nil) { throw ArchiveError.emptyFile(archive: displayPath) }
+                if first {
+                    throw handle.compressedBytesRead == 0 ? ArchiveError.emptyFile(archive: displayPath) : ArchiveError.noMembers(archive: displayPath)
+                }
                 return
             case let .failed(message):
                 if let e = handle.callbackError { throw e }
@@ -136,6 +138,13 @@ struct OuterArchive {
     /// Symbolic links inside the directory are followed by the file system.
     private func forEachFile(_ body: (ArchiveMember, ByteStream) throws -> Void) throws {
         let root = URL(fileURLWithPath: displayPath).standardizedFileURL
+        // A directory is an image layout only with one of these at its top; anything else (`/`, a home
+        // folder) is refused before a single file is read.
+        guard ["index.json", "manifest.json", "oci-layout"].contains(where: {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+        }) else {
+            throw ArchiveError.notAnImageLayout(archive: displayPath)
+        }
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
             throw ArchiveError.unreadable(archive: displayPath, reason: "cannot list the directory")
         }
@@ -146,6 +155,9 @@ struct OuterArchive {
             let full = url.standardizedFileURL.path
             let relative = full.hasPrefix(rootPath) ? String(full.dropFirst(rootPath.count)) : url.lastPathComponent
             let isFile = (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false
+            if files.count + links.count >= Limits.directoryFiles {
+                throw ArchiveError.limitExceeded(archive: displayPath, what: "more than \(Limits.directoryFiles) files in the layout directory")
+            }
             if isFile {
                 files.append((relative, url))
             } else if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {

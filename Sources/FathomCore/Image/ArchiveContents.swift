@@ -22,7 +22,7 @@ struct ArchiveContents {
     var reportedLayers = false
 
     /// Largest member kept as a JSON document, in bytes.
-    static let documentLimitBytes: Int64 = 64 << 20
+    static let documentLimitBytes: Int64 = Limits.documentBytes
 
     /// Reads the whole archive in one pass.
     ///
@@ -43,6 +43,7 @@ struct ArchiveContents {
         let reporter = LayerReporter(options: options)
         let pool = LayerDecodePool(onFinished: reporter.finished)
         var pending: [(path: String, extent: FileExtent, knownDigest: Digest?)] = []
+        var documentsBytes: Int64 = 0
         do { try archive.forEachMember { member, stream in
             switch member.kind {
             case .file:
@@ -52,12 +53,21 @@ struct ArchiveContents {
                 // `.json` members are kept whatever they hold, so that a `null` or broken
                 // manifest.json is reported as such rather than as a missing manifest.
                 if (looksLikeJSON || member.path.hasSuffix(".json")) && member.sizeBytes <= documentLimitBytes {
+                    documentsBytes += max(member.sizeBytes, 0)
+                    if documentsBytes > Limits.documentsBytes {
+                        throw ArchiveError.limitExceeded(archive: archive.displayPath,
+                                                         what: "more than \(Limits.documentsBytes) bytes of JSON documents")
+                    }
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(Int(max(member.sizeBytes, 0)))
                     while true {
                         let block = try stream.next()
                         if block.isEmpty { break }
                         bytes.append(contentsOf: block)
+                        if bytes.count > documentLimitBytes {
+                            throw ArchiveError.limitExceeded(archive: archive.displayPath,
+                                                             what: "\(member.path) is larger than \(documentLimitBytes) bytes")
+                        }
                     }
                     contents.documents[member.path] = bytes
                 } else {

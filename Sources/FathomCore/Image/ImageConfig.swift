@@ -55,4 +55,28 @@ public struct HistoryEntry: Decodable, Sendable {
 
     /// True for history entries that produced no layer.
     public var isEmptyLayer: Bool { empty_layer ?? false }
+
+    public init(created: String? = nil, created_by: String? = nil, comment: String? = nil, empty_layer: Bool? = nil) {
+        self.created = created
+        self.created_by = created_by
+        self.comment = comment
+        self.empty_layer = empty_layer
+    }
+
+    /// Reads an entry; `created_by` and `comment` are cut to `Limits.commandBytes` (a 50 MB command is legal JSON).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        created = try c.decodeIfPresent(String.self, forKey: .created)
+        created_by = try c.decodeIfPresent(String.self, forKey: .created_by).map(Self.cut)
+        comment = try c.decodeIfPresent(String.self, forKey: .comment).map(Self.cut)
+        empty_layer = try c.decodeIfPresent(Bool.self, forKey: .empty_layer)
+    }
+    private enum Keys: String, CodingKey { case created, created_by, comment, empty_layer }
+
+    static func cut(_ s: String) -> String {
+        guard s.utf8.count > Limits.commandBytes else { return s }
+        var end = s.utf8.index(s.utf8.startIndex, offsetBy: Limits.commandBytes)
+        while end > s.startIndex && end.samePosition(in: s.unicodeScalars) == nil { end = s.utf8.index(before: end) }
+        return String(s[..<end]) + "…"
+    }
 }

@@ -5,6 +5,8 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
     case invalidJSON(archive: String, member: String, reason: String)
     case notAnArray(archive: String, member: String, found: String)
     case noImage(archive: String)
+    /// index.json lists no usable image manifest (`entries` descriptors, all skipped or none).
+    case noImageInIndex(archive: String, entries: Int)
     case severalImages(archive: String, names: [String])
     case imageNotFound(archive: String, wanted: String, names: [String])
     case severalPlatforms(archive: String, platforms: [String])
@@ -17,16 +19,20 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
     case layerCountMismatch(archive: String, manifestLayers: Int, diffIDs: Int)
     case digestMismatch(archive: String, index: Int, member: String, computed: Digest)
     case badDocument(archive: String, member: String, reason: String)
+    /// A limit of `Limits` was passed; `what` says which (`more than 4096 layers`).
+    case limitExceeded(archive: String, what: String)
 
     public var description: String {
         switch self {
         case let .invalidJSON(a, m, r): "\(a): \(m) is not valid JSON (\(r))"
         case let .notAnArray(a, m, f): "\(a): \(m) must be a non-empty JSON array, found \(f)"
         case let .noImage(a): "\(a): no image found (neither manifest.json nor index.json)"
-        case let .severalImages(a, n): "\(a): several images in the archive (\(n.joined(separator: ", "))): choose one with --image"
-        case let .imageNotFound(a, w, n): "\(a): no image named \(w) (the archive has: \(n.joined(separator: ", ")))"
-        case let .severalPlatforms(a, p): "\(a): several platforms (\(p.joined(separator: ", "))): choose one with --platform"
-        case let .platformNotFound(a, w, p): "\(a): no image for platform \(w) (the archive has: \(p.joined(separator: ", ")))"
+        case let .noImageInIndex(a, n):
+            n == 0 ? "\(a): index.json lists no manifest" : "\(a): index.json lists \(n) entries but no image manifest (only attestations, unknown platforms or media types)"
+        case let .severalImages(a, n): "\(a): several images in the archive (\(Self.list(n))): choose one with --image"
+        case let .imageNotFound(a, w, n): "\(a): no image named \(w) (the archive has: \(Self.list(n)))"
+        case let .severalPlatforms(a, p): "\(a): several platforms (\(Self.list(p))): choose one with --platform"
+        case let .platformNotFound(a, w, p): "\(a): no image for platform \(w) (the archive has: \(Self.list(p)))"
         case let .missingMember(a, m, by): "\(a): \(by) names '\(m)', which is not in the archive"
         case let .symlinkLoop(a, m): "\(a): symbolic link loop at '\(m)' (too many levels of symbolic links)"
         case let .badLayer(a, i, m, e): "\(a): layer \(i) (\(m)): \(e.message)"
@@ -36,6 +42,13 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
         case let .layerCountMismatch(a, l, d): "\(a): manifest lists \(l) layers but the config has \(d) diff IDs"
         case let .digestMismatch(a, i, m, c): "\(a): layer \(i): blob \(m) has digest \(c), not the one its name states"
         case let .badDocument(a, m, r): "\(a): \(m): \(r)"
+        case let .limitExceeded(a, w): "\(a): \(w) (fathom's limit)"
         }
+    }
+
+    /// Names for a message: the first ten, then how many more (an archive may list 100,000).
+    static func list(_ names: [String]) -> String {
+        let shown = names.prefix(10).joined(separator: ", ")
+        return names.count > 10 ? shown + " and \(names.count - 10) more" : shown
     }
 }

@@ -9,7 +9,7 @@ public enum ImageLoader {
     ///   `ImageError` when it holds no usable image or a referenced layer is bad.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         let archive = try OuterArchive(path: path)
-        return try load(archive, name: path, options: options)
+        return try load(archive, name: path == "-" ? "standard input" : path, options: options)
     }
 
     /// Scans `archive` (named `name` in messages) and resolves the image; reports the layers to
@@ -111,6 +111,7 @@ struct Resolver {
         }
         let entries = try decode([DockerManifestEntry].self, bytes, member: "manifest.json")
         let entry = try chooseManifestEntry(entries)
+        try checkLayerCount(entry.Layers.count)
 
         let configPath = try contents.resolve(entry.Config, archive: archive) ?? entry.Config
         let configBytes = try document(entry.Config, referencedBy: "manifest.json")
@@ -163,13 +164,15 @@ struct Resolver {
     mutating func fromOCIIndex() throws -> Image {
         let index = try decode(ImageIndex.self, contents.documents["index.json"]!, member: "index.json")
         var candidates: [Candidate] = []
+        var visited = 0
         for descriptor in index.manifests ?? [] {
             let names = [descriptor.annotations?["io.containerd.image.name"],
                          descriptor.annotations?["org.opencontainers.image.ref.name"]].compactMap { $0 }
-            try collect(descriptor, names: names, depth: 0, into: &candidates)
+            try collect(descriptor, names: names, depth: 1, visited: &visited, into: &candidates)
         }
-        if candidates.isEmpty { throw ImageError.noImage(archive: archive) }
+        if candidates.isEmpty { throw ImageError.noImageInIndex(archive: archive, entries: index.manifests?.count ?? 0) }
         let chosen = try chooseCandidate(candidates)
+        try checkLayerCount(chosen.manifest.layers.count)
 
         let configMember = Self.blobPath(chosen.manifest.config.digest)
         let configBytes = try document(configMember, referencedBy: "manifest \(chosen.manifestDigest)")
@@ -189,10 +192,22 @@ struct Resolver {
         return parts.count == 2 ? "blobs/\(parts[0])/\(parts[1])" : "blobs/\(digest)"
     }
 
-    /// Walks index → (nested indexes) → image manifests, depth first.
+    /// Refuses more layers than `Limits.layersPerImage`.
+    func checkLayerCount(_ count: Int) throws {
+        if count > Limits.layersPerImage {
+            throw ImageError.limitExceeded(archive: archive, what: "\(count) layers, more than \(Limits.layersPerImage)")
+        }
+    }
+
+    /// Walks index → (nested indexes) → image manifests, depth first; `depth` counts index.json as 1.
     /// Skips attestation manifests, `unknown/unknown` platforms and unknown media types.
-    mutating func collect(_ d: Descriptor, names: [String], depth: Int, into out: inout [Candidate]) throws {
-        guard depth < 8 else { return }
+    /// - Throws: `ImageError.limitExceeded` past `Limits.indexLevels` levels (an index that names
+    ///   itself, directly or not, loops until then) or `Limits.indexEntries` descriptors.
+    mutating func collect(_ d: Descriptor, names: [String], depth: Int, visited: inout Int, into out: inout [Candidate]) throws {
+        visited += 1
+        if visited > Limits.indexEntries {
+            throw ImageError.limitExceeded(archive: archive, what: "the indexes list more than \(Limits.indexEntries) manifests")
+        }
         if d.annotations?["vnd.docker.reference.type"] == "attestation-manifest" { return }
         if d.platform?.os == "unknown" || d.platform?.architecture == "unknown" { return }
         let member = Self.blobPath(d.digest)
@@ -206,9 +221,13 @@ struct Resolver {
             }
             switch mediaType {
             case MediaType.ociIndex, MediaType.dockerList:
+                guard depth < Limits.indexLevels else {
+                    throw ImageError.limitExceeded(archive: archive,
+                        what: "indexes nested deeper than \(Limits.indexLevels) levels at \(member) (or an index that lists itself)")
+                }
                 let nested = try decode(ImageIndex.self, bytes, member: member)
                 for child in nested.manifests ?? [] {
-                    try collect(child, names: names, depth: depth + 1, into: &out)
+                    try collect(child, names: names, depth: depth + 1, visited: &visited, into: &out)
                 }
             default:
                 let manifest = try decode(ImageManifest.self, bytes, member: member)

@@ -166,6 +166,9 @@ public struct Replay: Sendable {
             if latestVersion.count < paths.count {
                 latestVersion.append(contentsOf: repeatElement(-1, count: paths.count - latestVersion.count))
             }
+            // the root has no parents, and only a whiteout row can name it (`.wh..wh..opq` at the top):
+            // that row did its work in step 1
+            if node == PathTable.root { continue }
             // Parents: create the missing ones as implicit directories.
             let parent = paths.parents[Int(node)]
             if parent != verifiedParent {

@@ -61,10 +61,14 @@ public enum CursesTerminal {
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
         // Keys come from the terminal even when the archive comes on standard input.
         let input: UnsafeMutablePointer<FILE>? = isatty(0) == 1 ? fdopen(dup(0), "r") : fopen("/dev/tty", "r")
-        guard let output = fdopen(dup(1), "w"), let input, newterm(nil, output, input) != nil else {
+        let outputFD = dup(1)
+        // the terminal's modes before curses changes them, for the crash handler
+        var modes = termios()
+        _ = tcgetattr(outputFD, &modes)
+        guard let output = fdopen(outputFD, "w"), let input, newterm(nil, output, input) != nil else {
             return .failed(TerminalError(message: "cannot start the terminal UI (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))"))
         }
-        installSignalHandlers()
+        installSignalHandlers(terminal: outputFD, modes: modes)
         raw(); noecho(); nonl()
         keypad(fathom_stdscr(), true)
         _ = curs_set(0)
@@ -216,15 +220,42 @@ public enum CursesTerminal {
         }
     }
 
-    /// SIGTERM and crash signals restore the terminal before the process ends.
-    static func installSignalHandlers() {
-        let restore: @convention(c) (Int32) -> Void = { sig in
-            endwin()
-            signal(sig, SIG_DFL)
-            raise(sig)
+    /// SIGTERM and crash signals restore the terminal before the process ends: the terminal modes
+    /// saved before curses started, the main screen, a visible cursor. The handler runs on a stack of
+    /// its own, so that a stack overflow (SIGSEGV) still restores, and does only what is
+    /// async-signal-safe (`tcsetattr`, `write`), then lets the signal take its default action.
+    static func installSignalHandlers(terminal fd: Int32, modes: termios) {
+        CrashRestore.fd = fd
+        CrashRestore.modes = modes
+        // attributes off, mouse reports off, the main screen, a visible cursor: prepared here, since the
+        // handler may not allocate
+        let reset = Array("\u{1B}[0m\u{1B}[?1000l\u{1B}[?1049l\u{1B}[?25h\r\n".utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: reset.count)
+        _ = buffer.initialize(from: reset)
+        CrashRestore.reset = UnsafeBufferPointer(buffer)
+        let size = 256 << 10
+        var stack = stack_t()
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        stack.ss_size = size
+        stack.ss_flags = 0
+        sigaltstack(&stack, nil)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in
+            _ = tcsetattr(CrashRestore.fd, TCSANOW, &CrashRestore.modes)
+            _ = write(CrashRestore.fd, CrashRestore.reset.baseAddress, CrashRestore.reset.count)
+            raise(sig)   // SA_RESETHAND made the action the default again
         }
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] { signal(sig, restore) }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = Int32(SA_ONSTACK) | Int32(bitPattern: 0x8000_0000)  // SA_RESETHAND
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] { sigaction(sig, &action, nil) }
     }
+}
+
+/// What the crash handler restores: read only inside the handler, written once before it is installed.
+private enum CrashRestore {
+    nonisolated(unsafe) static var fd: Int32 = 1
+    nonisolated(unsafe) static var modes = termios()
+    nonisolated(unsafe) static var reset = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 }
 
 /// A terminal that could not be opened.

@@ -95,7 +95,7 @@ public struct DiffScreen: TerminalScreen {
     mutating func rebuildRows(keeping node: DiffTree.NodeID? = nil) {
         var out: [(DiffTree.NodeID, String)] = []
         func visible(_ n: DiffTree.NodeID) -> Bool { !changedOnly || tree.change[Int(n)] != nil || tree.changedBelow[Int(n)] }
-        func walk(_ n: DiffTree.NodeID, _ prefix: String) {
+        func sortedChildren(_ n: DiffTree.NodeID) -> [DiffTree.NodeID] {
             var kids = tree.children[Int(n)].filter(visible)
             if sortByDelta {
                 kids.sort { a, b in
@@ -105,13 +105,19 @@ public struct DiffScreen: TerminalScreen {
             } else {
                 kids.sort { tree.names[Int($0)].utf8.lexicographicallyPrecedes(tree.names[Int($1)].utf8) }
             }
-            for (i, k) in kids.enumerated() {
-                let last = i == kids.count - 1
-                out.append((k, prefix + (last ? "└── " : "├── ")))
-                if !collapsed.contains(k) { walk(k, prefix + (last ? "    " : "│   ")) }
-            }
+            return kids
         }
-        walk(0, "")
+        // depth first with an explicit stack: an image controls how deep its paths go
+        var stack: [(kids: [DiffTree.NodeID], next: Int, prefix: String)] = [(sortedChildren(0), 0, "")]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            let (kids, i, prefix) = stack[top]
+            guard i < kids.count else { stack.removeLast(); continue }
+            stack[top].next += 1
+            let k = kids[i], last = i == kids.count - 1
+            out.append((k, prefix + (last ? "└── " : "├── ")))
+            if !collapsed.contains(k) { stack.append((sortedChildren(k), 0, prefix + (last ? "    " : "│   "))) }
+        }
         rows = out
         if let node, let i = rows.firstIndex(where: { $0.node == node }) { cursor = i }
         clamp()

@@ -68,7 +68,7 @@ public struct ScreenModel: TerminalScreen {
     /// would hide where the waste is); empty otherwise.
     var wastedSizes: [Int64] = []
     var rows: [TreeRow] = []
-    private var regex: Regex<AnyRegexOutput>?
+    private var regex: LinearRegex?
     /// Nodes whose inode the final filesystem does not show ("wasted only" filter).
     private let wastedInodes: Set<Int32>
 
@@ -187,7 +187,7 @@ public struct ScreenModel: TerminalScreen {
     private mutating func compileFilter() {
         if filterText.isEmpty { regex = nil; filterError = nil; rebuildRows(); return }
         do {
-            regex = try Regex(filterText)
+            regex = try LinearRegex(filterText)
             filterError = nil
             rebuildRows()
         } catch {
@@ -199,7 +199,7 @@ public struct ScreenModel: TerminalScreen {
         let text = sizeInputText.trimmingCharacters(in: .whitespaces)
         if text.isEmpty || text == "0" { minSizeBytes = 0; rebuildRows(); return }
         do {
-            minSizeBytes = Int64(try ByteAmount.parse(text))
+            minSizeBytes = Int64(clamping: try ByteAmount.parse(text))  // 9.3EB and up: no file is that large
             rebuildRows()
         } catch {
             message = "size filter: \(error.message) ('\(text)')"
@@ -380,7 +380,7 @@ public struct ScreenModel: TerminalScreen {
             var pass = true
             if let regex {
                 let path = "/" + DisplayName.of(paths.pathBytes(PathTable.NodeID(id)))
-                pass = (try? regex.firstMatch(in: path)) != nil
+                pass = regex.matches(path)
             }
             if pass && minSizeBytes > 0 { pass = !isDir && snapshot.sizes[id] >= minSizeBytes }
             if pass && wastedOnly {
@@ -399,8 +399,9 @@ public struct ScreenModel: TerminalScreen {
                 wastedSizes[Int(paths.parents[id])] += wastedSizes[id]
             }
         }
-        var out: [TreeRow] = []
-        func walk(_ node: PathTable.NodeID, depth: Int, prefix: String) {
+        // Depth first with an explicit stack (an image controls how deep its paths go): each frame is a
+        // directory whose sorted children are being listed.
+        func sortedChildren(_ node: PathTable.NodeID) -> [PathTable.NodeID] {
             var kids = paths.children[Int(node)].filter { visible[Int($0)] }
             if sortBySize {
                 kids.sort { a, b in
@@ -410,17 +411,24 @@ public struct ScreenModel: TerminalScreen {
             } else {
                 kids.sort { paths.nameBytes($0).lexicographicallyPrecedes(paths.nameBytes($1)) }
             }
-            for (i, k) in kids.enumerated() {
-                let last = i == kids.count - 1
-                // a file that replaced a directory keeps the removed paths below it, so it can expand too
-                let isDir = snapshot.states[Int(k)]?.kind == .directory || paths.children[Int(k)].contains { visible[Int($0)] }
-                let isCollapsed = collapsed.contains(k)
-                out.append(TreeRow(node: k, depth: depth, prefix: prefix + (last ? "└── " : "├── "), isDirectory: isDir,
-                                   isCollapsed: isCollapsed))
-                if isDir && !isCollapsed { walk(k, depth: depth + 1, prefix: prefix + (last ? "    " : "│   ")) }
-            }
+            return kids
         }
-        walk(PathTable.root, depth: 0, prefix: "")
+        var out: [TreeRow] = []
+        var stack: [(kids: [PathTable.NodeID], next: Int, depth: Int, prefix: String)] = [(sortedChildren(PathTable.root), 0, 0, "")]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            let (kids, i, depth, prefix) = stack[top]
+            guard i < kids.count else { stack.removeLast(); continue }
+            stack[top].next += 1
+            let k = kids[i]
+            let last = i == kids.count - 1
+            // a file that replaced a directory keeps the removed paths below it, so it can expand too
+            let isDir = snapshot.states[Int(k)]?.kind == .directory || paths.children[Int(k)].contains { visible[Int($0)] }
+            let isCollapsed = collapsed.contains(k)
+            out.append(TreeRow(node: k, depth: depth, prefix: prefix + (last ? "└── " : "├── "), isDirectory: isDir,
+                               isCollapsed: isCollapsed))
+            if isDir && !isCollapsed { stack.append((sortedChildren(k), 0, depth + 1, prefix + (last ? "    " : "│   "))) }
+        }
         rows = out
         clampAll()
     }

@@ -1,0 +1,27 @@
+/// The bounds fathom puts on what an image may ask of it. Each is far above any real image (the
+/// README lists them); past one, the input is refused with one line naming the limit, never a
+/// trap, a hang or memory that grows with a size field instead of with the input.
+public enum Limits {
+    /// Layers in one image. Docker's overlay2 and containerd stop at about 127; fathom's layer
+    /// index is 16 bits.
+    public static let layersPerImage = 4096
+    /// Entries (tar members) in one layer.
+    public static let entriesPerLayer = 4_000_000
+    /// Bytes of one path or link target: Linux's `PATH_MAX`, beyond which no engine can extract it.
+    public static let pathBytes = 4096
+    /// The sizes of one layer's entries added up (GNU sparse files state any size): 256 TiB. With
+    /// `layersPerImage`, every sum of sizes fathom makes stays far from `Int64.max`.
+    public static let layerBytes: Int64 = 1 << 48
+    /// One JSON document of an archive (manifest, index, config).
+    public static let documentBytes: Int64 = 64 << 20
+    /// All JSON documents of one archive together (read before it is known which ones matter).
+    public static let documentsBytes: Int64 = 256 << 20
+    /// Levels of indexes, the top `index.json` included (OCI image-layout spec: indexes may nest).
+    public static let indexLevels = 8
+    /// Manifests and indexes visited when walking an OCI layout's indexes.
+    public static let indexEntries = 4096
+    /// Files below an image layout directory given as IMAGE.
+    public static let directoryFiles = 100_000
+    /// A layer's command (`created_by`) is cut to this many bytes for display and reports.
+    public static let commandBytes = 16 << 10
+}
