@@ -83,13 +83,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writers of hostile archives for the tests (tar headers byte by byte).
+        .target(
+            name: "FathomTestSupport",
+            dependencies: ["FathomCore"],
+            path: "Tests/FathomTestSupport"
+        ),
         .testTarget(
             name: "FathomCoreTests",
-            dependencies: ["FathomCore", "CAsciiMultibyte"]
+            dependencies: ["FathomCore", "CAsciiMultibyte", "FathomTestSupport"]
         ),
         .testTarget(
             name: "FathomTUITests",
-            dependencies: ["FathomTUI", "FathomCore"]
+            dependencies: ["FathomTUI", "FathomCore", "FathomTestSupport"]
         ),
         .testTarget(
             name: "FathomSourcesTests",
@@ -97,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["FathomCore"]
+            dependencies: ["FathomCore", "FathomTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -216,12 +216,12 @@ struct FathomCommand: ParsableCommand {
             var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, color: color)
             let gate = CIGate(analysis: analysis, config: ciConfig)
             text += gate.render(color: color)
-            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
+            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data(TerminalText.forTerminal(text).utf8))
             if !gate.passed { throw ExitCode(1) }
             return
         }
         if jsonPath == nil {
-            FileHandle.standardOutput.write(Data(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1)).utf8))
+            FileHandle.standardOutput.write(Data(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1))).utf8))
         }
     }
 

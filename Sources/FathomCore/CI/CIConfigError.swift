@@ -12,15 +12,25 @@ public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case let .invalidYAML(f, r): "\(f): invalid YAML: \(r)"
         case let .unknownRule(f, k):
-            "\(f): unknown rule '\(k)' under rules: (known: \(CIRule.allCases.map(\.rawValue).joined(separator: ", ")))"
+            "\(f): unknown rule \(Self.quoted(k)) under rules: (known: \(CIRule.allCases.map(\.rawValue).joined(separator: ", ")))"
         case let .unknownDiffRule(f, k):
-            "\(f): unknown rule '\(k)' under diff: (known: \(DiffRule.allCases.map(\.rawValue).joined(separator: ", ")))"
+            "\(f): unknown rule \(Self.quoted(k)) under diff: (known: \(DiffRule.allCases.map(\.rawValue).joined(separator: ", ")))"
         case let .notAMapping(f, k): "\(f): '\(k)' must be a mapping"
-        case let .unknownKey(f, k): "\(f): unknown key '\(k)' (a .dive-ci file holds 'rules:' and 'diff:')"
+        case let .unknownKey(f, k): "\(f): unknown key \(Self.quoted(k)) (a .dive-ci file holds 'rules:' and 'diff:')"
         case let .notAScalar(f, r): "\(f): \(r): the value must be a number, a byte amount or 'disabled', not a list or mapping"
         case let .invalidValue(s, rule, v, r):
             // the rule is named unless the source already names it (`--highestWastedBytes`)
             s == "--" + rule ? "\(s): invalid value '\(v)': \(r)" : "\(s): \(rule): invalid value '\(v)': \(r)"
         }
+    }
+
+    /// A key as the message shows it: quoted when it could be a rule's name (letters, digits, `-`, `_`,
+    /// `.`; 64 at most), else only described. A file that is not a CI configuration at all (a password
+    /// file named by mistake) is never quoted back.
+    public static func quoted(_ key: String) -> String {
+        let nameLike = !key.isEmpty && key.utf8.count <= 64
+            && key.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+        if nameLike || key.hasPrefix("(a ") { return "'\(key)'" }
+        return "of \(key.count) characters that is not a rule name (not shown)"
     }
 }

@@ -72,9 +72,9 @@ public struct CIGate: Sendable {
         for r in results {
             let status: String
             switch r.outcome {
-            case .pass: status = color ? "\u{1B}[32mPASS\u{1B}[0m" : "PASS"
-            case .fail: status = color ? "\u{1B}[1;31mFAIL\u{1B}[0m" : "FAIL"
-            case .skip: status = color ? "\u{1B}[34mSKIP\u{1B}[0m" : "SKIP"
+            case .pass: status = color ? TerminalText.styled("PASS", sgr: "32") : "PASS"
+            case .fail: status = color ? TerminalText.styled("FAIL", sgr: "1;31") : "FAIL"
+            case .skip: status = color ? TerminalText.styled("SKIP", sgr: "34") : "SKIP"
             }
             out += "  \(status): \(r.rule.rawValue): \(r.detail)\n"
         }
@@ -82,7 +82,7 @@ public struct CIGate: Sendable {
         let failed = results.filter { $0.outcome == .fail }.count
         let skipped = results.filter { $0.outcome == .skip }.count
         let verdict = self.passed ? "PASS" : "FAIL"
-        let colored = color ? (self.passed ? "\u{1B}[32m\(verdict)\u{1B}[0m" : "\u{1B}[1;31m\(verdict)\u{1B}[0m") : verdict
+        let colored = color ? TerminalText.styled(verdict, sgr: self.passed ? "32" : "1;31") : verdict
         out += "Result:\(colored) [Total:\(results.count)] [Passed:\(passed)] [Failed:\(failed)] [Warn:0] [Skipped:\(skipped)]\n"
         return out
     }

@@ -63,6 +63,6 @@ public struct DiffGate: Sendable {
     private static func paint(_ text: String, _ outcome: CIGate.Outcome, _ color: Bool) -> String {
         guard color else { return text }
         let code = switch outcome { case .pass: "32"; case .fail: "1;31"; case .skip: "34" }
-        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+        return TerminalText.styled(text, sgr: code)
     }
 }

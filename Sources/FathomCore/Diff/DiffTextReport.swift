@@ -8,8 +8,8 @@ public enum DiffTextReport {
     ///   - color: Bold headings, and deltas red for growth and green for shrinkage, with ANSI escapes.
     /// - Returns: Lines ending in `\n`.
     public static func render(_ d: ImageDiff, top: Int = 20, color: Bool = false) -> String {
-        let bold = { (s: String) in color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
-        let signed = { (v: Int64) in color && v != 0 ? "\u{1B}[\(v > 0 ? "31" : "32")m\(signedBytes(v))\u{1B}[0m" : signedBytes(v) }
+        let bold = { (s: String) in color ? TerminalText.styled(s, sgr: "1") : s }
+        let signed = { (v: Int64) in color && v != 0 ? TerminalText.styled(signedBytes(v), sgr: v > 0 ? "31" : "32") : signedBytes(v) }
         var out = ""
         func line(_ s: String = "") { out += s + "\n" }
 

@@ -6,7 +6,7 @@ public enum TextReport {
     ///   - top: At most this many inefficient files are listed; a line says how many more.
     ///   - color: Bold headings with ANSI escapes.
     public static func render(_ a: Analysis, top: Int = 20, color: Bool = false) -> String {
-        let bold = { (s: String) in color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+        let bold = { (s: String) in color ? TerminalText.styled(s, sgr: "1") : s }
         let m = a.dive.metrics
         var out = TextSummary.render(a.image)
         out += "\n" + bold("Analysis:") + "\n"

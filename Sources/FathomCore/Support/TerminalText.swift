@@ -29,6 +29,30 @@ public enum TerminalText {
         escape(String(decoding: Array(bytes), as: UTF8.self))
     }
 
+    /// `text` in an SGR style (`1` bold, `32` green, `1;31` bold red) when it goes through
+    /// `forTerminal`: a mark no text from an image can forge (it holds a number drawn at start-up),
+    /// turned into the escape only after everything else was escaped.
+    public static func styled(_ text: String, sgr: String) -> String { mark(sgr) + text + mark("0") }
+
+    /// A whole report for a terminal, a pipe or a CI log: every control character escaped except line
+    /// feeds, then fathom's own style marks (`styled`) made escapes.
+    public static func forTerminal(_ text: String) -> String {
+        var out = text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }.joined(separator: "\n")
+        let open = "\u{E000}" + nonce
+        guard out.contains(open) else { return out }
+        var result = ""
+        while let start = out.range(of: open) {
+            result += out[..<start.lowerBound]
+            guard let end = out[start.upperBound...].firstIndex(of: "\u{E001}") else { break }
+            result += "\u{1B}[" + out[start.upperBound..<end] + "m"
+            out = String(out[out.index(after: end)...])
+        }
+        return result + out
+    }
+
+    private static let nonce = String(UInt64.random(in: 1 ... .max), radix: 36)
+    private static func mark(_ sgr: String) -> String { "\u{E000}" + nonce + sgr + "\u{E001}" }
+
     @inline(__always) static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         return v < 0x20 || (v >= 0x7F && v < 0xA0) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)

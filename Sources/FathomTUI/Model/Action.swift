@@ -139,7 +139,7 @@ public struct KeyBindings: Sendable {
             let name = pair.key.label
             let normalized = name == "toggle-unchanged-files" ? "toggle-unmodified-files" : name
             guard let action = Action(rawValue: normalized) else {
-                throw KeyBindingError(message: "\(file): unknown key binding '\(name)'")
+                throw KeyBindingError(message: "\(file): unknown key binding \(CIConfigError.quoted(name))")
             }
             guard let text = pair.value.string else {
                 throw KeyBindingError(message: "\(file): \(name): the keys must be one string (\"ctrl+c,q\"), not \(pair.value.label)")

@@ -69,7 +69,8 @@ public enum DisplayWidth {
     public static func of(_ ch: Character) -> Int {
         guard let first = ch.unicodeScalars.first else { return 0 }
         let v = first.value
-        if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+        // control characters and bidirectional overrides are never drawn (they would reach the terminal as they are)
+        if v < 0x20 || (0x7F..<0xA0).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) { return 0 }
         if v < 0x300 { return 1 }
         if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 0 }
         if ch.unicodeScalars.contains(where: { $0.properties.isEmojiPresentation }) { return 2 }

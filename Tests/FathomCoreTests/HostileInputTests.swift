@@ -1,0 +1,217 @@
+import FathomTestSupport
+import Foundation
+import Testing
+@testable import FathomCore
+
+/// Inputs written to break the reader (issue 16's list): each is either read correctly, where the
+/// OCI spec allows it, or refused with an error naming the limit or the fault; never a trap.
+@Suite struct HostileInputTests {
+    func load(_ archive: [UInt8], options: LoadOptions = LoadOptions()) throws -> Image {
+        let path = try temporaryFile(archive)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        return try ImageLoader.load(path: path, options: options)
+    }
+
+    func finalPaths(_ a: Analysis) -> [String] {
+        (1..<a.replay.nodeCount).filter { a.replay.currentState($0) != nil }.map { a.replay.paths.path(PathTable.NodeID($0)) }.sorted()
+    }
+
+    /// An opaque whiteout at the image root after another entry of its layer hides every lower entry
+    /// and keeps the layer's own (it used to trap with an index out of range).
+    @Test func rootOpaqueWhiteoutAfterAnotherEntry() throws {
+        let base = DockerArchiveBuilder.layer { t in
+            t.add("etc/", kind: .directory, mode: 0o755)
+            t.add("etc/passwd", data: Array("root".utf8))
+            t.add("usr/bin/tool", data: Array("x".utf8))
+        }
+        let top = DockerArchiveBuilder.layer { t in
+            t.add("new/", kind: .directory, mode: 0o755)
+            t.add("new/file", data: Array("y".utf8))
+            t.add(".wh..wh..opq")
+            t.add(".wh.", data: [])
+        }
+        let image = try load(DockerArchiveBuilder(layers: [base, top]).build())
+        let analysis = Analysis(image: image)
+        #expect(finalPaths(analysis) == ["new", "new/file"])
+        #expect(Set(analysis.replay.diffs[1].removed.map { analysis.replay.paths.path($0) }) == ["etc", "etc/passwd", "usr", "usr/bin", "usr/bin/tool"])
+        #expect(image.layers[1].blob.changeset.ignoredNames == [".wh."])
+    }
+
+    /// A hardlink whose target is a whiteout name, and a hardlink to a missing target: warnings, no trap.
+    @Test func hardlinkToAWhiteoutName() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("a", data: Array("a".utf8))
+            t.add("link", kind: .hardlink, link: ".wh.etc")
+            t.add("other", kind: .hardlink, link: "missing/target")
+            t.add(".wh.etc")
+        }
+        let analysis = Analysis(image: try load(DockerArchiveBuilder(layers: [layer]).build()))
+        #expect(finalPaths(analysis) == ["a", "link", "other"])
+        #expect(analysis.replay.warnings.contains { $0.contains("hardlink link -> .wh.etc: target missing") })
+        #expect(analysis.replay.warnings.contains { $0.contains("whiteout of etc, which no lower layer has") })
+    }
+
+    /// 32,769 layers used to trap on the 16-bit layer index; past `Limits.layersPerImage` the image is
+    /// refused from its manifest alone.
+    @Test func tooManyLayers() throws {
+        let empty = DockerArchiveBuilder.layer { _ in }
+        let archive = DockerArchiveBuilder(layers: Array(repeating: empty, count: 32_769)).build()
+        #expect {
+            try load(archive)
+        } throws: { error in
+            "\(error)".hasSuffix("32769 layers, more than 4096 (fathom's limit)")
+        }
+    }
+
+    /// GNU sparse files state any size; two of 2^63−1 bytes used to overflow when added.
+    @Test func sparseFilesWhoseSizesOverflow() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            t.addSparse("huge1", realSize: Int64.max)
+            t.addSparse("huge2", realSize: Int64.max)
+        }
+        #expect {
+            try load(DockerArchiveBuilder(layers: [layer]).build())
+        } throws: { error in
+            "\(error)".contains("layer 0 (l0/layer.tar): its entries' sizes add up to more than \(Limits.layerBytes) bytes")
+        }
+        // below the limit, a sparse file counts with its stated size
+        let fine = DockerArchiveBuilder.layer { t in t.addSparse("big", realSize: 1 << 40) }
+        let image = try load(DockerArchiveBuilder(layers: [fine]).build())
+        #expect(image.layers[0].blob.changeset.sizes == [1 << 40])
+    }
+
+    /// A path longer than PATH_MAX is refused; one of exactly 4096 bytes is read.
+    @Test func pathLongerThanPathMax() throws {
+        let deep = Array(repeating: "d", count: 2048).joined(separator: "/")   // 4095 bytes
+        let ok = DockerArchiveBuilder.layer { t in t.add(deep + "/", kind: .directory) }
+        let image = try load(DockerArchiveBuilder(layers: [ok]).build())
+        let analysis = Analysis(image: image)
+        #expect(analysis.replay.paths.pathBytes(PathTable.NodeID(analysis.replay.nodeCount - 1)).count == 4095)
+        let tooLong = DockerArchiveBuilder.layer { t in t.add(deep + "/xy") }
+        #expect {
+            try load(DockerArchiveBuilder(layers: [tooLong]).build())
+        } throws: { error in
+            "\(error)".contains("an entry's path or link target is 4098 bytes, more than 4096 (PATH_MAX)")
+        }
+    }
+
+    /// A 50 MB history command is cut to `Limits.commandBytes` when the config is read.
+    @Test func hugeHistoryCommandIsCut() throws {
+        let empty = DockerArchiveBuilder.layer { _ in }
+        var builder = DockerArchiveBuilder(layers: [empty])
+        builder.commands = [String(repeating: "é", count: 25_000_000)]
+        let image = try load(builder.build())
+        let command = try #require(image.layers[0].history?.created_by)
+        #expect(command.utf8.count <= Limits.commandBytes + 3)
+        #expect(command.hasSuffix("…") && command.hasPrefix("éé"))
+    }
+
+    // MARK: OCI indexes
+
+    /// An OCI layout whose index.json points at nested indexes `levels` deep (or at itself).
+    func nestedIndexLayout(levels: Int, loop: Bool = false, fanOut: Int = 1) throws -> [UInt8] {
+        var outer = TarWriter()
+        outer.add("oci-layout", data: Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8))
+        let layer = DockerArchiveBuilder.layer { t in t.add("f", data: [1]) }
+        let layerDigest = Digest(sha256Of: layer).value
+        let config = Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(layerDigest)"]}}"#.utf8)
+        let configDigest = Digest(sha256Of: config).value
+        let manifest = Array(#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\#(configDigest)","size":\#(config.count)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"\#(layerDigest)","size":\#(layer.count)}]}"#.utf8)
+        var child = #"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(Digest(sha256Of: manifest).value)","size":\#(manifest.count)}"#
+        for (d, b) in [(layerDigest, layer), (configDigest, config), (Digest(sha256Of: manifest).value, manifest)] {
+            outer.add("blobs/sha256/" + d.dropFirst(7), data: b)
+        }
+        let loopDigest = "sha256:" + String(repeating: "a", count: 64)
+        for level in 0..<levels {
+            let entries = Array(repeating: loop && level == 0 ? #"{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"\#(loopDigest)","size":1}"# : child, count: fanOut)
+            let index = Array(#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[\#(entries.joined(separator: ","))]}"#.utf8)
+            let digest = loop && level == 0 ? loopDigest : Digest(sha256Of: index).value
+            outer.add("blobs/sha256/" + digest.dropFirst(7), data: index)
+            child = #"{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"\#(digest)","size":\#(index.count)}"#
+        }
+        outer.add("index.json", data: Array(#"{"schemaVersion":2,"manifests":[\#(child)]}"#.utf8))
+        return outer.finished()
+    }
+
+    @Test func nestedIndexesWithinTheLimitAreRead() throws {
+        let image = try load(try nestedIndexLayout(levels: Limits.indexLevels - 1))
+        #expect(image.layers.count == 1)
+    }
+
+    @Test func indexesNestedTooDeepOrInALoop() throws {
+        for archive in [try nestedIndexLayout(levels: Limits.indexLevels), try nestedIndexLayout(levels: 1, loop: true)] {
+            #expect {
+                try load(archive)
+            } throws: { error in
+                "\(error)".contains("indexes nested deeper than 8 levels") && "\(error)".hasSuffix("(fathom's limit)")
+            }
+        }
+    }
+
+    @Test func indexWithTooManyEntries() throws {
+        #expect {
+            try load(try nestedIndexLayout(levels: 1, fanOut: Limits.indexEntries + 1))
+        } throws: { error in
+            "\(error)".contains("the indexes list more than 4096 manifests")
+        }
+    }
+
+    // MARK: documents and inputs
+
+    /// On a one-pass stream every JSON-looking member is kept until the manifest says which matter:
+    /// past `Limits.documentsBytes` together the stream is refused, long before memory runs out.
+    @Test func jsonMembersBeyondTheLimitOnAStream() throws {
+        let document = [UInt8(ascii: "{")] + [UInt8](repeating: 0x20, count: 60 << 20)
+        final class Generator: BlockSource {
+            var parts: [[UInt8]]
+            var current: [UInt8] = []
+            init(_ parts: [[UInt8]]) { self.parts = parts }
+            func next() throws -> UnsafeRawBufferPointer {
+                guard !parts.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+                current = parts.removeFirst()
+                return current.withUnsafeBytes { $0 }
+            }
+            func close() {}
+        }
+        var parts: [[UInt8]] = []
+        for i in 0..<6 {
+            parts.append(TarWriter.header(name: "doc\(i).json", kind: 0x30, size: document.count, link: "", mode: 0o644))
+            parts.append(TarWriter.padded(document))
+        }
+        parts.append([UInt8](repeating: 0, count: 1024))
+        #expect {
+            try ImageLoader.load(archiveFrom: Generator(parts), name: "docker://hostile")
+        } throws: { error in
+            "\(error)" == "docker://hostile: more than 268435456 bytes of JSON documents (fathom's limit)"
+        }
+    }
+
+    /// A directory that is not an image layout is refused before any file under it is read.
+    @Test func directoryThatIsNotALayout() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-notlayout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("sub/index.json"))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect {
+            try ImageLoader.load(path: dir.path)
+        } throws: { error in
+            "\(error)".hasSuffix("a directory, but not an image layout (no index.json, manifest.json or oci-layout at its top)")
+        }
+    }
+
+    @Test func devZeroIsATarWithNoMembers() throws {
+        #expect {
+            try ImageLoader.load(path: "/dev/zero")
+        } throws: { error in
+            "\(error)" == "/dev/zero: a tar archive with no members (only end-of-archive blocks), not an image archive"
+        }
+    }
+
+    /// Control characters from names and answers never reach the terminal as they are.
+    @Test func terminalTextEscapesControls() {
+        #expect(TerminalText.escape("ok") == "ok")
+        #expect(TerminalText.escape("a\u{1B}[32mPASS\r\n") == "a\\x1b[32mPASS\\r\\n")
+        #expect(TerminalText.escape("\u{9B}2J é 日本 \u{202E}gpj") == "\\x9b2J é 日本 \\u{202e}gpj")
+        #expect(TerminalText.escape(bytes: [0x61, 0xFF, 0x07]) == "a\u{FFFD}\\x07")
+    }
+}
