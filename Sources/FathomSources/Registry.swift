@@ -231,7 +231,9 @@ final class RegistrySource: @unchecked Sendable {
             switch failure {
             case .tooLarge:
                 SourceError(display, "layer \(index) (\(digest)) is larger than the \(size) bytes its descriptor states")
-            case .shortBody, .closedEarly:
+            case .shortBody:
+                SourceError(display, "layer \(index) (\(digest)): the registry sent \(received) bytes, its descriptor states \(size)")
+            case .closedEarly:
                 SourceError(display, "layer \(index) (\(digest)) was cut short (\(received) of \(size) bytes received)")
             default:
                 SourceError(display, "layer \(index) (\(digest)): \(failure) after \(received) of \(size) bytes")
@@ -279,7 +281,7 @@ final class RegistrySource: @unchecked Sendable {
         documents[blobPath(chosen.digest)] = chosen.bytes
         documents[blobPath(manifest.config.digest)] = configBytes
 
-        let meter = FetchMeter(layers: manifest.layers.count, progress: progress)
+        let meter = FetchMeter(layers: Set(manifest.layers.map(\.digest)).count, progress: progress)
         var layers: [RemoteLayer] = []
         for (i, d) in manifest.layers.enumerated() {
             if d.mediaType?.contains("foreign") == true {

@@ -10,11 +10,38 @@
   /v2/corrupt/R/...   layer blobs of R with one byte changed (same length, wrong digest)
   /v2/bearer/R/...    R behind a Bearer token: 401 + WWW-Authenticate Bearer realm=/token; the token
                       service wants Basic fathom:s3cret and hands out a token the proxy then accepts
+
+Hostile modes (issue 16):
+  /v2/oversize/R/...  layer blobs of R followed by an endless stream of bytes (no Content-Length)
+  /v2/trickle/R/...   layer blobs of R sent one byte a second
+  /v2/silent/R/...    manifests of R answered after 10 minutes (nothing before)
+  /v2/unixrealm/R/... a Bearer challenge whose realm is http+unix://… (a local socket)
+  /v2/httprealm/R/... a Bearer challenge whose realm is plain http on another host
+  /v2/escape/R/...    a 404 whose error message holds escape sequences and a carriage return
+  /v2/negsize/R/...   R's manifest with its first layer's size -1
+  /v2/redirectloop/R/... layer blobs redirect to themselves
+  /v2/bearerredirect/R/... R behind a Bearer token, layer blobs redirected to http://localhost:PORT/storage/,
+                      which fails with 400 when an Authorization header reaches it
+  /v2/dupblob/R/...   R's first layer named 50 times (config rewritten to match); /count/DIGEST tells how
+                      many times that blob was fetched through mode dupblob (/count/MODE/DIGEST)
 """
-import base64, http.server, json, sys, urllib.request, urllib.error
+import base64, hashlib, http.server, json, sys, time, urllib.request, urllib.error
 
 PORT, UPSTREAM = int(sys.argv[1]), int(sys.argv[2])
 TOKEN = "fathom-test-token"
+MEMORY = {}     # digest -> bytes of documents this proxy rewrote
+FETCHES = {}    # digest -> times a blob was fetched
+
+def upstream_get(path, accept="*/*"):
+    request = urllib.request.Request("http://127.0.0.1:%d/v2/%s" % (UPSTREAM, path), headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request) as r:
+            return r.read(), r.status, r.headers
+    except urllib.error.HTTPError as e:
+        return e.read(), e.code, e.headers
+
+def digest_of(b):
+    return "sha256:" + hashlib.sha256(b).hexdigest()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -32,6 +59,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path
+        if path.startswith("/count/"):
+            return self.send(200, str(FETCHES.get(path[len("/count/"):], 0)).encode())
+        if path.startswith("/storage/"):
+            if self.headers.get("Authorization"):
+                return self.send(400, b'{"errors":[{"code":"LEAK","message":"an Authorization header reached the storage host"}]}')
+            body, status, headers = upstream_get(path[len("/storage/"):])
+            return self.send(status, body, [("Content-Type", "application/octet-stream")])
         if path.startswith("/token"):
             auth = self.headers.get("Authorization", "")
             if auth != "Basic " + base64.b64encode(b"fathom:s3cret").decode():
@@ -44,6 +78,52 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "html":
             return self.send(200, b"<!DOCTYPE html><html><body>Welcome to nginx!</body></html>\n",
                              [("Content-Type", "text/html")])
+        kind, ref = parts[-2], parts[-1]
+        repo = "/".join(parts[3:-2])
+        if mode in ("unixrealm", "httprealm"):
+            realm = "http+unix://%2Ftmp%2Ffathom-evil.sock/token" if mode == "unixrealm" else "http://other-host.invalid:9/token"
+            return self.send(401, b'{}', [("WWW-Authenticate", 'Bearer realm="%s",service="x"' % realm)])
+        if mode == "escape":
+            return self.send(404, json.dumps({"errors": [{"code": "MANIFEST_UNKNOWN",
+                             "message": "\x1b[2J\x1b]0;owned\x07all good\r\x1b[32mPASS"}]}).encode(),
+                             [("Content-Type", "application/json")])
+        if mode == "silent" and kind == "manifests":
+            time.sleep(600)
+        if mode == "redirectloop" and kind == "blobs" and not self.is_config(repo, ref):
+            return self.send(302, b"", [("Location", self.path)])
+        if mode == "bearerredirect" and self.headers.get("Authorization") != "Bearer " + TOKEN:
+            challenge = 'Bearer realm="http://127.0.0.1:%d/token",service="fake",scope="repository:%s:pull"' % (PORT, repo)
+            return self.send(401, b'{}', [("WWW-Authenticate", challenge)])
+        if mode == "bearerredirect" and kind == "blobs" and not self.is_config(repo, ref):
+            return self.send(307, b"", [("Location", "http://localhost:%d/storage/%s/blobs/%s" % (PORT, repo, ref))])
+        if mode in ("negsize", "dupblob") and kind == "manifests":
+            return self.rewritten_manifest(mode, repo, ref)
+        if kind == "blobs" and ref in MEMORY:
+            return self.send(200, MEMORY[ref], [("Content-Type", "application/octet-stream")])
+        if kind == "blobs":
+            FETCHES[mode + "/" + ref] = FETCHES.get(mode + "/" + ref, 0) + 1
+        if mode in ("oversize", "trickle") and kind == "blobs" and not self.is_config(repo, ref):
+            body, status, _ = upstream_get("%s/blobs/%s" % (repo, ref))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            if mode == "trickle":
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                if mode == "oversize":
+                    self.wfile.write(body)
+                    chunk = b"\0" * 65536
+                    while True:
+                        self.wfile.write(chunk)
+                else:
+                    for b in body:
+                        self.wfile.write(bytes([b]))
+                        self.wfile.flush()
+                        time.sleep(1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
         if mode == "bearer" and self.headers.get("Authorization") != "Bearer " + TOKEN:
             challenge = 'Bearer realm="http://127.0.0.1:%d/token",service="fake",scope="repository:%s:pull"' % (
                 PORT, "/".join(parts[3:-2]))
@@ -76,6 +156,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.send(status, body, out)
+
+    def is_config(self, repo, ref):
+        manifest, _, _ = upstream_get("%s/manifests/latest" % repo, "application/vnd.docker.distribution.manifest.v2+json")
+        try:
+            return json.loads(manifest)["config"]["digest"] == ref
+        except (ValueError, KeyError):
+            return False
+
+    def rewritten_manifest(self, mode, repo, ref):
+        body, status, headers = upstream_get("%s/manifests/%s" % (repo, ref), self.headers.get("Accept", "*/*"))
+        manifest = json.loads(body)
+        if mode == "negsize":
+            manifest["layers"][0]["size"] = -1
+        else:
+            config_bytes, _, _ = upstream_get("%s/blobs/%s" % (repo, manifest["config"]["digest"]))
+            config = json.loads(config_bytes)
+            config["rootfs"]["diff_ids"] = [config["rootfs"]["diff_ids"][0]] * 50
+            config["history"] = [{"created_by": "layer %d" % i} for i in range(50)]
+            config_bytes = json.dumps(config).encode()
+            MEMORY[digest_of(config_bytes)] = config_bytes
+            manifest["config"]["digest"], manifest["config"]["size"] = digest_of(config_bytes), len(config_bytes)
+            manifest["layers"] = [manifest["layers"][0]] * 50
+        out = json.dumps(manifest).encode()
+        self.send(200, out, [("Content-Type", manifest.get("mediaType", headers.get("Content-Type"))),
+                             ("Docker-Content-Digest", digest_of(out))])
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True

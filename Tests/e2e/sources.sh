@@ -145,6 +145,58 @@ fails "a blob cut short" "registry://$fake/short/wasteful:latest: .*(cut short|c
 fails "a blob with the wrong digest" "registry://$fake/corrupt/wasteful:latest: .*(digest|corrupt)" "registry://$fake/corrupt/wasteful:latest" --insecure
 fails "bearer token: no credentials" "registry://$fake/bearer/wasteful:latest: 401 .*no credentials for $fake" "registry://$fake/bearer/wasteful:latest" --insecure
 
+# ------------------------------------------------------------ hostile registries (issue 16)
+fails "a blob that never ends stops at its descriptor's size" \
+  "registry://$fake/oversize/wasteful:latest: layer [0-9]+ \(sha256:[0-9a-f]+\) is larger than the [0-9]+ bytes its descriptor states" \
+  "registry://$fake/oversize/wasteful:latest" --insecure
+fails "a blob sent one byte a second is given up (--timeout 2)" \
+  "registry://$fake/trickle/wasteful:latest: layer [0-9]+ \(sha256:[0-9a-f]+\): stalled: [0-9]+ bytes in 2 s, fewer than the 2048 required \(--timeout\)" \
+  "registry://$fake/trickle/wasteful:latest" --insecure --timeout 2
+fails "a registry that never answers is given up (--timeout 2)" \
+  "registry://$fake/silent/wasteful:latest: cannot reach $fake: no answer for 2 s \(--timeout\)" \
+  "registry://$fake/silent/wasteful:latest" --insecure --timeout 2
+fails "escape sequences in a registry's error are shown escaped" \
+  '^fathom: registry://[0-9.:]+/escape/wasteful:latest: not found in [0-9.:]+ \(404 Not Found: MANIFEST_UNKNOWN: \\x1b\[2J\\x1b\]0;owned\\x07all good\\r\\x1b\[32mPASS\)$' \
+  "registry://$fake/escape/wasteful:latest" --insecure
+fails "a layer of size -1 is refused" "registry://$fake/negsize/wasteful:latest: layer 0 \(sha256:[0-9a-f]+\) has a negative size \(-1\)" \
+  "registry://$fake/negsize/wasteful:latest" --insecure
+fails "a redirect loop ends" "registry://$fake/redirectloop/wasteful:latest: cannot reach $fake: more than 5 redirects" \
+  "registry://$fake/redirectloop/wasteful:latest" --insecure
+if fathom "registry://$fake/dupblob/wasteful:latest" --insecure --json "$work/dup.json" 2>"$work/err"; then
+  first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fathom"]["layers"][0]["digest"])' "$work/dup.json" 2>/dev/null)
+  count=$(curl -s "http://$fake/count/dupblob/$first")
+  layers=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["layer"]))' "$work/dup.json")
+  if [ "$layers" = 50 ] && [ "$count" = 1 ]; then ok "one blob named by 50 layers is fetched once ($layers layers, $count fetch)"
+  else bad "one blob named by 50 layers: want 50 layers and 1 fetch" "layers $layers, fetches '$count' of '$first'"; fi
+else bad "one blob named by 50 layers" "$(cat "$work/err")"; fi
+
+# ------------------------------------------------------------ a real HTTP proxy (tinyproxy) on loopback
+if ! command -v tinyproxy >/dev/null; then
+  bad "tinyproxy is not installed (make deps installs it)"
+else
+  pport=$(free_port)
+  printf 'Port %s\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogFile "%s"\nLogLevel Connect\nPidFile "%s"\n' \
+    "$pport" "$work/tinyproxy.log" "$work/tinyproxy.pid" >"$work/tinyproxy.conf"
+  tinyproxy -d -c "$work/tinyproxy.conf" >"$work/tinyproxy.out" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do curl -s -o /dev/null -x "http://127.0.0.1:$pport" "http://$reg/v2/" && break; sleep 0.1; done
+  : >"$work/tinyproxy.log"
+  if HTTP_PROXY=http://127.0.0.1:$pport fathom "registry://$reg/wasteful:latest" --insecure --json "$work/proxied.json" 2>"$work/err"; then
+    if grep -q "$reg/v2/wasteful/blobs/" "$work/tinyproxy.log"; then
+      same_report "registry through HTTP_PROXY (tinyproxy saw the blob requests)" "$work/archive.json" "$work/proxied.json"
+    else bad "registry through HTTP_PROXY: tinyproxy's log has no request for $reg" "$(tail -5 "$work/tinyproxy.log")"; fi
+  else bad "registry through HTTP_PROXY" "$(cat "$work/err")"; fi
+  : >"$work/tinyproxy.log"
+  if http_proxy=http://127.0.0.1:$pport NO_PROXY=localhost,127.0.0.1 fathom "registry://$reg/wasteful:latest" --insecure --json "$work/noproxy.json" 2>"$work/err" \
+     && ! grep -q "$reg" "$work/tinyproxy.log"; then
+    same_report "NO_PROXY=localhost,127.0.0.1: the registry is reached directly, the proxy sees nothing" "$work/archive.json" "$work/noproxy.json"
+  else bad "NO_PROXY honoured" "$(cat "$work/err")" "$(tail -3 "$work/tinyproxy.log")"; fi
+  deadproxy=$(free_port)
+  HTTP_PROXY=http://127.0.0.1:$deadproxy fails "a proxy that refuses: named in the error" \
+    "registry://$reg/wasteful:latest: cannot reach $reg: cannot connect through the proxy http://127.0.0.1:$deadproxy" \
+    "registry://$reg/wasteful:latest" --insecure
+fi
+
 # ------------------------------------------------------------ credentials: ~/.docker/config.json
 mkdir -p "$work/home/.docker" "$work/badhome/.docker"
 auth=$(printf 'fathom:s3cret' | base64)
@@ -165,6 +217,16 @@ if HOME=$work/home fathom "registry://$fake/bearer/wasteful:latest" --insecure -
 else bad "bearer token" "$(cat "$work/err")"; fi
 HOME=$work/nohome fails "auth registry, no credentials" "registry://$areg/wasteful:latest: 401 Unauthorized \(no credentials for $areg in .*config.json\)" "registry://$areg/wasteful:latest" --insecure
 HOME=$work/badhome fails "auth registry, wrong password" "registry://$areg/wasteful:latest: 401 Unauthorized \(the credentials for $areg in .*config.json were refused\)" "registry://$areg/wasteful:latest" --insecure
+# hostile registries that need credentials configured: none may reach the wrong place
+HOME=$work/home fails "a token realm on a Unix socket: refused, no credential sent" \
+  "registry://$fake/unixrealm/wasteful:latest: the registry's token realm 'http\+unix://%2Ftmp%2Ffathom-evil.sock/token' is not an https URL; no credentials were sent" \
+  "registry://$fake/unixrealm/wasteful:latest" --insecure
+HOME=$work/home fails "a plain-http token realm on another host: refused" \
+  "registry://$fake/httprealm/wasteful:latest: the registry's token realm 'http://other-host.invalid:9/token' is plain http on another host; no credentials were sent" \
+  "registry://$fake/httprealm/wasteful:latest" --insecure
+if HOME=$work/home fathom "registry://$fake/bearerredirect/wasteful:latest" --insecure --json "$work/redirect.json" 2>"$work/err"; then
+  same_report "blobs redirected to another host get no Authorization header (the storage host refuses one)" "$work/archive.json" "$work/redirect.json"
+else bad "bearer + redirect to another host" "$(cat "$work/err")"; fi
 
 # ------------------------------------------------------------ timing: debian-apt, registry vs archive
 t0=$(date +%s.%N); fathom "$debian" --json /dev/null; t1=$(date +%s.%N)
@@ -205,6 +267,22 @@ else
     DOCKER_HOST=unix://$sock fails "engine: unknown image" "docker://nope:1: no such image in the Docker engine at unix://$sock \(pull it first, or add --pull\)" docker://nope:1
   fi
 fi
+# ------------------------------------------------------------ a hostile engine (issue 16)
+fsock=$work/fake-engine.sock
+python3 "$here/Tests/e2e/fake_engine.py" "$fsock" "$sample" >"$work/fake-engine.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do [ -S "$fsock" ] && break; sleep 0.1; done
+if DOCKER_HOST=unix://$fsock fathom docker://good:1 --json "$work/fake-engine.json" 2>"$work/err"; then
+  same_report "fake engine: an archive stream reads as the file" "$work/archive.json" "$work/fake-engine.json" --strict
+else bad "fake engine: good:1" "$(cat "$work/err")"; fi
+DOCKER_HOST=unix://$fsock fails "an engine that sends one byte a second is given up (--timeout 2)" \
+  "docker://trickle:1: the archive stream was cut short after [0-9]+ bytes \(stalled: [0-9]+ bytes in 2 s, fewer than the 2048 required \(--timeout\)\)" \
+  docker://trickle:1 --timeout 2
+DOCKER_HOST=unix://$fsock fails "an engine that never answers is given up (--timeout 2)" \
+  "docker://silent:1: cannot reach the Docker engine at unix://$fsock: no answer for 2 s \(--timeout\)" docker://silent:1 --timeout 2
+DOCKER_HOST=unix://$fsock fails "escape sequences in an engine's error are shown escaped" \
+  '^fathom: docker://escape:1: the Docker engine at unix://[^ ]+ answered 500 Internal Server Error \(\\x1b\[2J\\x1b\]0;owned\\x07image is fine\\r\\x1b\[32mPASS\)$' docker://escape:1
+
 DOCKER_HOST=unix://$work/no.sock fails "engine: no socket" "docker://wasteful:latest: no Docker engine at unix://$work/no.sock" docker://wasteful:latest
 DOCKER_HOST=unix://$work/no.sock fails "a name that is neither a file nor in an engine" "nosuchimage: no such file, and no Docker engine" nosuchimage
 DOCKER_HOST=tcp://1.2.3.4:2375 fails "DOCKER_HOST tcp:// is refused clearly" "only unix:// sockets" docker://wasteful

@@ -48,10 +48,17 @@ extension ImageLoader {
                             concurrency: Int = 4, options: LoadOptions = LoadOptions()) throws -> Image {
         var contents = ArchiveContents()
         contents.documents = documents
-        let results = RemoteLayerDecoder.decode(layers, concurrency: max(1, concurrency))
-        for (i, (layer, result)) in zip(layers, results).enumerated() {
+        // a blob named by several layers (the same content twice) is fetched and decoded once
+        var unique: [RemoteLayer] = [], uniqueIndex: [String: Int] = [:]
+        for layer in layers where uniqueIndex[layer.digest] == nil {
+            uniqueIndex[layer.digest] = unique.count
+            unique.append(layer)
+        }
+        let results = RemoteLayerDecoder.decode(unique, concurrency: max(1, concurrency))
+        for (i, layer) in layers.enumerated() {
             let member = Resolver.blobPath(layer.digest)
-            switch result {
+            if contents.blobs[member] != nil { continue }
+            switch results[uniqueIndex[layer.digest]!] {
             case let .success(blob):
                 if blob.digest.value != layer.digest {
                     throw ImageError.digestMismatch(archive: name, index: i, member: member, computed: blob.digest)
