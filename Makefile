@@ -19,7 +19,7 @@ APT_PACKAGES += tinyproxy
 APT_PACKAGES += podman
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test conformance bench clean
+.PHONY: deps build run test conformance fuzz test-sanitize bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -50,6 +50,24 @@ test: build
 	@# the whole script runs once more, which must pass entirely.
 	Tests/e2e/tui.sh .build/debug/fathom || { echo "tui.sh: failures above; running it once more"; Tests/e2e/tui.sh .build/debug/fathom; }
 	Tests/e2e/sources.sh .build/debug/fathom
+	@# every fuzz target for a short while (a crash fails the run and prints the input), then the unit
+	@# tests under the address and thread sanitizers
+	Fuzz/run.sh $(CI_FUZZ_SECONDS) $(FIXTURES)
+	$(MAKE) test-sanitize
+
+# libFuzzer targets (Fuzz/): each runs FUZZ_SECONDS on the seed corpus made from the fixtures and the
+# corpus earlier runs grew (.build-fuzz/corpus); `make fuzz FUZZ_SECONDS=1800 FUZZ_TARGETS=FuzzArchive`.
+FUZZ_SECONDS    ?= 60
+CI_FUZZ_SECONDS ?= 15
+FUZZ_TARGETS    ?=
+fuzz: deps
+	Fuzz/run.sh $(FUZZ_SECONDS) $(FIXTURES) $(FUZZ_TARGETS)
+
+# The unit tests under AddressSanitizer, then under ThreadSanitizer (the loader's and the HTTP client's
+# threads), each in a build folder of its own.
+test-sanitize: deps
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp $(SWIFT) test --scratch-path .build-asan --sanitize=address
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread
 
 conformance:
 	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 

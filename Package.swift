@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -108,3 +109,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Fuzz/, `make fuzz`): only when FATHOM_FUZZ is set, so that the product build and
+// `swift test` never see them. Each has its own main, which hands its function to libFuzzer (LLVMFuzzerRunDriver); they are built with
+// `-sanitize=fuzzer,address`.
+if ProcessInfo.processInfo.environment["FATHOM_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzArchive", ["FathomCore"]),
+        ("FuzzLayer", ["FathomCore"]),
+        ("FuzzDocuments", ["FathomCore"]),
+        ("FuzzConfig", ["FathomCore", "FathomTUI"]),
+        ("FuzzRegistry", ["FathomSources"]),
+        ("FuzzRegex", ["FathomCore"]),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
+    for (name, dependencies) in fuzzTargets {
+        // lld: gold fails with an internal error on the sanitizers' objects
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzDriver"], path: "Fuzz/\(name)",
+                                                 linkerSettings: [.unsafeFlags(["-use-ld=lld"])]))
+    }
+}

@@ -179,8 +179,9 @@ final class RegistrySource: @unchecked Sendable {
         if contentType?.contains("html") == true || body.first(where: { !$0.isWhitespaceByte }) == UInt8(ascii: "<") {
             throw fail("\(reference.apiHost) answered with an HTML page, not a registry manifest (is it a registry?)")
         }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-            throw fail("manifest \(oneLine(ref)) is not JSON (\(oneLine(contentType ?? "no content type", limit: 60)))")
+        let mediaType: String
+        do { mediaType = try Self.mediaType(of: body, contentType: contentType) } catch {
+            throw fail("manifest \(oneLine(ref)) \(error)")
         }
         let digest = Digest(sha256Of: body).value
         let stated = expected ?? response.header("docker-content-digest")
@@ -190,14 +191,26 @@ final class RegistrySource: @unchecked Sendable {
         if let size, size != Int64(body.count) {
             throw fail("manifest \(oneLine(ref)) is \(body.count) bytes, its descriptor says \(size)")
         }
-        var mediaType = (json["mediaType"] as? String) ?? contentType ?? ""
-        if !Self.manifestTypes.contains(mediaType) {
-            if json["manifests"] != nil { mediaType = Self.manifestTypes[0] }
-            else if json["layers"] != nil { mediaType = Self.manifestTypes[2] }
-            else if (json["schemaVersion"] as? Int) == 1 { throw fail("schema 1 manifests are not supported") }
-            else { throw fail("manifest \(oneLine(ref)) has an unknown media type '\(oneLine(mediaType, limit: 80))'") }
-        }
         return (mediaType, body, digest)
+    }
+
+    /// What a manifest answer is: its `mediaType`, else its `Content-Type`, else guessed from its fields.
+    /// - Throws: `DocumentProblem` ("is not JSON", "is a schema 1 manifest", an unknown media type).
+    static func mediaType(of body: [UInt8], contentType: String?) throws(DocumentProblem) -> String {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw DocumentProblem("is not JSON (\(oneLine(contentType ?? "no content type", limit: 60)))")
+        }
+        let mediaType = (json["mediaType"] as? String) ?? contentType ?? ""
+        if manifestTypes.contains(mediaType) { return mediaType }
+        if json["manifests"] != nil { return manifestTypes[0] }
+        if json["layers"] != nil { return manifestTypes[2] }
+        if (json["schemaVersion"] as? Int) == 1 { throw DocumentProblem("is a schema 1 manifest, which is not supported") }
+        throw DocumentProblem("has an unknown media type '\(oneLine(mediaType, limit: 80))'")
+    }
+
+    struct DocumentProblem: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// A small blob (the config), checked against its descriptor's size and digest.

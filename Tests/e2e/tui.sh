@@ -124,5 +124,23 @@ pid=$(pgrep -P "$shell" -x fathom)
 kill -TERM "$pid"
 check "SIGTERM restores the terminal and ends the process" "EXITED rc=143"
 
+# A crash (SIGSEGV, as a stack overflow raises it) restores the terminal too: the handler runs on a stack
+# of its own and puts back the modes saved at start, the main screen and the cursor.
+stty_dir=$(mktemp -d /tmp/fathom-tui-stty.XXXXXX)
+start "stty -g >$stty_dir/before; $bin $sample; echo EXITED rc=\$?; stty -g >$stty_dir/after"
+check "started for SIGSEGV" "Current Layer Contents"
+shell=$(tm display-message -p -t "s$session" '#{pane_pid}')
+pid=$(pgrep -P "$shell" -x fathom)
+kill -SEGV "$pid"
+check "SIGSEGV ends the process (rc 139)" "EXITED rc=139"
+state=$(tm display-message -p -t "s$session" '#{alternate_on} #{cursor_flag}')
+sleep 0.3
+if [ "$state" = "0 1" ] && [ -s "$stty_dir/after" ] && cmp -s "$stty_dir/before" "$stty_dir/after"; then
+  passed=$((passed + 1)); echo "ok   SIGSEGV restores the terminal: main screen, cursor shown, the modes saved at start"
+else
+  failed=$((failed + 1)); echo "FAIL SIGSEGV restore: alternate_on cursor_flag = '$state'; stty before/after:"; cat "$stty_dir/before" "$stty_dir/after" 2>&1 | sed 's/^/    | /'
+fi
+rm -rf "$stty_dir"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

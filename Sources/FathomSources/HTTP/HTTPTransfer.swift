@@ -180,17 +180,16 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
         headerBytes += line.count
         windowBytes += Int64(line.count)
         if headerBytes > Self.maximumHeaderBytes { abortReason = .headersTooLarge(Self.maximumHeaderBytes); return 0 }
-        var end = line.count
-        while end > 0 && (line[end - 1] == 0x0A || line[end - 1] == 0x0D) { end -= 1 }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<end]), as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
-            let fields = text.split(separator: " ", maxSplits: 2)
-            status = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+        switch HeaderLine(line) {
+        case let .status(code):
+            status = code
             headers = []
-        } else if text.isEmpty {
+        case .end:
             if status >= 200 { headersComplete = true; condition.broadcast() }
-        } else if let colon = text.firstIndex(of: ":") {
-            headers.append((text[..<colon].lowercased(), String(text[text.index(after: colon)...]).trimmingSpaces()))
+        case let .field(name, value):
+            headers.append((name, value))
+        case .other:
+            break
         }
         return line.count
     }
@@ -247,6 +246,33 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
     }
 
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
+
+/// One line of a response's header block, as libcurl hands it over (with its line ending).
+enum HeaderLine: Equatable {
+    /// `HTTP/1.1 404 Not Found`, `HTTP/2 200`: the status code (0 when unreadable).
+    case status(Int)
+    /// The empty line that ends a header block.
+    case end
+    /// `Name: value`, the name lowercased, the value trimmed.
+    case field(String, String)
+    case other
+
+    init(_ line: UnsafeRawBufferPointer) {
+        var end = line.count
+        while end > 0 && (line[end - 1] == 0x0A || line[end - 1] == 0x0D) { end -= 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<end]), as: UTF8.self)
+        if text.hasPrefix("HTTP/") {
+            let fields = text.split(separator: " ", maxSplits: 2)
+            self = .status(fields.count > 1 ? Int(fields[1].prefix(3)) ?? 0 : 0)
+        } else if text.isEmpty {
+            self = .end
+        } else if let colon = text.firstIndex(of: ":") {
+            self = .field(text[..<colon].lowercased(), String(text[text.index(after: colon)...]).trimmingSpaces())
+        } else {
+            self = .other
+        }
+    }
 }
 
 /// libcurl easy handles kept for reuse: a handle keeps its connections, DNS answers and TLS

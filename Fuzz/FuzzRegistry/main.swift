@@ -1,0 +1,26 @@
+import FuzzDriver
+import Glibc
+import Foundation
+@testable import FathomSources
+
+/// What a registry or an engine answers: `WWW-Authenticate` headers, header lines, error bodies,
+/// manifests and indexes, token answers, image references and Docker config files.
+func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = AuthChallenge.parse(text)
+    bytes.withUnsafeBytes { _ = HeaderLine($0) }
+    _ = errorDetail(bytes, contentType: "application/json")
+    _ = errorDetail(bytes, contentType: nil)
+    _ = try? RegistrySource.mediaType(of: bytes, contentType: nil)
+    _ = try? JSONDecoder().decode(RegistrySource.Index.self, from: Data(bytes))
+    _ = try? JSONDecoder().decode(RegistrySource.Manifest.self, from: Data(bytes))
+    _ = try? DockerConfig.parse(Data(bytes), path: "fuzz")
+    _ = try? ImageReference.parse(text)
+    _ = oneLine(text)
+    return 0
+}
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+Glibc.exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzRegistry(data ?? UnsafePointer(bitPattern: 1)!, size) })
