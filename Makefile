@@ -17,9 +17,17 @@ APT_PACKAGES += tinyproxy
 # conmon, libsubid4 (12.5 MB to fetch, 37 MB installed); no daemon runs (on a systemd host the package
 # enables podman.socket, /run/podman/podman.sock: the checks then skip only the `podman save` part).
 APT_PACKAGES += podman
+# ... and what packaging needs (Tests/e2e/packaging.sh): dpkg-shlibdeps (dpkg-dev) for the .deb's Depends, lintian to check it,
+# groff to check the man page, debootstrap for the base of fathom's own image and the fresh-machine test.
+# zsh and fish parse the completions that `make install` writes.
+APT_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+VERSION    := $(shell sed -n 's/.*current = "\(.*\)"/\1/p' Sources/FathomCore/Support/FathomVersion.swift)
+ARCH       := $(shell dpkg --print-architecture 2>/dev/null || uname -m)
 
-.PHONY: deps build run test conformance fuzz test-sanitize bench clean
+.PHONY: deps build run test conformance fuzz test-sanitize release install install-files deb image bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -50,6 +58,7 @@ test: build
 	@# the whole script runs once more, which must pass entirely.
 	Tests/e2e/tui.sh .build/debug/fathom || { echo "tui.sh: failures above; running it once more"; Tests/e2e/tui.sh .build/debug/fathom; }
 	Tests/e2e/sources.sh .build/debug/fathom
+	Tests/e2e/packaging.sh .build/debug/fathom
 	@# every fuzz target for a short while (a crash fails the run and prints the input), then the unit
 	@# tests under the address and thread sanitizers
 	Fuzz/run.sh $(CI_FUZZ_SECONDS) $(FIXTURES)
@@ -71,6 +80,29 @@ test-sanitize: deps
 
 conformance:
 	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 
+
+# A self-contained binary, dist/fathom: the Swift runtime and Foundation linked in, stripped; only
+# Debian's libraries stay dynamic (libarchive, libcurl, libcrypto, libyaml, xxhash, ncursesw, zlib).
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-release
+	mkdir -p dist
+	strip -o dist/fathom .build-release/release/fathom
+
+# The binary, the man page and the bash, zsh and fish completions under $(DESTDIR)$(PREFIX).
+install: release install-files
+
+install-files:
+	install -Dm755 dist/fathom $(DESTDIR)$(PREFIX)/bin/fathom
+	install -Dm644 docs/fathom.1 $(DESTDIR)$(PREFIX)/share/man/man1/fathom.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	dist/fathom --generate-completion-script bash | sed '1{/^#!/d}' >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/fathom
+	dist/fathom --generate-completion-script zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_fathom
+	dist/fathom --generate-completion-script fish >$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/fathom.fish
+
+# dist/fathom_$(VERSION)_$(ARCH).deb (and dist/depends.txt, its runtime packages, for the Dockerfile).
+deb: release
+	packaging/deb.sh $(VERSION) $(ARCH)
 
 # The benchmark (not a test): release build, generated images cached in /tmp/fathom-bench.
 bench: deps

@@ -15,8 +15,8 @@ multiarch=$fixtures/real/multiarch.oci.tar
 work=$(mktemp -d /tmp/fathom-sources.XXXXXX)
 passed=0 failed=0 skipped=0
 pids=()
-dockerd_pid=""
 podman_pid=""
+. "$here/Tests/e2e/dockerd.sh"
 
 stop() {  # stop PID: SIGTERM, up to 15 s to exit, then SIGKILL
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
@@ -26,7 +26,7 @@ stop() {  # stop PID: SIGTERM, up to 15 s to exit, then SIGKILL
 }
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  stop "$dockerd_pid"
+  stop_dockerd
   stop "$podman_pid"
   for p in "${pids[@]}" $podman_pid; do wait "$p" 2>/dev/null; done
   { grep -o " $work/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
@@ -244,18 +244,11 @@ else bad "--source oci-archive" "$(cat "$work/err")"; fi
 fails "--source with an unknown kind" "--source: 'ftp' is not one of" --source ftp "$sample"
 
 # ------------------------------------------------------------ Docker engine
-sock=$work/docker.sock
-DOCKER=/usr/bin/docker
-if [ "$(id -u)" != 0 ] || [ ! -x /usr/sbin/dockerd ] || [ ! -x $DOCKER ]; then
-  skip "Docker engine: needs root and Debian's docker.io (/usr/sbin/dockerd, /usr/bin/docker)"
+if ! start_dockerd "$work"; then
+  skip "Docker engine: $dockerd_why"
 else
-  /usr/sbin/dockerd --bridge=none --iptables=false --ip-masq=false --data-root "$work/docker-root" \
-    --exec-root "$work/docker-exec" --pidfile "$work/dockerd.pid" -H "unix://$sock" >"$work/dockerd.log" 2>&1 &
-  dockerd_pid=$!
-  for _ in $(seq 1 60); do DOCKER_HOST=unix://$sock $DOCKER version >/dev/null 2>&1 && break; sleep 0.5; done
-  if ! DOCKER_HOST=unix://$sock $DOCKER version >/dev/null 2>&1; then
-    skip "Docker engine: dockerd could not start here ($(tail -1 "$work/dockerd.log"))"
-  elif ! DOCKER_HOST=unix://$sock $DOCKER load -q -i "$sample" >/dev/null 2>"$work/err"; then
+  sock=$docker_sock
+  if ! DOCKER_HOST=unix://$sock $DOCKER load -q -i "$sample" >/dev/null 2>"$work/err"; then
     skip "Docker engine: docker load failed ($(cat "$work/err"))"
   else
     if DOCKER_HOST=unix://$sock fathom docker://wasteful:latest --json "$work/docker.json" 2>"$work/err"; then
