@@ -13,6 +13,7 @@ func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = errorDetail(bytes, contentType: "application/json")
     _ = errorDetail(bytes, contentType: nil)
     _ = try? RegistrySource.mediaType(of: bytes, contentType: nil)
+    _ = RegistrySource.token(from: bytes)
     _ = try? JSONDecoder().decode(RegistrySource.Index.self, from: Data(bytes))
     _ = try? JSONDecoder().decode(RegistrySource.Manifest.self, from: Data(bytes))
     _ = try? DockerConfig.parse(Data(bytes), path: "fuzz")

@@ -131,15 +131,21 @@ final class RegistrySource: @unchecked Sendable {
                 }
                 throw fail("the token service answered \(response.statusText)")
             }
-            guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-                  let token = (json["token"] as? String) ?? (json["access_token"] as? String), !token.isEmpty,
-                  token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-                throw fail("the token service's answer has no token")
-            }
+            guard let token = Self.token(from: body) else { throw fail("the token service's answer has no token") }
             lock.withLock { authorization = "Bearer " + token }
         default:
             throw fail("401 Unauthorized with an unsupported authentication scheme '\(oneLine(challenge.scheme, limit: 40))'")
         }
+    }
+
+    /// The token of a token service's answer (`token`, else `access_token`; distribution spec "Token
+    /// Response Fields"); nil when there is none, or when it holds anything but printable ASCII (it goes
+    /// into a header line).
+    static func token(from body: [UInt8]) -> String? {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let token = (json["token"] as? String) ?? (json["access_token"] as? String), !token.isEmpty,
+              token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        return token
     }
 
     /// Refuses a token realm that is not `https` to a network host (`http` only under `--insecure`, same host).
