@@ -81,7 +81,18 @@ final class EngineSource: @unchecked Sendable {
         transfer.describeFailure = { failure, received in
             SourceError(display, "the archive stream was cut short after \(received) bytes (\(failure))")
         }
-        return try ImageLoader.load(archiveFrom: transfer, name: display, options: options)
+        defer { meter.finish() }
+        // the files in the layers are read later from a new `docker save` stream of the same image
+        let reopen: @Sendable () throws -> BlockSource = { [self] in
+            let (again, answer) = try send("GET", "/images/\(escaped)/get", limits: .stream(window: window), maximumBytes: nil)
+            guard answer.status == 200 else {
+                again.close()
+                throw fail("\(where_) answered \(answer.statusText) when asked for the image again")
+            }
+            again.describeFailure = transfer.describeFailure
+            return again
+        }
+        return try ImageLoader.load(archiveFrom: transfer, name: display, options: options, reopen: reopen)
     }
 }
 

@@ -193,7 +193,9 @@ public enum ImageSources {
         }
         let command = try CommandSource(path, ["save", "--format", "docker-archive", name])
         do {
-            return try ImageLoader.load(archiveFrom: command, name: spec.display, options: options)
+            return try ImageLoader.load(archiveFrom: command, name: spec.display, options: options) {
+                try CommandSource(path, ["save", "--format", "docker-archive", name])
+            }
         } catch {
             if command.readToEnd, let failure = command.failure() { throw SourceError(spec.display, "podman save failed: \(failure)") }
             throw error

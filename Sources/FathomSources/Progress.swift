@@ -11,6 +11,7 @@ final class FetchMeter: @unchecked Sendable {
     private var done = 0
     private var bytes: Int64 = 0
     private var lastReport = DispatchTime(uptimeNanoseconds: 0)
+    private var finished = false
     private let progress: FetchProgress?
 
     /// - Parameter layers: How many layers will come (nil for an engine's archive stream).
@@ -21,6 +22,7 @@ final class FetchMeter: @unchecked Sendable {
 
     func add(bytes n: Int) {
         lock.lock()
+        if finished { lock.unlock(); return }
         bytes += Int64(n)
         let now = DispatchTime.now()
         let due = now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 100_000_000
@@ -31,11 +33,16 @@ final class FetchMeter: @unchecked Sendable {
     }
 
     func layerDone() {
-        lock.lock(); done += 1; let line = text(); lock.unlock()
+        lock.lock()
+        if finished { lock.unlock(); return }
+        done += 1
+        let line = text()
+        lock.unlock()
         progress?(line)
     }
 
-    func finish() {}
+    /// The image is loaded: blobs read again later (for the files in them) report nothing.
+    func finish() { lock.lock(); finished = true; lock.unlock() }
 
     private func text() -> String {
         let amount = ByteCountFormatter.string(fromByteCount: bytes, countStyle: .decimal)

@@ -1,4 +1,5 @@
 import FathomCore
+import FathomSources
 import Foundation
 
 /// What `fathom IMAGE` and `fathom diff` share: one-line failures, the CI configuration file, the
@@ -9,6 +10,43 @@ enum CommandSupport {
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("fathom: \(TerminalText.escape(message))\n".utf8))
         Foundation.exit(2)
+    }
+
+    /// The one line for an error that stopped reading `input`: the error's own description when it
+    /// names the input already (archive, image and source errors do), else `INPUT: error`.
+    static func describe(_ error: Error, input: String) -> String {
+        switch error {
+        case let e as ArchiveError: e.description
+        case let e as ImageError: e.description
+        case let e as SourceError: e.description
+        default: "\(input == "-" ? "standard input" : input): \(error)"
+        }
+    }
+
+    /// A path in an image as the user gave it, as bytes: the raw bytes of the command-line argument
+    /// (names need not be UTF-8, which Swift's arguments are), else the text with `\\xNN` escapes as
+    /// fathom shows such names turned back into bytes.
+    static func pathBytes(_ argument: String) -> [UInt8] {
+        for i in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[i] else { continue }
+            let bytes = Array(UnsafeRawBufferPointer(start: raw, count: strlen(raw)))
+            if String(validating: bytes, as: UTF8.self) == nil && String(decoding: bytes, as: UTF8.self) == argument { return bytes }
+        }
+        return TerminalText.unescape(argument)
+    }
+
+    /// A write to a descriptor that failed (a full disk, a closed pipe).
+    struct WriteFailure: Error { let reason: String }
+
+    /// Writes all of `block` to `fd`.
+    /// - Throws: `WriteFailure` with errno's reason.
+    static func writeAll(_ fd: Int32, _ block: UnsafeRawBufferPointer) throws {
+        var rest = block
+        while !rest.isEmpty {
+            let n = Glibc.write(fd, rest.baseAddress, rest.count)
+            if n < 0 { if errno == EINTR { continue }; throw WriteFailure(reason: String(cString: strerror(errno))) }
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+        }
     }
 
     /// `--timeout SECONDS`: a positive number of seconds, at most a day.

@@ -57,30 +57,7 @@ struct FathomCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"))
     var imagePath: String
 
-    @Option(help: ArgumentHelp("Where IMAGE comes from: docker, podman, docker-archive, oci-archive, oci or registry (default: a path if one exists, else the Docker engine).",
-                               valueName: "KIND"))
-    var source: String?
-
-    @Flag(help: "Registry: use plain HTTP (a registry on this machine without TLS).")
-    var insecure = false
-
-    @Option(help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
-    var timeout: String?
-
-    @Flag(help: "Docker or Podman engine: pull the image when the engine does not have it.")
-    var pull = false
-
-    @Option(name: .customLong("image"),
-            help: ArgumentHelp("Choose one image of several: NAME[:TAG] (:latest implied) or a digest (sha256:…).",
-                               valueName: "NAME[:TAG]"))
-    var imageName: String?
-
-    @Option(help: ArgumentHelp("Choose one platform of a multi-platform index, e.g. linux/arm64/v8. Default: the only one, else the host's.",
-                               valueName: "os/arch[/variant]"))
-    var platform: String?
-
-    @Flag(help: "Recompute every layer's diff ID (SHA-256 of the uncompressed layer) and fail if it differs from the config's rootfs.diff_ids.")
-    var verify = false
+    @OptionGroup var imageOptions: ImageOptions
 
     @Option(name: [.customShort("j"), .customLong("json")],
             help: ArgumentHelp("Write the JSON report (dive's `layer` and `image`, plus fathom's `fathom` object) to PATH, or - for standard output.",
@@ -119,13 +96,7 @@ struct FathomCommand: ParsableCommand {
     }
 
     func run() throws {
-        var wantedPlatform: Platform? = nil
-        if let platform {
-            guard let p = Platform(parsing: platform) else {
-                fail("--platform: '\(platform)' is not os/arch[/variant]")
-            }
-            wantedPlatform = p
-        }
+        let wantedPlatform = imageOptions.wantedPlatform()
         let ciMode = ci || (jsonPath == nil && Self.environmentEnablesCI())
         var ciConfig = CIConfig()
         var ciConfigLine = "  Using default CI config"
@@ -155,16 +126,10 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
-        let spec: SourceSpec
-        do { spec = try SourceSpec.parse(imagePath, source: source) } catch { fail("\(error)") }
-        var sourceOptions = SourceOptions()
-        sourceOptions.insecure = insecure
-        if let timeout { sourceOptions.timeoutSeconds = CommandSupport.timeoutSeconds(timeout) }
-        sourceOptions.pull = pull
-
+        let spec = imageOptions.spec(imagePath)
         if interactive {
-            let options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
-            let sourceOptions = sourceOptions
+            let options = LoadOptions(imageName: imageOptions.imageName, platform: wantedPlatform, verify: imageOptions.verify)
+            let sourceOptions = imageOptions.sourceOptions()
             let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { events in
                 var s = sourceOptions
                 s.progress = { events.progress($0) }
@@ -173,39 +138,11 @@ struct FathomCommand: ParsableCommand {
             switch outcome {
             case .quit: return
             case .cancelled: throw ExitCode(130)
-            case let .failed(e as ArchiveError): fail(e.description)
-            case let .failed(e as ImageError): fail(e.description)
-            case let .failed(e as SourceError): fail(e.description)
-            case let .failed(e): fail("\(imagePath): \(e)")
+            case let .failed(e): fail(CommandSupport.describe(e, input: imagePath))
             }
         }
 
-        let progress = Progress()
-        var options = LoadOptions(imageName: imageName, platform: wantedPlatform, verify: verify)
-        if progress.isEnabled {
-            if spec.kind == nil || spec.kind == .dockerArchive || spec.kind == .ociArchive || spec.kind == .oci {
-                options.progress = { @Sendable (member: String) in progress.show(member) }
-            } else {
-                sourceOptions.progress = { @Sendable (line: String) in progress.status(line) }
-            }
-        }
-        let image: Image
-        do {
-            image = try PhaseTimer.measure("load") { try ImageSources.load(spec, options: options, source: sourceOptions) }
-        } catch let e as ArchiveError {
-            progress.clear()
-            fail(e.description)
-        } catch let e as ImageError {
-            progress.clear()
-            fail(e.description)
-        } catch let e as SourceError {
-            progress.clear()
-            fail(e.description)
-        } catch {
-            progress.clear()
-            fail("\(imagePath): \(error)")
-        }
-        progress.clear()
+        let image = imageOptions.load(imagePath)
         let analysis = Analysis(image: image)
 
         if let jsonPath { PhaseTimer.measure("json") { CommandSupport.streamJSON(to: jsonPath) { JSONReport.write(analysis, to: $0) } } }

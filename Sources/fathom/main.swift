@@ -41,10 +41,15 @@ func emptyValuesSpelledOut(_ arguments: [String]) -> [String] {
     return out
 }
 
-// `fathom diff OLD NEW` is parsed on its own: as a real subcommand it would clash with the root's
-// positional IMAGE. An image file named `diff` is given as `./diff`.
+// `fathom diff OLD NEW`, `fathom cat`, `fathom ls` and `fathom extract` are parsed on their own: as real
+// subcommands they would clash with the root's positional IMAGE. An image file named `diff` (or `cat`, `ls`,
+// `extract`) is given as `./diff`.
 let arguments = emptyValuesSpelledOut(Array(CommandLine.arguments.dropFirst()))
-if arguments.first == "diff" {
-    runCommand(DiffCommand.self, Array(arguments.dropFirst()), helpHint: "fathom diff --help")
+switch arguments.first {
+case "diff": runCommand(DiffCommand.self, Array(arguments.dropFirst()), helpHint: "fathom diff --help")
+case "cat": runCommand(CatCommand.self, Array(arguments.dropFirst()), helpHint: "fathom cat --help")
+case "ls": runCommand(LsCommand.self, Array(arguments.dropFirst()), helpHint: "fathom ls --help")
+case "extract": runCommand(ExtractCommand.self, Array(arguments.dropFirst()), helpHint: "fathom extract --help")
+default: break
 }
 runCommand(FathomCommand.self, arguments, helpHint: "fathom --help")

@@ -212,6 +212,7 @@ import Testing
         #expect(TerminalText.escape("ok") == "ok")
         #expect(TerminalText.escape("a\u{1B}[32mPASS\r\n") == "a\\x1b[32mPASS\\r\\n")
         #expect(TerminalText.escape("\u{9B}2J é 日本 \u{202E}gpj") == "\\x9b2J é 日本 \\u{202e}gpj")
-        #expect(TerminalText.escape(bytes: [0x61, 0xFF, 0x07]) == "a\u{FFFD}\\x07")
+        #expect(TerminalText.escape(bytes: [0x61, 0xFF, 0x07]) == "a\\xff\\x07")
+        #expect(TerminalText.unescape("a\\xffb\\xE9") == [0x61, 0xFF, 0x62, 0xE9])
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// so that tests can make the hostile archives no well-behaved tool would write: whiteouts in odd
 /// places, names of any length, sizes that lie.
 public struct TarWriter {
-    public enum Kind: UInt8 { case file = 0x30, hardlink = 0x31, symlink = 0x32, directory = 0x35 }
+    public enum Kind: UInt8 { case file = 0x30, hardlink = 0x31, symlink = 0x32, charDevice = 0x33, directory = 0x35, fifo = 0x36 }
 
     public private(set) var bytes: [UInt8] = []
 

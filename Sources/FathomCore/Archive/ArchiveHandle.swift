@@ -142,16 +142,20 @@ final class ArchiveHandle {
 
     /// The next data block of the current member; empty at its end.
     /// - Throws: the callback's error if one was raised, else `ArchiveHandle.Failure`.
-    func dataBlock() throws -> UnsafeRawBufferPointer {
+    func dataBlock() throws -> UnsafeRawBufferPointer { try dataBlockWithOffset().block }
+
+    /// The next data block of the current member and where it lies in the file (after a hole of a
+    /// sparse file, past where the previous block ended); an empty block at the end.
+    func dataBlockWithOffset() throws -> (block: UnsafeRawBufferPointer, offset: Int64) {
         var buffer: UnsafeRawPointer?
         var size = 0
         var offset: la_int64_t = 0
         let rc = archive_read_data_block(raw, &buffer, &size, &offset)
         switch rc {
         case ARCHIVE_OK, ARCHIVE_WARN:
-            return UnsafeRawBufferPointer(start: buffer, count: size)
+            return (UnsafeRawBufferPointer(start: buffer, count: size), offset)
         case ARCHIVE_EOF:
-            return UnsafeRawBufferPointer(start: nil, count: 0)
+            return (UnsafeRawBufferPointer(start: nil, count: 0), offset)
         default:
             if let e = callbackError { throw e }
             throw Failure(message: errorMessage())

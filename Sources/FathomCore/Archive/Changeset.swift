@@ -18,6 +18,10 @@ public struct Changeset: Sendable {
     public private(set) var gids: ContiguousArray<UInt32> = []
     /// Link targets of symlinks (verbatim) and hardlinks (normalised), by row.
     public private(set) var linkTargets: [Int: [UInt8]] = [:]
+    /// Where each regular file's data begins in the uncompressed layer tar, in bytes from its start,
+    /// by row (-1 for other kinds, and for sparse files, whose data is not one run): the viewer,
+    /// `fathom cat` and `fathom extract` read a file's bytes from there.
+    public private(set) var dataOffsets: ContiguousArray<Int64> = []
     /// XXH3-128 of each regular file's content, by row (zero for other kinds).
     public private(set) var contentDigests: ContiguousArray<ContentDigest> = []
     /// Device numbers of character and block devices, by row.
@@ -59,6 +63,11 @@ public struct Changeset: Sendable {
     /// The normalised path of row `i` (invalid UTF-8 replaced by U+FFFD).
     public func path(_ i: Int) -> String { String(decoding: pathSlice(i), as: UTF8.self) }
 
+    /// Records where the last row's data begins in the uncompressed tar.
+    mutating func setLastDataOffset(_ offset: Int64) {
+        dataOffsets[dataOffsets.count - 1] = offset
+    }
+
     /// Records the content digest of the last row appended.
     mutating func setLastContentDigest(_ digest: ContentDigest) {
         contentDigests[contentDigests.count - 1] = digest
@@ -77,6 +86,7 @@ public struct Changeset: Sendable {
             }
         }
         fit(&pathBytes); fit(&pathEnds); fit(&kinds); fit(&sizes); fit(&modes); fit(&uids); fit(&gids); fit(&contentDigests)
+        fit(&dataOffsets)
     }
 
     mutating func reserve(_ n: Int) {
@@ -95,6 +105,7 @@ public struct Changeset: Sendable {
         uids.append(uid)
         gids.append(gid)
         contentDigests.append(ContentDigest.zero)
+        dataOffsets.append(-1)
         if let linkTarget { linkTargets[row] = linkTarget }
         if let device { devices[row] = device }
         if kind == .file { fileBytes += size }

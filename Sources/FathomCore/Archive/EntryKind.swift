@@ -38,4 +38,20 @@ public enum EntryKind: UInt8, Sendable, CaseIterable {
         case .opaqueWhiteout: "opaque"
         }
     }
+
+    /// The kind in words, for messages (`character device`).
+    public var noun: String {
+        switch self {
+        case .file: "regular file"
+        case .directory: "directory"
+        case .symlink: "symbolic link"
+        case .hardlink: "hardlink"
+        case .charDevice: "character device"
+        case .blockDevice: "block device"
+        case .fifo: "FIFO"
+        case .socket: "socket"
+        case .whiteout: "whiteout"
+        case .opaqueWhiteout: "opaque whiteout"
+        }
+    }
 }

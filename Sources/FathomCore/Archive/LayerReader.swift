@@ -33,28 +33,7 @@ enum LayerReader {
         let hashTar = compression != .none && trustedDiffID == nil
         let diffHasher = SHA256Hasher()
         var tarBytes: Int64 = 0
-        var decompressor: AnyObject?
-        let decompressed: ByteStream
-        switch compression {
-        case .none:
-            decompressed = stored
-        case .gzip:
-            let inflater = GzipInflater(source: stored)
-            decompressor = inflater
-            decompressed = inflater.decompressed()
-        case .zstd:
-            let d = ArchiveHandle(mode: .decompress)
-            decompressor = d
-            guard d.open(stream: stored), case .entry = d.nextHeader() else {
-                if let e = d.callbackError { throw e }
-                throw LayerError.corrupt(compression, d.errorMessage())
-            }
-            decompressed = ByteStream {
-                do { return try d.dataBlock() } catch let f as ArchiveHandle.Failure {
-                    throw LayerError.corrupt(compression, f.message)
-                }
-            }
-        }
+        let (decompressed, decompressor) = try decompressing(stored, compression)
         let tarStream = ByteStream {
             let block = try decompressed.next()
             if hashTar { diffHasher.update(block) }
@@ -70,6 +49,32 @@ enum LayerReader {
         let diffID = compression == .none ? digest : (trustedDiffID ?? Digest(sha256: diffHasher))
         return LayerBlob(changeset: changeset, compression: compression, digest: digest, diffID: diffID,
                          storedBytes: storedBytes, tarBytes: tarBytes)
+    }
+
+    /// The tar stream inside a blob as stored, and the object that decompresses it (keep it alive
+    /// while the stream is read).
+    /// - Throws: `LayerError.corrupt` for a zstd stream that does not start right; later decompression
+    ///   errors are thrown by the returned stream.
+    static func decompressing(_ stored: ByteStream, _ compression: Compression) throws -> (ByteStream, AnyObject?) {
+        switch compression {
+        case .none:
+            return (stored, nil)
+        case .gzip:
+            let inflater = GzipInflater(source: stored)
+            return (inflater.decompressed(), inflater)
+        case .zstd:
+            let d = ArchiveHandle(mode: .decompress)
+            guard d.open(stream: stored), case .entry = d.nextHeader() else {
+                if let e = d.callbackError { throw e }
+                throw LayerError.corrupt(compression, d.errorMessage())
+            }
+            let stream = ByteStream {
+                do { return try d.dataBlock() } catch let f as ArchiveHandle.Failure {
+                    throw LayerError.corrupt(compression, f.message)
+                }
+            }
+            return (stream, d)
+        }
     }
 
     /// Walks the tar headers of an uncompressed layer stream.
@@ -101,6 +106,8 @@ enum LayerReader {
             changeset.memberCount += 1
             let appended = try EntryDecoder.append(entry, to: &changeset, scratch: &scratch)
             if appended == .file {
+                // the tar reader has consumed the headers and none of the data yet (ArchiveHandle.currentDataOffset)
+                if archive_entry_sparse_count(entry) == 0 { changeset.setLastDataOffset(archive_filter_bytes(tar.raw, 0)) }
                 changeset.setLastContentDigest(try contentDigest(tar, size: changeset.sizes[changeset.count - 1], hasher: hasher))
             }
         }

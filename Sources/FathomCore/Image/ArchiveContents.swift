@@ -18,6 +18,9 @@ struct ArchiveContents {
     /// header-only pass, before `blobs` has them (a seekable archive's blobs are decoded after it).
     var candidates: [String: Int64] = [:]
 
+    /// Where each candidate blob lies in a file of its own, when it does (`BlobLocation.file`).
+    var extents: [String: FileExtent] = [:]
+
     /// True when the layers were reported (`onOutline`, `onLayerDecoded`) during the scan.
     var reportedLayers = false
 
@@ -74,6 +77,7 @@ struct ArchiveContents {
                     contents.candidates[member.path] = member.sizeBytes
                     let knownDigest = verifyDigests ? nil : Self.digestInName(member.path)
                     if let extent = member.extent {
+                        contents.extents[member.path] = extent
                         pending.append((member.path, extent, knownDigest))
                     } else {
                         progress?(member.path)

@@ -49,6 +49,8 @@ public struct Layer: Sendable {
     public var configDiffID: Digest?
     /// The history entry mapped to this layer; nil when history is absent or does not match the layer count.
     public var history: HistoryEntry?
+    /// Where the blob can be read again for the files inside it (`LayerContent`).
+    public var location: BlobLocation = .unavailable("the layer cannot be read again")
 
     /// The history command exactly as stored (`created_by`), nil when unknown.
     public var createdBy: String? { history?.created_by }

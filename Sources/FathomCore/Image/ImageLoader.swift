@@ -9,12 +9,22 @@ public enum ImageLoader {
     ///   `ImageError` when it holds no usable image or a referenced layer is bad.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         let archive = try OuterArchive(path: path)
-        return try load(archive, name: path == "-" ? "standard input" : path, options: options)
+        if path == "-" {
+            let why = "standard input is read once, so the files in its layers cannot be read again: "
+                + "save the image to a file (docker save -o app.tar) or read it with docker://NAME"
+            return try load(archive, name: "standard input", options: options) { _ in .unavailable(why) }
+        }
+        // a blob without an extent lies in a compressed archive file: read the archive again to it
+        return try load(archive, name: path, options: options) { member in
+            .member(member, archive: { try FileBlockSource(path: path) })
+        }
     }
 
     /// Scans `archive` (named `name` in messages) and resolves the image; reports the layers to
     /// `options`' hooks during the scan when a plan could be made, else once the image is resolved.
-    static func load(_ archive: OuterArchive, name: String, options: LoadOptions) throws -> Image {
+    /// - Parameter reread: Where a layer blob that does not lie in a file of its own can be read again.
+    static func load(_ archive: OuterArchive, name: String, options: LoadOptions,
+                     reread: @escaping @Sendable (String) -> BlobLocation) throws -> Image {
         let contents = try ArchiveContents.scan(archive, options: options) { partial in
             var planner = Resolver(contents: partial, archive: name, options: options)
             do {
@@ -25,7 +35,13 @@ public enum ImageLoader {
             }
         }
         var resolver = Resolver(contents: contents, archive: name, options: options)
-        let image = try resolver.image()
+        var image = try resolver.image()
+        for i in image.layers.indices {
+            let member = image.layers[i].memberPath
+            image.layers[i].location = contents.extents[member].map {
+                .file(path: $0.path, offsetBytes: $0.offsetBytes, lengthBytes: $0.lengthBytes)
+            } ?? reread(member)
+        }
         if !contents.reportedLayers { LayerReporter.reportAll(image, options: options) }
         return image
     }

@@ -29,10 +29,15 @@ extension ImageLoader {
     ///
     /// - Parameter name: How the source is named in messages and in `Image.archivePath`.
     /// - Throws: `ArchiveError`, `ImageError`, or the source's own errors.
-    public static func load(archiveFrom source: BlockSource, name: String, options: LoadOptions = LoadOptions()) throws -> Image {
+    /// - Parameter reopen: Gives the archive's bytes again from the start (the engine is asked again),
+    ///   so that the files in its layers can be read after the analysis; nil: they cannot.
+    public static func load(archiveFrom source: BlockSource, name: String, options: LoadOptions = LoadOptions(),
+                            reopen: (@Sendable () throws -> BlockSource)? = nil) throws -> Image {
         defer { source.close() }
         let archive = OuterArchive(stream: ByteStream { try source.next() }, name: name)
-        return try load(archive, name: name, options: options)
+        return try load(archive, name: name, options: options) { member in
+            reopen.map { .member(member, archive: $0) } ?? .unavailable("\(name) was read once, as a stream; its layers cannot be read again")
+        }
     }
 
     /// Builds an image from parts fetched one by one (a registry): the JSON documents of an OCI
@@ -71,7 +76,11 @@ extension ImageLoader {
             }
         }
         var resolver = Resolver(contents: contents, archive: name, options: options)
-        let image = try resolver.image()
+        var image = try resolver.image()
+        let openers = Dictionary(layers.map { (Resolver.blobPath($0.digest), $0.open) }, uniquingKeysWith: { a, _ in a })
+        for i in image.layers.indices {
+            image.layers[i].location = openers[image.layers[i].memberPath].map { .blob($0) } ?? .unavailable("\(name): no source for layer \(i)")
+        }
         LayerReporter.reportAll(image, options: options)
         return image
     }

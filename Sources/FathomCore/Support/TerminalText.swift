@@ -24,9 +24,50 @@ public enum TerminalText {
         return out
     }
 
-    /// Bytes that may not be UTF-8 (a tar member name): invalid sequences become U+FFFD, then `escape`.
+    /// Bytes that may not be UTF-8 (a tar member name): valid UTF-8 as text (escaped as `escape`
+    /// does), each byte of an invalid sequence as `\xNN`; `unescape` gives the bytes back.
     public static func escape<C: Collection>(bytes: C) -> String where C.Element == UInt8 {
-        escape(String(decoding: Array(bytes), as: UTF8.self))
+        let array = Array(bytes)
+        if let s = String(validating: array, as: UTF8.self) { return escape(s) }
+        var out = ""
+        var i = 0
+        while i < array.count {
+            let b = array[i]
+            let length = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0
+            if length > 0, i + length <= array.count, let s = String(validating: array[i..<(i + length)], as: UTF8.self) {
+                out += escape(s)
+                i += length
+            } else {
+                out += "\\x" + (b < 0x10 ? "0" : "") + String(b, radix: 16)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// A path as a user typed it, `\xNN` escapes (as `escape(bytes:)` writes them) turned into bytes.
+    public static func unescape(_ s: String) -> [UInt8] {
+        let u = Array(s.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x57
+            case 0x41...0x46: c - 0x37
+            default: nil
+            }
+        }
+        while i < u.count {
+            if u[i] == 0x5C, i + 3 < u.count, u[i + 1] == 0x78, let h = hex(u[i + 2]), let l = hex(u[i + 3]) {
+                out.append(h << 4 | l)
+                i += 4
+            } else {
+                out.append(u[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     /// `text` in an SGR style (`1` bold, `32` green, `1;31` bold red) when it goes through

@@ -1,3 +1,5 @@
+import FathomCore
+
 /// What a cell looks like; the curses backend maps each to colours and attributes.
 public enum Style: UInt8, Sendable, CaseIterable {
     case normal, dim, bold, title, titleFocused, selected, selectedUnfocused
@@ -100,29 +102,10 @@ public enum DisplayWidth {
     }
 }
 
-/// Names as bytes shown safely: valid UTF-8 as text, control characters and invalid bytes as `\xNN`.
+/// Names as bytes shown safely: valid UTF-8 as text, control characters and invalid bytes as
+/// escapes (`TerminalText.escape(bytes:)`).
 public enum DisplayName {
-    public static func of<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        let array = Array(bytes)
-        if let s = String(validating: array, as: UTF8.self), !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return s
-        }
-        var out = ""
-        var i = 0
-        while i < array.count {
-            let b = array[i]
-            let len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0
-            if len > 0, i + len <= array.count, let s = String(validating: array[i..<(i + len)], as: UTF8.self),
-               !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                out += s
-                i += len
-            } else {
-                out += "\\x" + String(b, radix: 16, uppercase: true).leftPad(2)
-                i += 1
-            }
-        }
-        return out
-    }
+    public static func of<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 { TerminalText.escape(bytes: bytes) }
 }
 
 extension String {

@@ -1,0 +1,91 @@
+import Glibc
+
+/// Where a layer's blob can be read again after the analysis, for the files inside it (the viewer,
+/// `fathom cat`, `fathom extract`). Nothing is spooled to disk: the bytes are read again from where
+/// they live.
+public enum BlobLocation: Sendable {
+    /// The blob's bytes lie in a file: `lengthBytes` bytes from `offsetBytes` (a member of an
+    /// uncompressed archive file, a blob of a layout directory). Read with `pread`, any part at once.
+    case file(path: String, offsetBytes: Int64, lengthBytes: Int64)
+    /// The blob is the member `member` of an archive that is read again from its start (a compressed
+    /// archive file, a Docker engine's `docker save` stream): `archive` gives its bytes anew.
+    case member(String, archive: @Sendable () throws -> BlockSource)
+    /// The blob itself, fetched again (a registry).
+    case blob(@Sendable () throws -> BlockSource)
+    /// It cannot be read again; why (standard input is read once).
+    case unavailable(String)
+
+    /// True when any part of the blob can be read without reading what comes before it.
+    public var isRandomAccess: Bool {
+        if case .file = self { return true }
+        return false
+    }
+}
+
+/// A file's bytes, block by block, read with `read(2)`: an archive file read again from its start.
+final class FileBlockSource: BlockSource {
+    private let fd: Int32
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)
+    private let path: String
+
+    /// - Throws: `ArchiveError.unreadable` when the file cannot be opened.
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit {
+        buffer.deallocate()
+        Glibc.close(fd)
+    }
+
+    func next() throws -> UnsafeRawBufferPointer {
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
+            return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+        }
+    }
+
+    func close() {}
+}
+
+/// `lengthBytes` bytes of a file from `offsetBytes`, read with `pread` block by block.
+final class FileRangeSource: BlockSource {
+    private let fd: Int32
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)
+    private var position: Int64
+    private let end: Int64
+    private let path: String
+
+    /// - Throws: `ArchiveError.unreadable` when the file cannot be opened.
+    init(path: String, offsetBytes: Int64, lengthBytes: Int64) throws {
+        self.path = path
+        position = offsetBytes
+        end = offsetBytes + lengthBytes
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit {
+        buffer.deallocate()
+        Glibc.close(fd)
+    }
+
+    func next() throws -> UnsafeRawBufferPointer {
+        let wanted = Int(min(Int64(buffer.count), end - position))
+        if wanted <= 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        while true {
+            let n = pread(fd, buffer.baseAddress, wanted, off_t(position))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
+            if n == 0 { throw ArchiveError.truncated(archive: path, member: nil, reason: "the file is shorter than when it was analysed") }
+            position += Int64(n)
+            return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
+        }
+    }
+
+    func close() {}
+}

@@ -1,0 +1,158 @@
+import CArchive
+
+/// Reads the bytes of regular files out of a layer blob, where the blob lives (`BlobLocation`),
+/// after the analysis: from the offset the scan recorded for each file (`Changeset.dataOffsets`),
+/// by `pread` when the layer is an uncompressed run of a file, else by reading the blob again,
+/// decompressing it and skipping to the file. Nothing is written to disk.
+public enum LayerContent {
+    /// Why a layer's files cannot be read again.
+    public struct Unavailable: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Calls `each` with every row of `rows` (regular files of `layer`), in the order their bytes
+    /// come in the layer, and a function that gives that file's bytes block by block (an empty block
+    /// at the end; each block valid until the next call); one pass over the blob however many rows
+    /// (an uncompressed layer in a file: one `pread` run per file).
+    ///
+    /// - Parameter archive: The image's name, for messages.
+    /// - Throws: `Unavailable` (standard input), the source's errors, `LayerError.truncated` when the
+    ///   blob ends before a file's bytes, and whatever `each` throws.
+    public static func forEach(rows: [Int], of layer: Layer, archive: String,
+                               _ each: (Int, () throws -> UnsafeRawBufferPointer) throws -> Void) throws {
+        try forEachStream(rows: rows, of: layer, archive: archive) { row, stream in try each(row, { try stream.next() }) }
+    }
+
+    static func forEachStream(rows: [Int], of layer: Layer, archive: String, _ each: (Int, ByteStream) throws -> Void) throws {
+        let changeset = layer.blob.changeset
+        let rows = Array(Set(rows)).sorted()
+        guard !rows.isEmpty else { return }
+        let offsets = rows.map { changeset.dataOffsets[$0] }
+        let short = { LayerError.truncated("the layer ends before the bytes of a file it lists") as Error }
+        if case let .file(path, blobOffset, _) = layer.location, layer.blob.compression == .none, !offsets.contains(-1) {
+            for row in rows {
+                let source = try FileRangeSource(path: path, offsetBytes: blobOffset + changeset.dataOffsets[row],
+                                                 lengthBytes: changeset.sizes[row])
+                try each(row, ByteStream { try source.next() })
+            }
+            return
+        }
+        try withBlob(layer, archive: archive) { stored in
+            let (tar, decompressor) = try LayerReader.decompressing(stored, layer.blob.compression)
+            defer { withExtendedLifetime(decompressor) {} }
+            if offsets.contains(-1) {
+                try walk(tar, rows: Set(rows), each)
+                return
+            }
+            var position: Int64 = 0
+            for row in rows.sorted(by: { changeset.dataOffsets[$0] < changeset.dataOffsets[$1] }) {
+                let offset = changeset.dataOffsets[row]
+                guard try tar.skip(offset - position) else { throw short() }
+                let file = tar.prefix(changeset.sizes[row], short: short)
+                try each(row, file)
+                try file.drain()
+                position = offset + changeset.sizes[row]
+            }
+        }
+    }
+
+    /// The bytes of one file, read whole (the viewer's smaller files, `Y`): at most `limit` bytes.
+    public static func bytes(row: Int, of layer: Layer, archive: String, limit: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try forEachStream(rows: [row], of: layer, archive: archive) { _, stream in
+            while out.count < limit {
+                let block = try stream.next(max: limit - out.count)
+                if block.isEmpty { break }
+                out.append(contentsOf: block)
+            }
+        }
+        return out
+    }
+
+    /// Calls `body` with the blob's bytes as stored.
+    static func withBlob(_ layer: Layer, archive: String, _ body: (ByteStream) throws -> Void) throws {
+        switch layer.location {
+        case let .file(path, offset, length):
+            let source = try FileRangeSource(path: path, offsetBytes: offset, lengthBytes: length)
+            try body(ByteStream { try source.next() })
+        case let .blob(open):
+            let source = try open()
+            defer { source.close() }
+            try body(ByteStream { try source.next() })
+        case let .member(member, open):
+            let source = try open()
+            defer { source.close() }
+            struct Found: Error {}
+            var found = false
+            do {
+                try OuterArchive(stream: ByteStream { try source.next() }, name: archive).forEachMember { m, stream in
+                    guard m.path == member, m.kind == .file else { return }
+                    found = true
+                    try body(stream)
+                    throw Found()
+                }
+            } catch is Found {}
+            if !found { throw Unavailable(description: "\(archive): \(member) is no longer in the archive") }
+        case let .unavailable(why):
+            throw Unavailable(description: why)
+        }
+    }
+
+    /// The layer's tar walked with libarchive, its rows numbered as `LayerReader` numbered them: for
+    /// sparse files, whose data is not one run of the tar (libarchive fills their holes).
+    private static func walk(_ tar: ByteStream, rows: Set<Int>, _ each: (Int, ByteStream) throws -> Void) throws {
+        let handle = ArchiveHandle(mode: .plainTar)
+        guard handle.open(stream: tar) else {
+            if let e = handle.callbackError { throw e }
+            throw LayerError.notTar(handle.errorMessage())
+        }
+        var numbering = Changeset()
+        var scratch: [UInt8] = []
+        var left = rows.count
+        while left > 0 {
+            switch handle.nextHeader() {
+            case .end:
+                throw LayerError.truncated("the layer ends before the files it lists")
+            case let .failed(message):
+                if let e = handle.callbackError { throw e }
+                throw LayerError.truncated(message)
+            case let .entry(entry):
+                guard try EntryDecoder.append(entry, to: &numbering, scratch: &scratch) == .file,
+                      rows.contains(numbering.count - 1) else { continue }
+                left -= 1
+                let file = holesFilled(handle, sizeBytes: numbering.sizes[numbering.count - 1])
+                try each(numbering.count - 1, file)
+                try file.drain()
+            }
+        }
+    }
+
+    /// The current member's bytes with the holes of a sparse file as zeros, as extraction writes them.
+    private static func holesFilled(_ handle: ArchiveHandle, sizeBytes: Int64) -> ByteStream {
+        let zeros = [UInt8](repeating: 0, count: 1 << 16)
+        var position: Int64 = 0
+        var pending = UnsafeRawBufferPointer(start: nil, count: 0)
+        var pendingOffset: Int64 = 0
+        var ended = false
+        return ByteStream {
+            if pending.isEmpty && !ended {
+                do {
+                    (pending, pendingOffset) = try handle.dataBlockWithOffset()
+                } catch let f as ArchiveHandle.Failure {
+                    throw LayerError.truncated(f.message)
+                }
+                if pending.isEmpty { ended = true; pendingOffset = sizeBytes }
+            }
+            if position < pendingOffset {   // a hole before the block (or at the end): zeros
+                let n = Int(min(Int64(zeros.count), pendingOffset - position))
+                position += Int64(n)
+                return zeros.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[..<n]) }
+            }
+            let block = pending
+            pending = UnsafeRawBufferPointer(start: nil, count: 0)
+            position += Int64(block.count)
+            pendingOffset = position
+            return block
+        }
+    }
+}
