@@ -37,10 +37,11 @@ final class EngineSource: @unchecked Sendable {
         var request = HTTPRequest(url: "http://localhost" + path, limits: limits, maximumBytes: maximumBytes)
         request.method = method
         request.unixSocketPath = socketPath
+        request.followRedirects = false
         do {
             return try HTTPClient.send(request, proxies: ProxySettings(environment: [:]), onBytes: onBytes)
         } catch {
-            throw fail("cannot reach \(where_): \(error)")
+            throw fail(RegistrySource.reaching(where_, error))
         }
     }
 
@@ -55,7 +56,8 @@ final class EngineSource: @unchecked Sendable {
             throw fail("\(engine) could not pull it: \(response.statusText)\(errorDetail(body, contentType: nil).map { " (" + $0 + ")" } ?? "")")
         }
         for line in body.split(separator: UInt8(ascii: "\n")) {
-            if let json = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let error = json["error"] as? String {
+            if JSONObjectCount.isWithinLimit(line), let json = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+               let error = json["error"] as? String {
                 throw fail("\(engine) could not pull it: \(oneLine(error))")
             }
         }

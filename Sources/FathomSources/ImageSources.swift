@@ -118,6 +118,7 @@ public enum ImageSources {
                                           timeoutSeconds: source.timeoutSeconds)
             return try registry.load(options: options, concurrency: source.concurrency)
         case .docker:
+            try checkEngineName(spec.target, display: spec.display)
             let socket: String
             do { socket = try dockerSocket(source.environment) } catch let e as SourceError {
                 throw SourceError(spec.display, "DOCKER_HOST " + e.message)
@@ -166,6 +167,16 @@ public enum ImageSources {
         return String(host.dropFirst("unix://".count))
     }
 
+    /// Refuses an engine image name that is neither an image reference nor an image ID: the name goes
+    /// into the Engine API's path, where `..` or `?` would reach another endpoint.
+    static func checkEngineName(_ name: String, display: String) throws {
+        let id = name.hasPrefix("sha256:") ? String(name.dropFirst(7)) : name
+        if id.count >= 12, id.count <= 64, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) { return }
+        do { _ = try ImageReference.parse(name) } catch {
+            throw SourceError(display, "not an image name: \(error.reason)")
+        }
+    }
+
     /// A name without tag or digest means `:latest`, as for `docker pull`.
     static func engineName(_ name: String) -> String {
         if name.contains("@") { return name }
@@ -175,6 +186,7 @@ public enum ImageSources {
 
     /// Podman: its Docker-compatible socket when one is up, else `podman save`.
     static func podman(_ spec: SourceSpec, options: LoadOptions, source: SourceOptions) throws -> Image {
+        try checkEngineName(spec.target, display: spec.display)
         let env = source.environment
         var sockets: [String] = []
         if let host = env["CONTAINER_HOST"], host.hasPrefix("unix://") { sockets.append(String(host.dropFirst(7))) }

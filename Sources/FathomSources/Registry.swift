@@ -61,7 +61,7 @@ final class RegistrySource: @unchecked Sendable {
             if let auth = lock.withLock({ authorization }) { request.headers.append(("Authorization", auth)) }
             let (transfer, response): (HTTPTransfer, HTTPResponse)
             do { (transfer, response) = try HTTPClient.send(request, proxies: proxies, onBytes: onBytes) } catch {
-                throw fail("cannot reach \(reference.apiHost): \(error)")
+                throw fail(Self.reaching(reference.apiHost, error))
             }
             if response.status == 401 && !retried {
                 transfer.close()
@@ -123,7 +123,7 @@ final class RegistrySource: @unchecked Sendable {
                 response = r
                 body = try transfer.readAll()
             } catch {
-                throw fail("cannot reach the token service \(components.host ?? ""): \(error)")
+                throw fail(Self.reaching("the token service \(components.host ?? "")", error))
             }
             guard response.status == 200 else {
                 if response.status == 401 || response.status == 403 {
@@ -131,18 +131,26 @@ final class RegistrySource: @unchecked Sendable {
                 }
                 throw fail("the token service answered \(response.statusText)")
             }
-            guard let token = Self.token(from: body) else { throw fail("the token service's answer has no token") }
+            guard let token = Self.token(from: body) else {
+                throw fail("the token service's answer has no token (or one with characters a header cannot carry)")
+            }
             lock.withLock { authorization = "Bearer " + token }
         default:
             throw fail("401 Unauthorized with an unsupported authentication scheme '\(oneLine(challenge.scheme, limit: 40))'")
         }
     }
 
+    /// `cannot reach HOST: why` when no connection was made, else `HOST: why` (it answered, badly).
+    static func reaching(_ host: String, _ error: Error) -> String {
+        if let failure = error as? TransferFailure, !failure.isConnectionFailure { return "\(host): \(failure)" }
+        return "cannot reach \(host): \(error)"
+    }
+
     /// The token of a token service's answer (`token`, else `access_token`; distribution spec "Token
     /// Response Fields"); nil when there is none, or when it holds anything but printable ASCII (it goes
     /// into a header line).
     static func token(from body: [UInt8]) -> String? {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+        guard JSONObjectCount.isWithinLimit(body), let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let token = (json["token"] as? String) ?? (json["access_token"] as? String), !token.isEmpty,
               token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
         return token
@@ -203,6 +211,9 @@ final class RegistrySource: @unchecked Sendable {
     /// What a manifest answer is: its `mediaType`, else its `Content-Type`, else guessed from its fields.
     /// - Throws: `DocumentProblem` ("is not JSON", "is a schema 1 manifest", an unknown media type).
     static func mediaType(of body: [UInt8], contentType: String?) throws(DocumentProblem) -> String {
+        guard JSONObjectCount.isWithinLimit(body) else {
+            throw DocumentProblem("holds more than \(Limits.documentObjects) JSON objects (fathom's limit)")
+        }
         guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw DocumentProblem("is not JSON (\(oneLine(contentType ?? "no content type", limit: 60)))")
         }
@@ -326,6 +337,9 @@ final class RegistrySource: @unchecked Sendable {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {
+        guard JSONObjectCount.isWithinLimit(bytes) else {
+            throw fail("the \(what) holds more than \(Limits.documentObjects) JSON objects (fathom's limit)")
+        }
         do { return try JSONDecoder().decode(T.self, from: Data(bytes)) } catch {
             throw fail("the \(what) is not a valid image \(what) (\(oneLine(String(describing: error), limit: 120)))")
         }

@@ -8,8 +8,24 @@ enum CommandSupport {
     /// Prints `fathom: MESSAGE` on one line of standard error and exits 2. Control characters in the
     /// message (from a member name, a registry's or an engine's answer) are shown escaped.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("fathom: \(TerminalText.escape(message))\n".utf8))
+        printError("fathom: \(TerminalText.escape(message))\n")
         Foundation.exit(2)
+    }
+
+    /// Writes a report to standard output; a write that fails (a full disk, a closed descriptor) ends
+    /// the run with one line on standard error and exit 2, never a crash.
+    static func printOut(_ text: String, fd: Int32 = 1) {
+        do {
+            try Array(text.utf8).withUnsafeBytes { try writeAll(fd, $0) }
+        } catch let e as WriteFailure {
+            if fd == 1 { fail("standard output: \(e.reason)") }
+            Foundation.exit(2)
+        } catch { Foundation.exit(2) }
+    }
+
+    /// Writes to standard error; a failure there has nowhere to be told, and is ignored.
+    static func printError(_ text: String) {
+        _ = try? Array(text.utf8).withUnsafeBytes { try writeAll(2, $0) }
     }
 
     /// The one line for an error that stopped reading `input`: the error's own description when it

@@ -153,12 +153,12 @@ struct DiffCommand: ParsableCommand {
             let color = FathomCommand.useColor(fd: toStderr ? 2 : 1)
             let gate = DiffGate(diff: diff, config: rules)
             let text = ciConfigLine + "\n" + DiffTextReport.render(diff, top: top, color: color) + gate.render(color: color)
-            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data(TerminalText.forTerminal(text).utf8))
+            CommandSupport.printOut(TerminalText.forTerminal(text), fd: toStderr ? 2 : 1)
             if !gate.passed { throw ExitCode(1) }
             return
         }
         if jsonPath == nil {
-            FileHandle.standardOutput.write(Data(TerminalText.forTerminal(DiffTextReport.render(diff, top: top, color: FathomCommand.useColor(fd: 1))).utf8))
+            CommandSupport.printOut(TerminalText.forTerminal(DiffTextReport.render(diff, top: top, color: FathomCommand.useColor(fd: 1))))
         }
     }
 

@@ -64,9 +64,9 @@ struct ExtractCommand: ParsableCommand {
         } catch {
             CommandSupport.fail(CommandSupport.describe(error, input: imagePath))
         }
-        for s in report.skipped { FileHandle.standardError.write(Data("fathom: not created: \(TerminalText.escape(s))\n".utf8)) }
+        for s in report.skipped { CommandSupport.printError("fathom: not created: \(TerminalText.escape(s))\n") }
         let summary = "\(report.files) files (\(report.bytes) bytes), \(report.directories) directories, \(report.symlinks) symbolic links, "
             + "\(report.hardlinks) hardlinks written under \(output) (layer \(at))" + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) not created")
-        FileHandle.standardError.write(Data("fathom: \(TerminalText.escape(summary))\n".utf8))
+        CommandSupport.printError("fathom: \(TerminalText.escape(summary))\n")
     }
 }

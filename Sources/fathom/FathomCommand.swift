@@ -153,12 +153,12 @@ struct FathomCommand: ParsableCommand {
             var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, color: color)
             let gate = CIGate(analysis: analysis, config: ciConfig)
             text += gate.render(color: color)
-            (toStderr ? FileHandle.standardError : FileHandle.standardOutput).write(Data(TerminalText.forTerminal(text).utf8))
+            CommandSupport.printOut(TerminalText.forTerminal(text), fd: toStderr ? 2 : 1)
             if !gate.passed { throw ExitCode(1) }
             return
         }
         if jsonPath == nil {
-            FileHandle.standardOutput.write(Data(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1))).utf8))
+            CommandSupport.printOut(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1))))
         }
     }
 
@@ -197,18 +197,18 @@ final class Progress: @unchecked Sendable {
         count += 1
         let name = TerminalText.escape(member)
         let short = name.count > 50 ? "…" + name.suffix(49) : name
-        FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: reading blob \(count): \(short)".utf8))
+        CommandSupport.printError("\r\u{1B}[Kfathom: reading blob \(count): \(short)")
     }
 
     /// A whole status line (a network source: bytes and layers fetched).
     func status(_ line: String) {
         lock.lock(); defer { lock.unlock() }
         count += 1
-        FileHandle.standardError.write(Data("\r\u{1B}[Kfathom: \(TerminalText.escape(line))".utf8))
+        CommandSupport.printError("\r\u{1B}[Kfathom: \(TerminalText.escape(line))")
     }
 
     func clear() {
         guard isEnabled, count > 0 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        CommandSupport.printError("\r\u{1B}[K")
     }
 }

@@ -60,7 +60,7 @@ struct LsCommand: ParsableCommand {
                 out += (i == 0 ? "\n  {" : ",\n  {") + fields.joined(separator: ",") + "}"
             }
             out += entries.isEmpty ? "]\n" : "\n]\n"
-            FileHandle.standardOutput.write(Data(out.utf8))
+            CommandSupport.printOut(out)
             return
         }
         var lines: [String] = []
@@ -74,7 +74,7 @@ struct LsCommand: ParsableCommand {
             }
             lines.append(line)
         }
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8))
+        CommandSupport.printOut((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")))
     }
 
     @OptionGroup var imageOptions: ImageOptions

@@ -19,7 +19,7 @@ func runCommand<Command: ParsableCommand>(_: Command.Type, _ arguments: [String]
             Command.exit(withError: error)  // --help, --version
         }
         let message = Command.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("fathom: \(TerminalText.escape(message)) (see \(helpHint))\n".utf8))
+        CommandSupport.printError("fathom: \(TerminalText.escape(message)) (see \(helpHint))\n")
         Foundation.exit(2)
     }
     Foundation.exit(0)

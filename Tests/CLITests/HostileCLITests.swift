@@ -52,3 +52,43 @@ import Testing
         }
     }
 }
+
+/// The second adversarial pass's findings on the command line.
+@Suite struct HostileOutputTests {
+    /// A newline in a path must not forge lines of the --ci output (a fake `Result:PASS`).
+    @Test func newlinesInPathsDoNotForgeLines() throws {
+        let evil = "x\n  PASS: lowestEfficiency: efficiency 1 >= threshold 0.9\nResult:PASS"
+        let layer1 = DockerArchiveBuilder.layer { t in t.add(evil, data: [UInt8](repeating: 1, count: 20_000)) }
+        let layer2 = DockerArchiveBuilder.layer { t in t.add(evil, data: [UInt8](repeating: 2, count: 20_000)) }
+        let r = try CLI.run([try temporaryFile(DockerArchiveBuilder(layers: [layer1, layer2]).build()), "--ci"])
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("Result:") } == ["Result:FAIL [Total:5] [Passed:0] [Failed:2] [Warn:0] [Skipped:3]"], "\(r.stdout)")
+        #expect(r.stdout.contains("/x\\n  PASS: lowestEfficiency"))
+    }
+
+    /// A report that cannot be written (a full disk) is one line and exit 2, not a crash.
+    @Test func fullStandardOutput() throws {
+        let sample = CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = [sample]
+        p.environment = ProcessInfo.processInfo.environment.filter { $0.key != "CI" }
+        p.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 2)
+        #expect(text == "fathom: standard output: No space left on device\n")
+    }
+
+    /// An engine image name goes into the Engine API's path: `..` cannot reach another endpoint.
+    @Test func engineNamesStayImageNames() throws {
+        for name in ["../../containers/json", "ok:latest/../../_ping", ""] {
+            let r = try CLI.run(["docker://" + name], environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
+            #expect(r.status == 2 && r.errorLines.count == 1 && r.stderr.contains("docker://\(name): not an image name"), "\(r.stderr)")
+        }
+    }
+}

@@ -216,3 +216,70 @@ import Testing
         #expect(TerminalText.unescape("a\\xffb\\xE9") == [0x61, 0xFF, 0x62, 0xE9])
     }
 }
+
+/// The second adversarial pass's findings: inputs of a few megabytes that asked for gigabytes, or
+/// overflowed a sum over paths.
+@Suite struct AmplificationTests {
+    func layer(_ changeset: Changeset, _ i: Int) -> Layer {
+        Layer(index: i, reference: "l", memberPath: "l", mediaType: nil,
+              blob: LayerBlob(changeset: changeset, compression: .none, digest: Digest("sha256:0"), diffID: Digest("sha256:0"),
+                              storedBytes: 0, tarBytes: 0),
+              configDiffID: nil, history: nil)
+    }
+
+    func changeset(rows: Int, pathBytes: Int = 8, kind: EntryKind = .file, size: Int64 = 1) -> Changeset {
+        var c = Changeset()
+        let path = [UInt8](repeating: 0x61, count: pathBytes)
+        for r in 0..<rows {
+            var p = path
+            withUnsafeBytes(of: r) { p += $0 }
+            p.withUnsafeBytes { c.append(path: $0, kind: kind, size: size, mode: 0o644, uid: 0, gid: 0,
+                                         linkTarget: kind == .hardlink ? Array("a".utf8) : nil, device: nil) }
+        }
+        return c
+    }
+
+    func check(_ layers: [Layer]) throws {
+        try Resolver(contents: ArchiveContents(), archive: "x.tar", options: LoadOptions()).checkReplayLimits(layers)
+    }
+
+    /// One blob named by 801 layers: 10,000 rows each, 8,010,000 to replay.
+    @Test func oneBlobNamedByManyLayers() throws {
+        let c = changeset(rows: 10_000)
+        #expect(throws: Never.self) { try check((0..<800).map { layer(c, $0) }) }
+        #expect { try check((0..<801).map { layer(c, $0) }) } throws: {
+            "\($0)" == "x.tar: its layers hold 8010000 entries in all, more than 8000000 (fathom's limit)"
+        }
+    }
+
+    @Test func pathBytesOfAllLayers() throws {
+        let c = changeset(rows: 1000, pathBytes: 4000)     // about 4 MB of paths
+        #expect { try check((0..<70).map { layer(c, $0) }) } throws: { "\($0)".contains("paths add up to") }
+    }
+
+    /// 33,000 hardlinks to a sparse file of 255 TiB would show 8.4 × 10^18 bytes: `fathom diff` trapped.
+    @Test func hardlinksTimesSizes() throws {
+        let big = changeset(rows: 1, size: 255 << 40)
+        let links = changeset(rows: 33_000, kind: .hardlink, size: 0)
+        #expect { try check([layer(big, 0), layer(links, 1)]) } throws: { "\($0)".contains("33000 hardlinks to files of up to") }
+        let fewer = changeset(rows: 3000, kind: .hardlink, size: 0)
+        #expect(throws: Never.self) { try check([layer(big, 0), layer(fewer, 1)]) }
+    }
+
+    /// 300,000 images in manifest.json (30 bytes each, a kilobyte or more each once parsed).
+    @Test func manyObjectsInADocument() throws {
+        let entries = Array(repeating: #"{"Config":"c","Layers":["l"]}"#, count: 70_000).joined(separator: ",")
+        var outer = TarWriter()
+        outer.add("manifest.json", data: Array(("[" + entries + "]").utf8))
+        let path = try temporaryFile(outer.finished())
+        #expect { try ImageLoader.load(path: path) } throws: { "\($0)".hasSuffix("manifest.json holds more than 65536 JSON objects (fathom's limit)") }
+        #expect(JSONObjectCount.of(Array(#"{"a":"{{{\"{"}"#.utf8)) == 1)
+    }
+
+    /// DEL and the C1 controls are escaped in the JSON report (Go leaves them raw).
+    @Test func jsonEscapesDELAndC1() {
+        var w = JSONWriter()
+        w.string("a\u{7F}b\u{9B}2Jc\u{A0}")
+        #expect(String(decoding: w.bytes, as: UTF8.self) == #""a\u007fb\u009b2Jc\#u{A0}""#)
+    }
+}

@@ -23,6 +23,7 @@ enum EntryDecoder {
         let size = max(archive_entry_size(entry), 0)
         if scratch.isEmpty { return nil }  // the root entry "./": a member, but no path
         guard changeset.count < Limits.entriesPerLayer else { throw LayerError.tooManyEntries }
+        guard changeset.pathBytes.count < Limits.pathBytesPerImage else { throw LayerError.pathsTooLong }
         // each size is below 2^63 and the sum stays below 2^48, so this addition cannot overflow
         guard size <= Limits.layerBytes - changeset.headerSizeBytes else { throw LayerError.tooLarge }
         changeset.headerSizeBytes += size

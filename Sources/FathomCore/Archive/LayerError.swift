@@ -14,6 +14,8 @@ public enum LayerError: Error, Sendable, Equatable {
     case tooManyEntries
     /// The entries' sizes add up to more than `Limits.layerBytes`.
     case tooLarge
+    /// The entries' paths add up to more than `Limits.pathBytesPerImage` bytes.
+    case pathsTooLong
 
     /// What is wrong, without the file name.
     public var message: String {
@@ -25,6 +27,7 @@ public enum LayerError: Error, Sendable, Equatable {
         case let .pathTooLong(n): "an entry's path or link target is \(n) bytes, more than \(Limits.pathBytes) (PATH_MAX)"
         case .tooManyEntries: "more than \(Limits.entriesPerLayer) entries (fathom's limit)"
         case .tooLarge: "its entries' sizes add up to more than \(Limits.layerBytes) bytes (fathom's limit)"
+        case .pathsTooLong: "its entries' paths add up to more than \(Limits.pathBytesPerImage) bytes (fathom's limit)"
         }
     }
 }

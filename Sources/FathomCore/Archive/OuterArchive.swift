@@ -69,6 +69,7 @@ struct OuterArchive {
             throw ArchiveError.unreadable(archive: displayPath, reason: message)
         }
         var first = true
+        var members = 0
         var scratch: [UInt8] = []
         while true {
             let entry: OpaquePointer
@@ -91,6 +92,10 @@ struct OuterArchive {
                 entry = e
             }
             first = false
+            members += 1
+            if members > Limits.archiveMembers {
+                throw ArchiveError.limitExceeded(archive: displayPath, what: "more than \(Limits.archiveMembers) members")
+            }
             var member = try Self.member(entry, scratch: &scratch, archive: displayPath)
             if member.kind == .file, let offset = handle.currentDataOffset {
                 member.extent = FileExtent(path: displayPath, offsetBytes: offset, lengthBytes: member.sizeBytes)

@@ -19,10 +19,12 @@ public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .unknownKey(f, k): "\(f): unknown key \(Self.quoted(k)) (a .dive-ci file holds 'rules:' and 'diff:')"
         case let .notAScalar(f, r): "\(f): \(r): the value must be a number, a byte amount or 'disabled', not a list or mapping"
         case let .invalidValue(s, rule, v, r):
-            // the rule is named unless the source already names it (`--highestWastedBytes`)
-            s == "--" + rule ? "\(s): invalid value '\(v)': \(r)" : "\(s): \(rule): invalid value '\(v)': \(r)"
+            // the rule is named unless the source already names it (`--highestWastedBytes`); a long value is cut
+            s == "--" + rule ? "\(s): invalid value '\(Self.cut(v))': \(r)" : "\(s): \(rule): invalid value '\(Self.cut(v))': \(r)"
         }
     }
+
+    static func cut(_ v: String) -> String { v.count > 60 ? String(v.prefix(60)) + "…" : v }
 
     /// A key as the message shows it: quoted when it could be a rule's name (letters, digits, `-`, `_`,
     /// `.`; 64 at most), else only described. A file that is not a CI configuration at all (a password

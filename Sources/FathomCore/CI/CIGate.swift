@@ -76,7 +76,7 @@ public struct CIGate: Sendable {
             case .fail: status = color ? TerminalText.styled("FAIL", sgr: "1;31") : "FAIL"
             case .skip: status = color ? TerminalText.styled("SKIP", sgr: "34") : "SKIP"
             }
-            out += "  \(status): \(r.rule.rawValue): \(r.detail)\n"
+            out += TerminalText.escape("  \(status): \(r.rule.rawValue): \(r.detail)") + "\n"
         }
         let passed = results.filter { $0.outcome == .pass }.count
         let failed = results.filter { $0.outcome == .fail }.count

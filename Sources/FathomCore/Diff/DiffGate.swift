@@ -51,7 +51,7 @@ public struct DiffGate: Sendable {
     public func render(color: Bool) -> String {
         var out = "Results:\n"
         for r in results {
-            out += "  \(Self.paint(r.outcome.rawValue, r.outcome, color)): \(r.rule.rawValue): \(r.detail)\n"
+            out += TerminalText.escape("  \(Self.paint(r.outcome.rawValue, r.outcome, color)): \(r.rule.rawValue): \(r.detail)") + "\n"
         }
         let count = { (o: CIGate.Outcome) in results.filter { $0.outcome == o }.count }
         let verdict: CIGate.Outcome = passed ? .pass : .fail

@@ -11,7 +11,8 @@ public enum DiffTextReport {
         let bold = { (s: String) in color ? TerminalText.styled(s, sgr: "1") : s }
         let signed = { (v: Int64) in color && v != 0 ? TerminalText.styled(signedBytes(v), sgr: v > 0 ? "31" : "32") : signedBytes(v) }
         var out = ""
-        func line(_ s: String = "") { out += s + "\n" }
+        // every line escaped: paths, names, commands and env keys are the images' (a newline must not forge a line)
+        func line(_ s: String = "") { out += TerminalText.escape(s) + "\n" }
 
         line(bold("Comparing:"))
         for (label, a) in [("OLD", d.old), ("NEW", d.new)] {
@@ -141,7 +142,7 @@ public enum DiffTextReport {
                 let padding = String(repeating: " ", count: widths[c] - row[c].count)
                 cells.append(rightAligned.contains(c) ? padding + row[c] : row[c] + padding)
             }
-            out += "  " + cells.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+            out += TerminalText.escape("  " + cells.joined(separator: "  ").trimmingTrailingSpaces()) + "\n"
         }
     }
 }

@@ -18,6 +18,8 @@ struct ArchiveContents {
     /// header-only pass, before `blobs` has them (a seekable archive's blobs are decoded after it).
     var candidates: [String: Int64] = [:]
 
+    /// Members that look like JSON documents but are larger than `Limits.documentBytes` (read as candidate blobs).
+    var oversized: Set<String> = []
     /// Where each candidate blob lies in a file of its own, when it does (`BlobLocation.file`).
     var extents: [String: FileExtent] = [:]
 
@@ -74,6 +76,7 @@ struct ArchiveContents {
                     }
                     contents.documents[member.path] = bytes
                 } else {
+                    if looksLikeJSON || member.path.hasSuffix(".json") { contents.oversized.insert(member.path) }
                     contents.candidates[member.path] = member.sizeBytes
                     let knownDigest = verifyDigests ? nil : Self.digestInName(member.path)
                     if let extent = member.extent {

@@ -19,6 +19,8 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
     case layerCountMismatch(archive: String, manifestLayers: Int, diffIDs: Int)
     case digestMismatch(archive: String, index: Int, member: String, computed: Digest)
     case badDocument(archive: String, member: String, reason: String)
+    /// A member the manifest names as a JSON document (a config, a manifest) is there, but is not one.
+    case notADocument(archive: String, member: String, referencedBy: String)
     /// A limit of `Limits` was passed; `what` says which (`more than 4096 layers`).
     case limitExceeded(archive: String, what: String)
 
@@ -43,11 +45,14 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
         case let .digestMismatch(a, i, m, c): "\(a): layer \(i): blob \(m) has digest \(c), not the one its name states"
         case let .badDocument(a, m, r): "\(a): \(m): \(r)"
         case let .limitExceeded(a, w): "\(a): \(w) (fathom's limit)"
+        case let .notADocument(a, m, by): "\(a): \(by) names '\(m)' as a JSON document, but it is not one (a layer blob?)"
         }
     }
 
     /// Names for a message: the first ten, then how many more (an archive may list 100,000).
-    static func list(_ names: [String]) -> String {
+    static func list(_ all: [String]) -> String {
+        var seen = Set<String>()
+        let names = all.filter { seen.insert($0).inserted }
         let shown = names.prefix(10).joined(separator: ", ")
         return names.count > 10 ? shown + " and \(names.count - 10) more" : shown
     }

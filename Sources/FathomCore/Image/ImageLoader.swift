@@ -73,6 +73,9 @@ struct Resolver {
     }
 
     mutating func image() throws -> Image {
+        for top in ["manifest.json", "index.json"] where contents.documents[top] == nil && contents.oversized.contains(top) {
+            throw ImageError.limitExceeded(archive: archive, what: "\(top) is larger than \(Limits.documentBytes) bytes")
+        }
         if contents.documents["manifest.json"] != nil {
             return try fromDockerManifest()
         }
@@ -85,17 +88,31 @@ struct Resolver {
     // MARK: documents
 
     func document(_ member: String, referencedBy: String) throws -> [UInt8] {
-        guard let path = try contents.resolve(member, archive: archive), let bytes = contents.documents[path] else {
+        guard let path = try contents.resolve(member, archive: archive) else {
             throw ImageError.missingMember(archive: archive, member: member, referencedBy: referencedBy)
+        }
+        if contents.oversized.contains(path) {
+            throw ImageError.limitExceeded(archive: archive, what: "\(member) is larger than \(Limits.documentBytes) bytes")
+        }
+        guard let bytes = contents.documents[path] else {
+            throw ImageError.notADocument(archive: archive, member: member, referencedBy: referencedBy)
         }
         return bytes
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], member: String) throws -> T {
+        try checkObjects(bytes, member: member)
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let e as DecodingError {
             throw ImageError.badDocument(archive: archive, member: member, reason: Self.describe(e))
+        }
+    }
+
+    /// Refuses a document of more than `Limits.documentObjects` objects before it is parsed.
+    func checkObjects(_ bytes: [UInt8], member: String) throws {
+        guard JSONObjectCount.isWithinLimit(bytes) else {
+            throw ImageError.limitExceeded(archive: archive, what: "\(member) holds more than \(Limits.documentObjects) JSON objects")
         }
     }
 
@@ -113,6 +130,7 @@ struct Resolver {
 
     mutating func fromDockerManifest() throws -> Image {
         let bytes = contents.documents["manifest.json"]!
+        try checkObjects(bytes, member: "manifest.json")
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
@@ -208,6 +226,32 @@ struct Resolver {
         return parts.count == 2 ? "blobs/\(parts[0])/\(parts[1])" : "blobs/\(digest)"
     }
 
+    /// Refuses an image whose replay would outgrow the limits on rows, path bytes and the bytes its
+    /// paths show (a blob named by many layers counts as often as it is named).
+    func checkReplayLimits(_ layers: [Layer]) throws {
+        var rows = 0, pathBytes = 0, hardlinks = 0
+        var largest: Int64 = 0, fileBytes: Int64 = 0
+        for layer in layers {
+            let c = layer.blob.changeset
+            rows += c.count
+            pathBytes += c.pathBytes.count
+            hardlinks += c.linkTargets.count - c.kinds.lazy.filter { $0 == .symlink }.count
+            largest = max(largest, c.sizes.max() ?? 0)
+            fileBytes += c.fileBytes
+        }
+        if rows > Limits.imageEntries {
+            throw ImageError.limitExceeded(archive: archive, what: "its layers hold \(rows) entries in all, more than \(Limits.imageEntries)")
+        }
+        if pathBytes > Limits.pathBytesPerImage {
+            throw ImageError.limitExceeded(archive: archive, what: "its layers' paths add up to \(pathBytes) bytes, more than \(Limits.pathBytesPerImage)")
+        }
+        let (product, overflow) = largest.multipliedReportingOverflow(by: Int64(hardlinks))
+        if overflow || product > Limits.apparentBytes - fileBytes {
+            throw ImageError.limitExceeded(archive: archive,
+                what: "\(hardlinks) hardlinks to files of up to \(largest) bytes could show more than \(Limits.apparentBytes) bytes")
+        }
+    }
+
     /// Refuses more layers than `Limits.layersPerImage`.
     func checkLayerCount(_ count: Int) throws {
         if count > Limits.layersPerImage {
@@ -232,6 +276,7 @@ struct Resolver {
             || mediaType == MediaType.ociManifest || mediaType == MediaType.dockerManifest {
             let bytes = try document(member, referencedBy: "index.json")
             if mediaType == nil {
+                try checkObjects(bytes, member: member)
                 let peek = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
                 mediaType = peek?["mediaType"] as? String ?? (peek?["manifests"] != nil ? MediaType.ociIndex : MediaType.ociManifest)
             }
@@ -309,6 +354,7 @@ struct Resolver {
     mutating func finish(layout: Image.Layout, names: [String], platforms: [Platform]?, config: ImageConfig,
                          layers: [Layer]) throws -> Image {
         var layers = layers
+        if !planOnly { try checkReplayLimits(layers) }
         let diffIDs = config.rootfs?.diff_ids ?? []
         if diffIDs.count != layers.count {
             if options.verify {

@@ -81,6 +81,13 @@ struct JSONWriter {
                 case 0xE2 where i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
                     unicodeEscape(utf8[i + 2] == 0xA8 ? 0x2028 : 0x2029)  // Go escapes U+2028 and U+2029
                     i += 2
+                // DEL and the C1 controls (U+0080–U+009F, `0xC2 0x80–0x9F`), which Go leaves raw, are escaped:
+                // `--json -` on a terminal must not send it an escape sequence (U+009B is CSI on some)
+                case 0x7F:
+                    unicodeEscape(0x7F)
+                case 0xC2 where i + 1 < n && utf8[i + 1] >= 0x80 && utf8[i + 1] <= 0x9F:
+                    unicodeEscape(UInt32(utf8[i + 1]))
+                    i += 1
                 default:
                     bytes.append(b)
                 }

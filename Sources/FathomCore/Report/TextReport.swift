@@ -9,57 +9,60 @@ public enum TextReport {
         let bold = { (s: String) in color ? TerminalText.styled(s, sgr: "1") : s }
         let m = a.dive.metrics
         var out = TextSummary.render(a.image)
-        out += "\n" + bold("Analysis:") + "\n"
-        out += "  efficiency:          \(percent(m.efficiency))\n"
-        out += "  wastedBytes:         \(m.wastedBytes) bytes (\(ByteFormat.si(m.wastedBytes)))\n"
-        out += "  userWastedPercent:   \(m.userWastedPercent.map(percent) ?? "undefined (no bytes above the base layer)")\n"
-        out += "  reclaimableBytes:    \(a.reclaimableBytes) bytes (\(ByteFormat.si(a.reclaimableBytes))) of \(a.shippedBytes) shipped; "
-            + "the final filesystem shows \(a.finalBytes)\n"
-        out += bold("Inefficient Files:") + "\n"
-        out += "Count  Wasted Space  File Path\n"
-        if m.inefficientFiles.isEmpty { out += "None\n" }
+        // every line escaped: paths, commands and advice quote the image (a newline must not forge a line)
+        func line(_ s: String) { out += TerminalText.escape(s) + "\n" }
+        out += "\n"
+        line(bold("Analysis:"))
+        line("  efficiency:          \(percent(m.efficiency))")
+        line("  wastedBytes:         \(m.wastedBytes) bytes (\(ByteFormat.si(m.wastedBytes)))")
+        line("  userWastedPercent:   \(m.userWastedPercent.map(percent) ?? "undefined (no bytes above the base layer)")")
+        line("  reclaimableBytes:    \(a.reclaimableBytes) bytes (\(ByteFormat.si(a.reclaimableBytes))) of \(a.shippedBytes) shipped; "
+            + "the final filesystem shows \(a.finalBytes)")
+        line(bold("Inefficient Files:"))
+        line("Count  Wasted Space  File Path")
+        if m.inefficientFiles.isEmpty { line("None") }
         for f in m.inefficientFiles.prefix(max(top, 0)) {
-            out += pad(String(f.count), 5) + "  " + pad(ByteFormat.si(f.sizeBytes), 12) + "  " + f.path + "\n"
+            line(pad(String(f.count), 5) + "  " + pad(ByteFormat.si(f.sizeBytes), 12) + "  " + f.path)
         }
         if m.inefficientFiles.count > top {
-            out += "  … and \(m.inefficientFiles.count - top) more (--ci-top N lists more)\n"
+            line("  … and \(m.inefficientFiles.count - top) more (--ci-top N lists more)")
         }
         let wasteful = a.layerFigures.enumerated().filter { $0.element.reclaimableBytes > 0 }
         if !wasteful.isEmpty {
-            out += bold("Layers shipping bytes a later layer hides:") + "\n"
+            line(bold("Layers shipping bytes a later layer hides:"))
             for (i, f) in wasteful {
                 let by = f.hiddenBy.map {
                     $0.layer == i ? "itself, a path written twice (\(ByteFormat.si($0.bytes)))" : "layer \($0.layer) (\(ByteFormat.si($0.bytes)))"
                 }.joined(separator: ", ")
-                out += "  layer \(i): \(ByteFormat.si(f.reclaimableBytes)) hidden by \(by)\n"
+                line("  layer \(i): \(ByteFormat.si(f.reclaimableBytes)) hidden by \(by)")
             }
         }
         if !a.duplicates.isEmpty {
             let extra = a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes }
             let groups = a.duplicates.count == 1 ? "1 group" : "\(a.duplicates.count) groups"
-            out += bold("Duplicate content:") + " \(groups), \(ByteFormat.si(extra)) in extra copies\n"
+            line(bold("Duplicate content:") + " \(groups), \(ByteFormat.si(extra)) in extra copies")
             for g in a.duplicates.prefix(5) {
                 var paths = g.paths.prefix(4).map { "/" + $0 }.joined(separator: ", ")
                 if g.paths.count > 4 { paths += ", … (\(g.paths.count - 4) more)" }
-                out += "  \(g.paths.count) × \(ByteFormat.si(g.sizeBytes))  \(paths)\n"
+                line("  \(g.paths.count) × \(ByteFormat.si(g.sizeBytes))  \(paths)")
             }
-            if a.duplicates.count > 5 { out += "  … and \(a.duplicates.count - 5) more groups (--json lists all)\n" }
+            if a.duplicates.count > 5 { line("  … and \(a.duplicates.count - 5) more groups (--json lists all)") }
         }
         if !a.advice.isEmpty {
-            out += bold("Advice:") + "\n"
+            line(bold("Advice:"))
             for f in a.advice {
                 let bytes = f.reclaimableBytes > 0 ? " [\(ByteFormat.si(f.reclaimableBytes))]" : ""
-                out += "  \(f.severity.rawValue.uppercased()) \(f.rule)\(bytes): \(f.title)\n"
+                line("  \(f.severity.rawValue.uppercased()) \(f.rule)\(bytes): \(f.title)")
                 for p in f.paths.prefix(3) {
-                    out += "      \(p.path)" + (p.bytes > 0 ? " (\(ByteFormat.si(p.bytes)))" : "") + "\n"
+                    line("      \(p.path)" + (p.bytes > 0 ? " (\(ByteFormat.si(p.bytes)))" : ""))
                 }
-                if f.pathCount > 3 { out += "      … and \(f.pathCount - 3) more\n" }
-                out += "    fix: \(f.fix)\n"
+                if f.pathCount > 3 { line("      … and \(f.pathCount - 3) more") }
+                line("    fix: \(f.fix)")
             }
         }
         if !a.warnings.isEmpty {
-            out += bold("Warnings:") + "\n"
-            for w in a.warnings { out += "  \(w)\n" }
+            line(bold("Warnings:"))
+            for w in a.warnings { line("  \(w)") }
         }
         return out
     }

@@ -1,10 +1,11 @@
 /// The plain-text description of an image that `fathom IMAGE` prints when not on a terminal.
 public enum TextSummary {
     /// Renders the image's archive facts, config and one row per layer.
-    /// - Returns: Lines ending in `\n`.
+    /// - Returns: Lines ending in `\n`, control characters within them escaped.
     public static func render(_ image: Image) -> String {
         var out = ""
-        func line(_ s: String = "") { out += s + "\n" }
+        // every line escaped: names, commands and the config are the image's (a newline in one must not forge a line)
+        func line(_ s: String = "") { out += TerminalText.escape(s) + "\n" }
         line("Image: \(image.archivePath)")
         line("  layout      \(image.layout.rawValue)")
         line("  names       \(image.names.isEmpty ? "(none)" : image.names.joined(separator: ", "))")

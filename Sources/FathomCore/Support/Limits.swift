@@ -7,6 +7,21 @@ public enum Limits {
     public static let layersPerImage = 4096
     /// Entries (tar members) in one layer.
     public static let entriesPerLayer = 4_000_000
+    /// Rows replayed for one image, every layer counted as often as the manifest names it (a blob
+    /// named 4096 times is replayed 4096 times): the replay's memory grows with this, about 250 bytes a row.
+    public static let imageEntries = 8_000_000
+    /// Bytes of all the paths of one layer, and of one image (layers counted as often as named): a
+    /// tar header may carry a path of 4096 bytes that gzip shrinks to nothing, and paths are kept.
+    public static let pathBytesPerImage = 256 << 20
+    /// Bytes of all the paths an image shows, a hardlink counted at each of its paths, bound from above
+    /// by (the largest file) × (the hardlinks) + (every file once): the sums over paths (directory sizes,
+    /// `fathom diff`'s totals) stay far from `Int64.max`.
+    public static let apparentBytes: Int64 = 1 << 60
+    /// Members of the outer archive (a `docker save` of 4096 layers has about 16,000).
+    public static let archiveMembers = 100_000
+    /// JSON objects in one document (a manifest list of 4096 platforms has about 12,000): each costs
+    /// kilobytes once parsed, so they are counted before.
+    public static let documentObjects = 65_536
     /// Bytes of one path or link target: Linux's `PATH_MAX`, beyond which no engine can extract it.
     public static let pathBytes = 4096
     /// The sizes of one layer's entries added up (GNU sparse files state any size): 256 TiB. With

@@ -1,8 +1,9 @@
+import FathomCore
 import Foundation
 
 /// A short text for an error answer: the registry's `errors[0].code: message`, or the first line of the body.
 func errorDetail(_ body: [UInt8], contentType: String?) -> String? {
-    if let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
+    if JSONObjectCount.isWithinLimit(body), let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
         if let errors = json["errors"] as? [[String: Any]], let first = errors.first {
             let code = first["code"] as? String ?? ""
             let message = first["message"] as? String ?? ""

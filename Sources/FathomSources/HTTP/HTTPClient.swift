@@ -23,7 +23,8 @@ enum HTTPClient {
             transfer.start()
             let response: HTTPResponse
             do { response = try transfer.waitForResponse() } catch { transfer.close(); throw error }
-            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") else {
+            guard request.followRedirects, [301, 302, 303, 307, 308].contains(response.status),
+                  let location = response.header("location") else {
                 return (transfer, response)
             }
             transfer.close()

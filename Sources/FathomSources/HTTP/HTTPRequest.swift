@@ -16,6 +16,8 @@ struct HTTPRequest: Sendable {
     var maximumBytes: Int64?
     /// The body must have exactly this many bytes (a blob's descriptor size).
     var expectedBytes: Int64?
+    /// Follow redirects (registries send blobs to storage); the Engine API has none to follow.
+    var followRedirects = true
 
     init(url: String, limits: TransferLimits, maximumBytes: Int64? = nil) {
         self.url = url
@@ -56,9 +58,10 @@ struct TransferLimits: Sendable {
         TransferLimits(windowSeconds: window, minimumBytes: Int64(window * minimumBytesPerSecond), deadlineSeconds: window * 10)
     }
 
-    /// A stream of small progress messages (an engine's pull): something in every window, an hour at most.
+    /// A stream of small progress messages (an engine's pull): something in every window, half an hour
+    /// at most (with the 64 MiB the pull's answer may hold, an engine that never stops is an error).
     static func progress(window: Double) -> TransferLimits {
-        TransferLimits(windowSeconds: window, minimumBytes: 1, deadlineSeconds: 3600)
+        TransferLimits(windowSeconds: window, minimumBytes: 1, deadlineSeconds: 1800)
     }
 }
 

@@ -16,7 +16,20 @@ enum TransferFailure: Error, CustomStringConvertible, Sendable, Equatable {
     case tooSlow(bytes: Int64, seconds: Double, minimumBytes: Int64)
     case deadline(Double)
     case proxy(String)
+    /// The server answered, but not with HTTP fathom can read (HTTP/0.9, a bad status line or length,
+    /// headers larger than libcurl takes).
+    case badAnswer(String)
     case other(String)
+
+    /// True when no connection to the server was made (refused, unknown host, TLS, the proxy): the
+    /// message then says "cannot reach"; otherwise the server answered and was not understood.
+    var isConnectionFailure: Bool {
+        switch self {
+        case .refused, .unknownHost, .connectTimedOut, .tls, .proxy: true
+        case let .tooSlow(bytes, _, _): bytes == 0
+        default: false
+        }
+    }
 
     /// Classifies a libcurl result (`CURLcode`), its error text and the socket's errno.
     init(code: CURLcode, message: String, osErrno: Int, proxy: String?) {
@@ -29,6 +42,10 @@ enum TransferFailure: Error, CustomStringConvertible, Sendable, Equatable {
             else if osErrno == Int(ECONNREFUSED) || text.contains("refused") { self = .refused }
             else { self = .other(text) }
         case CURLE_OPERATION_TIMEDOUT: self = .connectTimedOut
+        case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL:
+            self = .badAnswer("an answer that is not HTTP/1.x or HTTP/2 (\(text))")
+        case CURLE_OUT_OF_MEMORY, CURLE_FILESIZE_EXCEEDED, CURLE_BAD_CONTENT_ENCODING:
+            self = .badAnswer("an answer libcurl refuses (\(text.isEmpty ? "libcurl error \(code.rawValue)" : text))")
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
             self = .tls(text.contains("wrong version number") ? "the server does not speak TLS" : text)
@@ -57,6 +74,7 @@ enum TransferFailure: Error, CustomStringConvertible, Sendable, Equatable {
                 : "stalled: \(bytes) bytes in \(Int(seconds)) s, fewer than the \(minimum) required (--timeout)"
         case let .deadline(seconds): "not complete after \(Int(seconds)) s"
         case let .proxy(why): why
+        case let .badAnswer(why): why
         case let .other(why): why
         }
     }
