@@ -39,6 +39,9 @@ deps:
 	fi
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema 2>/dev/null || \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-jsonschema
+	@# zstandard: the fixtures' reference model (tools/truth.py) reads zstd layers with it (Tests/e2e/contents.py)
+	@python3 -c 'import zstandard' 2>/dev/null || python3 -m pip install -q zstandard 2>/dev/null || \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-zstandard
 
 build: deps
 	$(SWIFT) build
@@ -53,6 +56,8 @@ run: build
 test: build
 	$(SWIFT) test
 	$(MAKE) conformance
+	@# every file of every fixture's layers, read back by fathom extract and cat, against the reference model
+	python3 Tests/e2e/contents.py .build/debug/fathom $(FIXTURES)
 	@# Two runs once lost a whole tmux session (killing the server's last session raced the next new-session;
 	@# tui.sh now starts the next session first). Should a run still fail, its screens stay in the log and
 	@# the whole script runs once more, which must pass entirely.
