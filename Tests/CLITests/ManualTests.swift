@@ -17,7 +17,13 @@ import Testing
         let main = options(try CLI.run(["--help"]).stdout)
         let diff = options(try CLI.run(["diff", "--help"]).stdout)
         #expect(main.count > 15 && diff.count > 10, "\(main) \(diff)")
-        for option in main.union(diff) {
+        var all = main.union(diff)
+        for command in ["cat", "ls", "extract"] {
+            let help = try CLI.run([command, "--help"])
+            #expect(help.status == 0 && help.stdout.contains("fathom \(command)"))
+            all.formUnion(options(help.stdout))
+        }
+        for option in all {
             #expect(text.contains(option), "docs/fathom.1 does not document \(option)")
         }
         #expect(text.contains("fathom \(try CLI.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))"))
