@@ -10,9 +10,10 @@ seconds=${1:-60}; fixtures=${2:-../shared/fixtures}; shift 2 || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzArchive FuzzLayer FuzzDocuments FuzzConfig FuzzRegistry FuzzRegex)
 scratch=.build-fuzz
+mkdir -p "$scratch"
 for t in "${targets[@]}"; do
   FATHOM_FUZZ=1 swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
-    --product "$t" >"$scratch.log" 2>&1 || { cat "$scratch.log" | grep -E "error" | head -20; echo "FAIL building $t"; exit 1; }
+    --product "$t" >"$scratch/build.log" 2>&1 || { cat "$scratch/build.log" | grep -E "error" | head -20; echo "FAIL building $t"; exit 1; }
 done
 bin=$(FATHOM_FUZZ=1 swift build -c release --scratch-path "$scratch" --show-bin-path)
 rm -rf "$scratch/seeds"

@@ -43,6 +43,7 @@ Architecture: $arch
 Maintainer: fathom maintainers <maintainers@users.noreply.r-seed-497d8a37.example>
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
 Depends: $depends
+Recommends: bash-completion
 Suggests: docker.io | podman
 Section: utils
 Priority: optional

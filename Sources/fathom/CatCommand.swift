@@ -5,7 +5,7 @@ import Foundation
 /// `fathom cat IMAGE PATH [--layer N]`: one file's bytes as they are after a layer, on standard output.
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fathom cat",
+        commandName: "cat",
         abstract: "Write one file of an image to standard output, as it is after a layer.",
         usage: "fathom cat IMAGE PATH [--layer N] [--image NAME[:TAG]] [--platform os/arch[/variant]] [SOURCE OPTIONS]",
         discussion: """
@@ -17,7 +17,7 @@ struct CatCommand: ParsableCommand {
           fathom cat registry://127.0.0.1:5000/app:1 /app/config.ini --insecure
         """)
 
-    @Argument(help: ArgumentHelp("The image, in any form fathom IMAGE takes.", valueName: "IMAGE"))
+    @Argument(help: ArgumentHelp("The image, in any form fathom IMAGE takes.", valueName: "IMAGE"), completion: .file())
     var imagePath: String
 
     @Argument(help: ArgumentHelp("The file in the image.", valueName: "PATH"))

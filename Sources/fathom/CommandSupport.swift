@@ -68,7 +68,7 @@ enum CommandSupport {
     /// `--timeout SECONDS`: a positive number of seconds, at most a day.
     static func timeoutSeconds(_ text: String) -> Double {
         guard let value = Double(text), value.isFinite, value > 0, value <= 86_400 else {
-            fail("--timeout: '\(text)' is not a number of seconds between 0 and 86400")
+            fail("--timeout: '\(text)' is not a number of seconds above 0 and at most 86400")
         }
         return value
     }

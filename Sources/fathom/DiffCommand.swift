@@ -8,7 +8,7 @@ import Foundation
 /// argument `diff`) because the root command's positional IMAGE would swallow a subcommand name.
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fathom diff",
+        commandName: "diff",
         abstract: "Compare two images: what changed, what it costs, and a growth gate.",
         usage: "fathom diff OLD NEW [--top N] [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]]",
         discussion: """
@@ -38,16 +38,17 @@ struct DiffCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The earlier image: archive, directory, -, or any source fathom IMAGE takes (docker://, registry://, …).", valueName: "OLD"))
+    @Argument(help: ArgumentHelp("The earlier image: archive, directory, -, or any source fathom IMAGE takes (docker://, registry://, …).", valueName: "OLD"), completion: .file())
     var oldPath: String
 
-    @Argument(help: ArgumentHelp("The later image, the same forms as OLD.", valueName: "NEW"))
+    @Argument(help: ArgumentHelp("The later image, the same forms as OLD.", valueName: "NEW"), completion: .file())
     var newPath: String
 
     @Flag(help: "Plain HTTP for registry:// sources (loopback test registries).")
     var insecure = false
 
-    @Option(help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
     var timeout: String?
 
     @Option(help: ArgumentHelp("How many changed paths and directories the text lists (largest absolute delta first).", valueName: "N"))
@@ -69,13 +70,13 @@ struct DiffCommand: ParsableCommand {
     var verify = false
 
     @Option(name: [.customShort("j"), .customLong("json")],
-            help: ArgumentHelp("Write the comparison as JSON (a top-level `diff` object) to PATH, or - for standard output.", valueName: "PATH"))
+            help: ArgumentHelp("Write the comparison as JSON (a top-level `diff` object) to PATH, or - for standard output.", valueName: "PATH"), completion: .file())
     var jsonPath: String?
 
     @Flag(help: "Run the growth gate: print the comparison and the rule results; exit 1 when a rule fails.")
     var ci = false
 
-    @Option(name: .customLong("ci-config"), help: ArgumentHelp("The CI rules file (dive's .dive-ci YAML; the diff rules under `diff:`).", valueName: "FILE"))
+    @Option(name: .customLong("ci-config"), help: ArgumentHelp("The CI rules file (dive's .dive-ci YAML; the diff rules under `diff:`).", valueName: "FILE"), completion: .file())
     var ciConfigPath: String = ".dive-ci"
 
     @Option(name: [.customLong("highestGrowthBytes"), .customLong("highest-growth-bytes")],

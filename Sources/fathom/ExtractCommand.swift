@@ -5,7 +5,7 @@ import Foundation
 /// `fathom extract IMAGE [PATH…] -o DIR [--layer N]`: files and subtrees of an image, written safely.
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fathom extract",
+        commandName: "extract",
         abstract: "Write files and directories of an image, as they are after a layer, under a directory.",
         usage: "fathom extract IMAGE [PATH...] -o DIR [--layer N] [--force] [--keep-special-bits] [--same-owner] [SOURCE OPTIONS]",
         discussion: """
@@ -18,13 +18,13 @@ struct ExtractCommand: ParsableCommand {
           fathom extract app.tar /etc /usr/local/bin -o out --layer 2
         """)
 
-    @Argument(help: ArgumentHelp("The image, in any form fathom IMAGE takes.", valueName: "IMAGE"))
+    @Argument(help: ArgumentHelp("The image, in any form fathom IMAGE takes.", valueName: "IMAGE"), completion: .file())
     var imagePath: String
 
     @Argument(help: ArgumentHelp("Files or directories in the image (default: everything).", valueName: "PATH"))
     var paths: [String] = []
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The directory to write into (made when absent).", valueName: "DIR"))
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The directory to write into (made when absent).", valueName: "DIR"), completion: .directory)
     var output: String
 
     @Option(help: ArgumentHelp("The layer after which the files are taken (0 = the base layer; default: the last).", valueName: "N"))

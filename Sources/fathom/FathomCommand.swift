@@ -51,23 +51,25 @@ struct FathomCommand: ParsableCommand {
 
         Exit codes: 0 success (every CI rule passed); 1 a CI rule failed; 2 the input cannot be read or holds no usable image, the command line or the CI configuration is invalid.
         """,
-        version: FathomVersion.current
+        version: FathomVersion.current,
+        // parsed by hand in main.swift (they would clash with IMAGE); listed here for --help and the completions
+        subcommands: [DiffCommand.self, CatCommand.self, LsCommand.self, ExtractCommand.self]
     )
 
-    @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"))
+    @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"), completion: .file())
     var imagePath: String
 
     @OptionGroup var imageOptions: ImageOptions
 
     @Option(name: [.customShort("j"), .customLong("json")],
             help: ArgumentHelp("Write the JSON report (dive's `layer` and `image`, plus fathom's `fathom` object) to PATH, or - for standard output.",
-                               valueName: "PATH"))
+                               valueName: "PATH"), completion: .file())
     var jsonPath: String?
 
     @Flag(help: "Run the CI gate: print the analysis and the rule results; exit 1 when a rule fails.")
     var ci = false
 
-    @Option(name: .customLong("ci-config"), help: ArgumentHelp("The CI rules file (YAML, dive's .dive-ci format).", valueName: "FILE"))
+    @Option(name: .customLong("ci-config"), help: ArgumentHelp("The CI rules file (YAML, dive's .dive-ci format).", valueName: "FILE"), completion: .file())
     var ciConfigPath: String = ".dive-ci"
 
     @Option(name: .customLong("ci-top"), help: ArgumentHelp("How many inefficient files the text analysis lists.", valueName: "N"))
@@ -88,7 +90,8 @@ struct FathomCommand: ParsableCommand {
     var highestReclaimableBytes: String?
 
     @Option(name: [.customLong("fail-on-advice"), .customLong("highestAdviceSeverity")],
-            help: ArgumentHelp("CI rule (fathom's): fail when the advice has a finding of this severity or higher (high, medium, low, or disabled).", valueName: "SEVERITY"))
+            help: ArgumentHelp("CI rule (fathom's): fail when the advice has a finding of this severity or higher (high, medium, low, or disabled).", valueName: "SEVERITY"),
+            completion: .list(["high", "medium", "low", "disabled"]))
     var failOnAdvice: String?
 
     func validate() throws {

@@ -7,13 +7,15 @@ import Foundation
 /// `fathom IMAGE`, `fathom cat`, `fathom ls` and `fathom extract`.
 struct ImageOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where IMAGE comes from: docker, podman, docker-archive, oci-archive, oci or registry (default: a path if one exists, else the Docker engine).",
-                               valueName: "KIND"))
+                               valueName: "KIND"),
+            completion: .list(["docker", "podman", "docker-archive", "oci-archive", "oci", "registry"]))
     var source: String?
 
     @Flag(help: "Registry: use plain HTTP (a registry on this machine without TLS).")
     var insecure = false
 
-    @Option(help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
     var timeout: String?
 
     @Flag(help: "Docker or Podman engine: pull the image when the engine does not have it.")

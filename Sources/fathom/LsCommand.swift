@@ -5,7 +5,7 @@ import Foundation
 /// `fathom ls IMAGE [PATH] [--layer N] [-l] [--json]`: a directory of an image after a layer.
 struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fathom ls",
+        commandName: "ls",
         abstract: "List a directory of an image (or name one file) as it is after a layer.",
         usage: "fathom ls IMAGE [PATH] [--layer N] [-l] [--json] [SOURCE OPTIONS]",
         discussion: """
@@ -17,7 +17,7 @@ struct LsCommand: ParsableCommand {
           fathom ls --json app.tar /app
         """)
 
-    @Argument(help: ArgumentHelp("The image, in any form fathom IMAGE takes.", valueName: "IMAGE"))
+    @Argument(help: ArgumentHelp("The image, in any form fathom IMAGE takes.", valueName: "IMAGE"), completion: .file())
     var imagePath: String
 
     @Argument(help: ArgumentHelp("The directory or file in the image (default: /).", valueName: "PATH"))

@@ -41,11 +41,20 @@ func emptyValuesSpelledOut(_ arguments: [String]) -> [String] {
     return out
 }
 
-// `fathom diff OLD NEW`, `fathom cat`, `fathom ls` and `fathom extract` are parsed on their own: as real
-// subcommands they would clash with the root's positional IMAGE. An image file named `diff` (or `cat`, `ls`,
-// `extract`) is given as `./diff`.
+// `fathom diff OLD NEW`, `fathom cat`, `fathom ls`, `fathom extract` and `fathom help` are parsed on their own:
+// as real subcommands they would clash with the root's positional IMAGE. An image file named `diff` (or `cat`,
+// `ls`, `extract`, `help`) is given as `./diff`.
 let arguments = emptyValuesSpelledOut(Array(CommandLine.arguments.dropFirst()))
 switch arguments.first {
+case "help":   // `fathom help`, `fathom help diff`: the help of the command named
+    switch arguments.dropFirst().first {
+    case "diff": runCommand(DiffCommand.self, ["--help"], helpHint: "fathom help diff")
+    case "cat": runCommand(CatCommand.self, ["--help"], helpHint: "fathom help cat")
+    case "ls": runCommand(LsCommand.self, ["--help"], helpHint: "fathom help ls")
+    case "extract": runCommand(ExtractCommand.self, ["--help"], helpHint: "fathom help extract")
+    case nil: runCommand(FathomCommand.self, ["--help"], helpHint: "fathom --help")
+    case let other?: CommandSupport.fail("help: no command '\(other)' (fathom help, fathom help diff|cat|ls|extract)")
+    }
 case "diff": runCommand(DiffCommand.self, Array(arguments.dropFirst()), helpHint: "fathom diff --help")
 case "cat": runCommand(CatCommand.self, Array(arguments.dropFirst()), helpHint: "fathom cat --help")
 case "ls": runCommand(LsCommand.self, Array(arguments.dropFirst()), helpHint: "fathom ls --help")

@@ -8,6 +8,20 @@ extension Grid {
         put(DisplayWidth.truncate(label, to: r.width - 1), x: r.x + 1, y: r.y, style: style, maxWidth: r.width - 1)
     }
 
+    /// An overlay's box: `w × h` cells from (x, y) cleared, with a frame around them and `title` in its
+    /// top edge; what was drawn below does not show through.
+    mutating func overlayBox(x: Int, y: Int, w: Int, h: Int, title: String, style: Style) {
+        guard w >= 2, h >= 2 else { return }
+        for row in y..<(y + h) { fill(x: x, y: row, count: w, style: style) }
+        put("┌" + String(repeating: "─", count: w - 2) + "┐", x: x, y: y, style: style)
+        for row in (y + 1)..<(y + h - 1) {
+            put("│", x: x, y: row, style: style)
+            put("│", x: x + w - 1, y: row, style: style)
+        }
+        put("└" + String(repeating: "─", count: w - 2) + "┘", x: x, y: y + h - 1, style: style)
+        put(DisplayWidth.truncate(" " + title + " ", to: max(0, w - 4)), x: x + 2, y: y, style: style)
+    }
+
     /// `lines` centred on the grid, each line centred on its own.
     mutating func putCentred(_ lines: [String], style: Style = .normal, boldFirst: Bool = false) {
         for (i, line) in lines.enumerated() {

@@ -31,7 +31,8 @@ public struct Grid: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? width, width - max(x, 0))
         var col = 0
-        for ch in text {
+        // control characters (a command's, an image name's) are shown as escapes, never sent to the terminal
+        for ch in TerminalText.escape(text) {
             let w = DisplayWidth.of(ch)
             if w == 0 { continue }
             if col + w > limit { break }

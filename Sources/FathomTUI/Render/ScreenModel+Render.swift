@@ -298,8 +298,7 @@ extension ScreenModel {
         let w = min(width - 4, (lines.map { DisplayWidth.of($0) }.max() ?? 40) + 4)
         let h = min(height - 2, lines.count + 2)
         let x0 = max(0, (width - w) / 2), y0 = max(0, (height - h) / 2)
-        for y in y0..<(y0 + h) { g.fill(x: x0, y: y, count: w, style: .titleFocused) }
-        g.put(" Keys ", x: x0 + 2, y: y0, style: .titleFocused)
+        g.overlayBox(x: x0, y: y0, w: w, h: h, title: "Keys", style: .titleFocused)
         let visible = max(0, h - 2)
         let first = min(helpScroll, max(0, lines.count - visible))
         for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
