@@ -124,6 +124,35 @@ pid=$(pgrep -P "$shell" -x fathom)
 kill -TERM "$pid"
 check "SIGTERM restores the terminal and ends the process" "EXITED rc=143"
 
+# The file viewer (v), the clipboard (y: OSC 52, which tmux takes into its buffer with set-clipboard on)
+start "$bin $sample"
+tm set -s set-clipboard on
+check "viewer: started" "Current Layer Contents"
+keys Down Down Down Down Down Down Down Down Down Down Down Down Tab Tab /
+type_text app.ini
+keys Enter Down Down
+check "viewer: app.ini selected in layer 12" "└── app.ini"
+keys v
+check "viewer: v opens the file as layer 12 has it, with line numbers" "^ +3 level=info"
+check "viewer: the header names the path and the layer that wrote it" "/app/config/app.ini  layer 9 · 44 B"
+keys /
+type_text port
+keys Enter
+check "viewer: / searches" '"port" at byte 34, line 4'
+keys y
+check "viewer: y copies the path" "copied the path /app/config/app.ini"
+if [ "$(tm show-buffer 2>/dev/null)" = "/app/config/app.ini" ]; then passed=$((passed + 1)); echo "ok   viewer: the path reached tmux's buffer (OSC 52)"
+else failed=$((failed + 1)); echo "FAIL viewer: tmux's buffer holds '$(tm show-buffer 2>&1)', not /app/config/app.ini"; fi
+keys q
+check "viewer: q closes the viewer, not fathom" "└── app.ini"
+keys Escape /
+keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+type_text busybox
+keys Enter Down Down v
+check "viewer: a binary file opens in hex" "00000000  7f 45 4c 46 02 01 01 03  00 00 00 00 00 00 00 00  \|\.ELF\.\.\.\.\.\.\.\.\.\.\.\.\|"
+keys q q
+check "viewer: q in the explorer quits" "EXITED rc=0"
+
 # A crash (SIGSEGV, as a stack overflow raises it) restores the terminal too: the handler runs on a stack
 # of its own and puts back the modes saved at start, the main screen and the cursor.
 stty_dir=$(mktemp -d /tmp/fathom-tui-stty.XXXXXX)

@@ -128,12 +128,21 @@ public enum CursesTerminal {
                 raise(SIGTSTP)
                 refresh()
                 model = model.handle(.resize(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr()))))
+            case let .copy(bytes): copyToClipboard(bytes)
             case .none: break
             }
             draw(model.render(), color: color)
         }
         endwin()
         return .quit
+    }
+
+    /// Puts `bytes` on the clipboard with OSC 52 (`ESC ] 52 ; c ; base64 BEL`): terminals that take it do,
+    /// over SSH too, and tmux with `set -g set-clipboard on` fills its buffer.
+    static func copyToClipboard(_ bytes: [UInt8]) {
+        let sequence = "\u{1B}]52;c;" + Data(bytes).base64EncodedString() + "\u{07}"
+        fflush(nil)
+        sequence.utf8CString.withUnsafeBufferPointer { _ = write(CrashRestore.fd, $0.baseAddress, $0.count - 1) }
     }
 
     static func attributes(_ style: Style, color: Bool) -> Int32 {

@@ -14,6 +14,7 @@ public enum Action: String, Sendable, CaseIterable {
     case toggleAttributes = "toggle-filetree-attributes", toggleWrap = "toggle-wrap-tree"
     // fathom's
     case help, sizeFilter = "size-filter", toggleWastedOnly = "toggle-wasted-only", select, advice
+    case view = "view-file", copyPath = "copy-path", copyContent = "copy-content", extract
 
     /// Where a binding applies.
     public enum Scope: Sendable { case global, layers, tree, waste }
@@ -49,6 +50,10 @@ public enum Action: String, Sendable, CaseIterable {
         (.sizeFilter, .tree, [.char("s")]),
         (.toggleWastedOnly, .tree, [.char("w")]),
         (.select, .waste, [.enter]),
+        (.view, .tree, [.char("v")]),
+        (.copyPath, .tree, [.char("y")]),
+        (.copyContent, .tree, [.char("Y")]),
+        (.extract, .tree, [.char("x")]),
     ]
 
     /// A short description for the help overlay.
@@ -82,6 +87,10 @@ public enum Action: String, Sendable, CaseIterable {
         case .toggleWastedOnly: "tree: only paths whose bytes the final image does not show"
         case .select: "waste table: jump to the path in the layer that wastes it"
         case .advice: "advice: which step wastes what, and the fix (Enter jumps to the layer and path)"
+        case .view: "tree: view the file as it is in this layer (text or hex; a link is followed inside the image)"
+        case .copyPath: "tree: copy the path to the clipboard (OSC 52: works over SSH and in tmux)"
+        case .copyContent: "tree: copy the file's text (64 KiB at most) to the clipboard"
+        case .extract: "tree: write the file or directory, as it is in this layer, under a folder"
         }
     }
 }

@@ -5,7 +5,11 @@ import Foundation
 public enum Pane: Sendable, CaseIterable { case layers, waste, tree }
 
 /// What the backend must do after a key (like bubbletea's `Cmd`).
-public enum Effect: Sendable, Equatable { case none, quit, suspend }
+public enum Effect: Sendable, Equatable {
+    case none, quit, suspend
+    /// Put these bytes on the clipboard (OSC 52).
+    case copy([UInt8])
+}
 
 /// A screen the terminal loop can run: pure key handling and rendering.
 public protocol TerminalScreen {
@@ -50,18 +54,24 @@ public struct ScreenModel: TerminalScreen {
     public private(set) var filterText = ""
     public private(set) var filterError: String?
     /// Which text input has the keyboard: none, the path filter, the size filter.
-    public private(set) var input: Input = .none
+    public internal(set) var input: Input = .none
     public private(set) var sizeInputText = ""
     public private(set) var showHelp = false
     public private(set) var helpScroll = 0
     /// The advice overlay: open, the selected finding (an index into `analysis.advice`).
     public internal(set) var showAdvice = false
     public internal(set) var adviceCursor = 0
-    public private(set) var effect: Effect = .none
+    public internal(set) var effect: Effect = .none
     /// A one-line message for the status bar (e.g. "no such path in this layer").
     public internal(set) var message: String?
 
-    public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter }
+    public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter, extractTo }
+    /// The folder typed for `x` (extract), and the node it extracts.
+    public private(set) var extractInputText = "."
+    var extractNode: PathTable.NodeID?
+    /// The file viewer, when open (it takes the keys and the screen).
+    var viewer: ViewerModel?
+    public var isViewerOpen: Bool { viewer != nil }
 
     var snapshot: TreeSnapshot
     /// With "wasted only" on: each directory's bytes of the wasted files shown below it (a folder's full size
@@ -97,7 +107,7 @@ public struct ScreenModel: TerminalScreen {
     }
 
     private mutating func apply(_ key: Key) {
-        if case let .resize(w, h) = key { width = w; height = h; clampAll(); return }
+        if case let .resize(w, h) = key { width = w; height = h; viewer?.width = w; viewer?.height = h; clampAll(); return }
         if showHelp {
             switch bindings.action(for: key, in: .global) {
             case .down: helpScroll += 1
@@ -109,6 +119,7 @@ public struct ScreenModel: TerminalScreen {
             return
         }
         if key == .ctrl("c") || (layout.isTooSmall && key == .char("q")) { effect = .quit; return }
+        if viewer != nil { viewerKey(key); return }
         if showAdvice { adviceKey(key); return }
         if input != .none { editInput(key); return }
         if key == .ctrl("z") { effect = .suspend; return }
@@ -158,11 +169,27 @@ public struct ScreenModel: TerminalScreen {
         case .toggleWrap: wrapNames.toggle()
         case .toggleWastedOnly: wastedOnly.toggle(); rebuildRows()
         case .select: jumpToWaste()
+        case .view: openViewer()
+        case .copyPath: copySelectedPath()
+        case .copyContent: copySelectedContent()
+        case .extract: startExtract()
         }
     }
 
     private mutating func editInput(_ key: Key) {
         switch (input, key) {
+        case (.extractTo, .enter):
+            input = .none
+            extract()
+        case (.extractTo, .escape):
+            input = .none
+            message = "nothing extracted"
+        case (.extractTo, .backspace):
+            if !extractInputText.isEmpty { extractInputText.removeLast() }
+        case (.extractTo, .char(let c)):
+            extractInputText.append(c)
+        case (.extractTo, _):
+            break
         case (_, .escape):
             if input == .pathFilter { filterText = ""; regex = nil; filterError = nil; rebuildRows() }
             input = .none

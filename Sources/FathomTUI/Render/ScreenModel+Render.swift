@@ -19,6 +19,10 @@ extension ScreenModel {
         renderTree(&g, l.tree)
         renderStatus(&g, y: l.statusY)
         if showAdvice { renderAdvice(&g) }
+        if let viewer {
+            let keys = "Esc/q Close  ↑↓ PgUp PgDn Home End  ←→ Scroll  w Wrap  / Search  n/N Next/prev  y Copy path  Y Copy text"
+            viewer.render(into: &g, keys: keys)
+        }
         if showHelp { renderHelp(&g) }
         return g
     }
@@ -239,6 +243,13 @@ extension ScreenModel {
         g.fill(x: 0, y: y, count: width, style: .statusBar)
         if input == .pathFilter {
             let text = "Path Filter: " + filterText + "▏" + (filterError.map { "  (\($0))" } ?? "") + "   Enter/Esc closes"
+            g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
+            return
+        }
+        if input == .extractTo {
+            let what = extractNode.map { "/" + DisplayName.of(analysis.replay.paths.pathBytes($0)) } ?? ""
+            let text = "Extract \(what) (\(extractCount) entries, as in layer \(selectedLayer)) under the folder: " + extractInputText
+                + "▏   Enter writes, Esc cancels"
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }

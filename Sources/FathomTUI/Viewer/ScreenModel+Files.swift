@@ -1,0 +1,177 @@
+import FathomCore
+import Foundation
+
+// The explorer's ways into the files of a layer: the viewer (v), the clipboard (y, Y) and extraction (x).
+extension ScreenModel {
+    var files: ImageFiles { ImageFiles(analysis: analysis) }
+
+    /// The selected tree row's node and the state shown for it (in this layer and compare mode).
+    private var selectedEntry: (node: PathTable.NodeID, state: NodeState)? {
+        guard let node = selectedNode, let state = snapshot.states[Int(node)] else { return nil }
+        return (node, state)
+    }
+
+    private func pathText(_ node: PathTable.NodeID) -> String { "/" + DisplayName.of(analysis.replay.paths.pathBytes(node)) }
+
+    /// The regular file a state shows, a symbolic link followed inside the image at this layer.
+    private func regularFile(_ node: PathTable.NodeID, _ state: NodeState) throws -> (state: NodeState, via: String?) {
+        guard state.kind == .symlink else { return (state, nil) }
+        let target = analysis.replay.linkTarget(state) ?? []
+        let found = try files.lookup(bytes: analysis.replay.paths.pathBytes(node), atLayer: selectedLayer, followLast: true)
+        guard let s = found.state else { return (state, nil) }
+        return (s, "→ " + DisplayName.of(target) + " (" + pathText(found.node) + ")")
+    }
+
+    mutating func openViewer() {
+        guard let (node, shown) = selectedEntry else { message = "select a file to view it"; return }
+        do {
+            let (state, via) = try regularFile(node, shown)
+            guard let content = files.content(of: state) else {
+                message = "\(pathText(node)) is a \(state.kind.noun): nothing to view"
+                return
+            }
+            let layer = analysis.image.layers[content.layer]
+            let bytes = FileBytes(layer: layer, row: content.row, archive: analysis.image.archivePath)
+            var header = "layer \(shown.layer) · \(ByteFormat.si(state.sizeBytes)) (\(state.sizeBytes) bytes) · "
+                + Self.modeString(state) + " · \(state.uid):\(state.gid)"
+            if let via { header += " · " + via }
+            if state.kind == .hardlink, let target = analysis.replay.linkTarget(state) {
+                header += " · hardlink: shares its bytes with /" + DisplayName.of(target)
+            }
+            if snapshot.status[Int(node)] == .removed { header += " · removed in layer \(selectedLayer): the version removed" }
+            viewer = try ViewerModel(title: pathText(node), header: header, bytes: bytes, width: width, height: height)
+        } catch {
+            message = "\(pathText(node)): \(error)"
+        }
+    }
+
+    mutating func viewerKey(_ key: Key) {
+        guard var v = viewer else { return }
+        v.message = nil
+        do {
+            if v.searchInput != nil {
+                switch key {
+                case .enter: try v.commitSearch()
+                case .escape: v.cancelSearch()
+                case .backspace: v.eraseSearch()
+                case let .char(c): v.typeSearch(c)
+                default: break
+                }
+                viewer = v
+                return
+            }
+            switch key {
+            case .escape, .char("q"): viewer = nil; return
+            case .up, .char("k"), .wheelUp: try v.move(-1)
+            case .down, .char("j"), .wheelDown: try v.move(1)
+            case .pageUp, .char("u"), .char("b"): try v.move(-(v.pageRows - 1))
+            case .pageDown, .char("d"), .char(" "): try v.move(v.pageRows - 1)
+            case .home, .char("g"): v.home()
+            case .end, .char("G"): try v.end()
+            case .left, .char("h"): v.scrollColumns(-8)
+            case .right, .char("l"): v.scrollColumns(8)
+            case .char("w"): v.toggleWrap()
+            case .char("/"): v.startSearch()
+            case .char("n"): try v.find(forward: true)
+            case .char("N"): try v.find(forward: false)
+            case .char("y"):
+                effect = .copy(Array(v.title.utf8))
+                v.message = "copied the path \(v.title)"
+            case .char("Y"):
+                copy(v.bytes, binary: v.isBinary, into: &v.message)
+            default: break
+            }
+        } catch {
+            v.message = "\(error)"
+        }
+        viewer = v
+    }
+
+    mutating func copySelectedPath() {
+        guard let (node, _) = selectedEntry else { message = "nothing selected to copy"; return }
+        let path = "/" + String(decoding: analysis.replay.paths.pathBytes(node), as: UTF8.self)
+        effect = .copy(Array(path.utf8))
+        message = "copied the path \(pathText(node))"
+    }
+
+    mutating func copySelectedContent() {
+        guard let (node, shown) = selectedEntry else { message = "nothing selected to copy"; return }
+        do {
+            let (state, _) = try regularFile(node, shown)
+            guard let content = files.content(of: state) else { message = "\(pathText(node)) is a \(state.kind.noun): no text to copy"; return }
+            let bytes = FileBytes(layer: analysis.image.layers[content.layer], row: content.row, archive: analysis.image.archivePath)
+            var note: String?
+            copy(bytes, binary: ViewerModel.looksBinary(try bytes.read(at: 0, count: 8192)), into: &note)
+            message = note
+        } catch {
+            message = "\(pathText(node)): \(error)"
+        }
+    }
+
+    /// The most `Y` copies: terminals and tmux take OSC 52 sequences of a few hundred KiB at most.
+    static let copyLimit = 64 << 10
+
+    private mutating func copy(_ bytes: FileBytes, binary: Bool, into note: inout String?) {
+        guard !binary else { note = "a binary file: not copied (x extracts it)"; return }
+        do {
+            let text = try bytes.read(at: 0, count: Self.copyLimit)
+            effect = .copy(text)
+            note = bytes.sizeBytes > Int64(Self.copyLimit)
+                ? "copied the first \(Self.copyLimit) bytes of \(bytes.sizeBytes) (64 KiB at most)" : "copied \(text.count) bytes"
+        } catch {
+            note = "\(error)"
+        }
+    }
+
+    mutating func startExtract() {
+        guard let (node, _) = selectedEntry else { message = "select a file or directory to extract it"; return }
+        guard snapshot.status[Int(node)] != .removed, analysis.replay.state(node, atLayer: selectedLayer) != nil else {
+            message = "\(pathText(node)) is removed in layer \(selectedLayer): nothing to extract"
+            return
+        }
+        extractNode = node
+        input = .extractTo
+    }
+
+    /// What `x` would write: the entries under the node in this layer.
+    var extractCount: Int { extractNode.map { files.subtree($0, atLayer: selectedLayer).count } ?? 0 }
+
+    mutating func extract() {
+        guard let node = extractNode else { return }
+        let folder = extractInputText.isEmpty ? "." : extractInputText
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            message = "\(folder): \(String(cString: strerror(errno)))"
+            return
+        }
+        do {
+            let report = try Extractor.extract(files, roots: [node], atLayer: selectedLayer, to: folder)
+            message = "wrote \(report.files) files, \(report.directories) directories, \(report.symlinks) links of \(pathText(node)) "
+                + "under \(folder)" + (report.skipped.isEmpty ? "" : " (\(report.skipped.count) not created: devices, FIFOs…)")
+        } catch {
+            message = "\(error)"
+        }
+    }
+
+    /// `-rwxr-xr-x`, as `ls -l` shows a mode.
+    static func modeString(_ s: NodeState) -> String {
+        let type: Character = switch s.kind {
+        case .directory: "d"
+        case .symlink: "l"
+        case .charDevice: "c"
+        case .blockDevice: "b"
+        case .fifo: "p"
+        case .socket: "s"
+        default: "-"
+        }
+        var out = String(type)
+        let m = Int(s.mode)
+        for (shift, special, letter) in [(6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")] {
+            let bits = (m >> shift) & 7
+            out += bits & 4 != 0 ? "r" : "-"
+            out += bits & 2 != 0 ? "w" : "-"
+            let x = bits & 1 != 0
+            out += m & special != 0 ? (x ? letter : letter.uppercased()) : (x ? "x" : "-")
+        }
+        return out
+    }
+}

@@ -1,0 +1,101 @@
+import FathomCore
+import FathomTestSupport
+import Foundation
+import Testing
+@testable import FathomTUI
+
+/// The file viewer, the clipboard keys and extraction, driven through the screen model.
+@Suite struct ViewerTests {
+    static let lines = (1...200).map { "line \($0)\tend" }.joined(separator: "\n") + "\n"
+
+    static let analysis: Analysis = {
+        let base = DockerArchiveBuilder.layer { t in
+            t.add("etc/", kind: .directory, mode: 0o755)
+            t.add("etc/config.txt", data: Array(lines.utf8))
+            t.add("bin/", kind: .directory, mode: 0o755)
+            t.add("bin/tool", data: [0x7F, 0x45, 0x4C, 0x46, 0, 1, 2, 3] + Array("needle".utf8) + [UInt8](repeating: 0, count: 100), mode: 0o755)
+            t.add("link", kind: .symlink, link: "etc/config.txt")
+            t.add("old.txt", data: Array("the removed version\n".utf8))
+            t.add("wide.txt", data: Array("日本語のテキスト\t\u{1B}[31mred\n".utf8))
+        }
+        let top = DockerArchiveBuilder.layer { t in t.add(".wh.old.txt") }
+        let path = try! temporaryFile(DockerArchiveBuilder(layers: [base, top]).build())
+        return Analysis(image: try! ImageLoader.load(path: path))
+    }()
+
+    func press(_ m: ScreenModel, _ keys: [Key]) -> ScreenModel { keys.reduce(m) { $0.handle($1) } }
+
+    /// The explorer on layer `layer` with the tree focused and the row of `path` selected.
+    func model(selecting path: String, layer: Int = 0, width: Int = 100, height: Int = 30) -> ScreenModel {
+        var m = ScreenModel(analysis: Self.analysis, width: width, height: height)
+        m = press(m, Array(repeating: .down, count: layer) + [.tab, .tab])
+        let wanted = Array(path.utf8)
+        let index = m.rows.firstIndex { Array(m.analysis.replay.paths.pathBytes($0.node)) == wanted }!
+        return press(m, Array(repeating: .down, count: index))
+    }
+
+    @Test func textWithLineNumbersScrollsAndSearches() {
+        var m = press(model(selecting: "etc/config.txt"), [.char("v")])
+        #expect(m.isViewerOpen)
+        var text = m.render().text
+        #expect(text.contains("/etc/config.txt  layer 0 · 2.5 kB (\(Self.lines.utf8.count) bytes) · -rw-r--r-- · 0:0"))
+        #expect(text.contains("     1 line 1  end"), "tabs to the next multiple of 8 columns")
+        #expect(text.contains("    28 line 28 end"))
+        m = press(m, [.pageDown, .down])
+        text = m.render().text
+        #expect(text.hasPrefix(" /etc/config.txt") && text.contains("    29 line 29 end") && !text.contains("    28 line 28"))
+        m = press(m, [.char("/")] + "LINE 150".map { .char($0) } + [.enter])
+        #expect(!m.render().text.contains("line 150"), "smart case: a capital makes it case-sensitive")
+        m = press(m, [.char("/")] + "line 150".map { .char($0) } + [.enter])
+        text = m.render().text
+        #expect(text.contains("   150 line 150") && text.contains("\"line 150\" at byte"))
+        m = press(m, [.char("G")])
+        #expect(m.render().text.contains("   200 line 200") && m.render().text.contains("(end of file)"))
+        m = press(m, [.char("g")])
+        #expect(m.render().text.contains("     1 line 1"))
+        m = press(m, [.char("q")])
+        #expect(!m.isViewerOpen && m.effect == .none, "q closes the viewer, not the program")
+    }
+
+    @Test func binaryIsShownInHex() {
+        let m = press(model(selecting: "bin/tool"), [.char("v"), .char("/")] + "needle".map { .char($0) } + [.enter])
+        let text = m.render().text
+        #expect(text.contains("00000000  7f 45 4c 46 00 01 02 03  6e 65 65 64 6c 65 00 00  |.ELF....needle..|"), "\(text)")
+        #expect(text.contains("\"needle\" at byte 8"))
+    }
+
+    /// A link is followed inside the image; wide characters and escapes are drawn as they should be.
+    @Test func linksAndWideCharacters() {
+        let link = press(model(selecting: "link"), [.char("v")]).render().text
+        #expect(link.contains("/link  layer 0") && link.contains("→ etc/config.txt (/etc/config.txt)") && link.contains("     1 line 1"))
+        let wide = press(model(selecting: "wide.txt"), [.char("v")]).render().text
+        #expect(wide.contains("     1 日本語のテキスト        \\x1b[31mred"), "a tab after 16 columns of wide characters: 8 spaces; ESC escaped")
+    }
+
+    /// In layer 1, where it is removed, the file shows the version removed, and says so.
+    @Test func aRemovedFileShowsTheVersionRemoved() {
+        let text = press(model(selecting: "old.txt", layer: 1), [.char("v")]).render().text
+        #expect(text.contains("removed in layer 1: the version removed") && text.contains("     1 the removed version"))
+        let x = press(model(selecting: "old.txt", layer: 1), [.char("x")])
+        #expect(x.message == "/old.txt is removed in layer 1: nothing to extract")
+    }
+
+    @Test func copyPathAndText() {
+        let y = press(model(selecting: "etc/config.txt"), [.char("y")])
+        #expect(y.effect == .copy(Array("/etc/config.txt".utf8)) && y.message == "copied the path /etc/config.txt")
+        let big = press(model(selecting: "etc/config.txt"), [.char("Y")])
+        #expect(big.effect == .copy(Array(Self.lines.utf8)) && big.message == "copied \(Self.lines.utf8.count) bytes")
+        let binary = press(model(selecting: "bin/tool"), [.char("Y")])
+        #expect(binary.effect == .none && binary.message == "a binary file: not copied (x extracts it)")
+    }
+
+    @Test func extractWritesTheSubtreeUnderTheFolderTyped() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-x-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var m = press(model(selecting: "etc"), [.char("x")])
+        #expect(m.input == .extractTo && m.render().text.contains("Extract /etc (2 entries, as in layer 0) under the folder: ."))
+        m = press(m, [.backspace] + dir.path.map { .char($0) } + [.enter])
+        #expect(m.message?.hasPrefix("wrote 1 files, 1 directories, 0 links of /etc under \(dir.path)") == true, "\(m.message ?? "")")
+        #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == Self.lines)
+    }
+}
