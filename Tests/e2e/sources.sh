@@ -121,6 +121,13 @@ else bad "registry: multiarch" "$(cat "$work/err")"; fi
 fails "registry: a platform the index does not have" "several platforms|no image for platform" \
   "registry://$reg/multiarch:latest" --insecure --platform linux/s390x
 
+# the files inside a registry image's layers are read from the blob fetched again (fathom cat, extract)
+if [ "$(fathom cat "registry://$reg/debian-apt:latest" /etc/debian_version --insecure 2>"$work/err")" = "$(fathom cat "$debian" /etc/debian_version)" ] \
+   && fathom extract "registry://$reg/wasteful:latest" /app -o "$work/x-registry" --insecure 2>/dev/null \
+   && fathom extract "$sample" /app -o "$work/x-archive" 2>/dev/null && diff -r "$work/x-registry" "$work/x-archive" >/dev/null; then
+  ok "registry: cat and extract read the layers again (zstd and uncompressed), as from the archive"
+else bad "registry: cat / extract" "$(cat "$work/err")"; fi
+
 # text analysis and CI gate run on a registry image too
 if fathom "registry://$reg/wasteful:latest" --insecure >"$work/text" 2>&1 && grep -q "efficiency" "$work/text"; then
   ok "registry: text analysis"
@@ -160,7 +167,7 @@ fails "escape sequences in a registry's error are shown escaped" \
   "registry://$fake/escape/wasteful:latest" --insecure
 fails "a layer of size -1 is refused" "registry://$fake/negsize/wasteful:latest: layer 0 \(sha256:[0-9a-f]+\) has a negative size \(-1\)" \
   "registry://$fake/negsize/wasteful:latest" --insecure
-fails "a redirect loop ends" "registry://$fake/redirectloop/wasteful:latest: cannot reach $fake: more than 5 redirects" \
+fails "a redirect loop ends" "registry://$fake/redirectloop/wasteful:latest: $fake: more than 5 redirects" \
   "registry://$fake/redirectloop/wasteful:latest" --insecure
 if fathom "registry://$fake/dupblob/wasteful:latest" --insecure --json "$work/dup.json" 2>"$work/err"; then
   first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fathom"]["layers"][0]["digest"])' "$work/dup.json" 2>/dev/null)
@@ -257,6 +264,10 @@ else
     if DOCKER_HOST=unix://$sock fathom wasteful --json "$work/docker2.json" 2>"$work/err"; then
       same_report "a name that is not a path asks the engine (wasteful → wasteful:latest)" "$work/archive.json" "$work/docker2.json" --strict
     else bad "implicit engine" "$(cat "$work/err")"; fi
+    if DOCKER_HOST=unix://$sock fathom extract docker://wasteful:latest /app -o "$work/x-engine" 2>"$work/err" \
+       && fathom extract "$sample" /app -o "$work/x-engine-archive" 2>/dev/null && diff -r "$work/x-engine" "$work/x-engine-archive" >/dev/null; then
+      ok "docker://: extract asks the engine again for the image and writes what the archive has"
+    else bad "docker:// extract" "$(cat "$work/err")"; fi
     DOCKER_HOST=unix://$sock fails "engine: unknown image" "docker://nope:1: no such image in the Docker engine at unix://$sock \(pull it first, or add --pull\)" docker://nope:1
   fi
 fi
