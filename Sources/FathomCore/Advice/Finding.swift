@@ -7,10 +7,12 @@ public struct Finding: Sendable {
         public static func < (a: Severity, b: Severity) -> Bool { a.rank > b.rank }
     }
 
-    /// A path and the bytes it accounts for.
+    /// A path and the bytes it accounts for; for some rules the layers that ship it.
     public struct PathBytes: Sendable, Equatable {
         public var path: String
         public var bytes: Int64
+        /// The layers that ship this path (`secrets-in-layers`); empty where the finding's layers say it.
+        public var layers: [Int] = []
     }
 
     /// Stable rule id, e.g. `cleanup-in-later-layer`.

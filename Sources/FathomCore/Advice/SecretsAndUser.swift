@@ -37,30 +37,133 @@ extension Advisor {
         return false
     }
 
-    /// Never reads the files' content: the names are the evidence.
+    /// How sure the rule is that a file holds a secret.
+    enum SecretCertainty: Int, Comparable {
+        /// A private key, or a credential file with a credential in it: high.
+        case certain = 0
+        /// A name that holds secrets, content that cannot tell (binary PKCS#12, a key in DER): medium.
+        case likely = 1
+        /// A key inside an installed package or toolchain (test data, templates): low, never the user's.
+        case installedPackage = 2
+        static func < (a: SecretCertainty, b: SecretCertainty) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The verdict on one file from its name, its path and what the scan saw in it (`ContentHints`); nil:
+    /// not a secret (a bundle of public certificates, an `.npmrc` without a token, an empty file).
+    static func secretVerdict(name: String, path: String, hints: ContentHints) -> SecretCertainty? {
+        guard hints.contains(.nonEmpty) else { return nil }
+        var verdict: SecretCertainty?
+        if hints.contains(.privateKey) {
+            verdict = .certain
+        } else if name == ".env" || (name.hasPrefix(".env.") && !["example", "sample", "template", "dist", "defaults"].contains {
+            name.hasSuffix("." + $0) }) {
+            verdict = hints.contains(.credential) ? .certain : .likely
+        } else if [".npmrc", ".pypirc", ".netrc"].contains(name) || path.hasSuffix(".aws/credentials") || path.hasSuffix(".docker/config.json") {
+            verdict = hints.contains(.credential) ? .certain : nil
+        } else if name == ".git-credentials" {
+            verdict = .certain
+        } else if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(name) || name.hasSuffix(".key") {
+            verdict = hints.contains(.publicPEM) ? nil : .likely
+        } else if name.hasSuffix(".p12") || name.hasSuffix(".pfx") {
+            verdict = .likely
+        } else if name.hasSuffix(".pem") {
+            verdict = nil   // no private key block: certificates or public keys
+        }
+        guard let v = verdict else { return nil }
+        return isInstalledPackageFile(path) ? .installedPackage : v
+    }
+
+    /// A path inside what a package manager or a toolchain installed (its test data, templates and
+    /// examples ship keys on purpose): Debian's and others' trees under `/usr` but `/usr/local/bin`
+    /// and `/usr/src`, language package folders, toolchains under `/usr/local` and `/opt`.
+    static func isInstalledPackageFile(_ path: String) -> Bool {
+        let p = path.hasPrefix("/") ? String(path.dropFirst()) : path
+        for prefix in ["usr/share/", "usr/lib/", "usr/lib64/", "usr/libexec/", "usr/include/", "usr/local/go/", "usr/local/lib/",
+                       "usr/local/share/", "usr/lib/jvm/", "opt/java/", "opt/conda/", "root/go/pkg/mod/", "go/pkg/mod/",
+                       "root/.cargo/registry/", "root/.rustup/", "usr/local/rustup/", "usr/local/cargo/registry/"] where p.hasPrefix(prefix) {
+            return true
+        }
+        return ["/site-packages/", "/dist-packages/", "/node_modules/", "/vendor/bundle/", "/gems/"].contains { p.contains($0) }
+    }
+
+    /// Secret files in any layer, even one a later layer deletes: decided by name and content (the scan
+    /// looks into files with such names as it hashes them), never shown (the report has paths only).
+    /// Certain hits come first, each path once with the layers that ship it.
     static func secrets(_ a: AdviceInput) -> [Finding] {
-        var items: [(String, Int64)] = []
-        var layers = Set<Int>()
+        struct Hit { var bytes: Int64; var layers: [Int]; var certainty: SecretCertainty }
+        var hits: [String: Hit] = [:]
         for (i, layer) in a.image.layers.enumerated() {
             let c = layer.blob.changeset
-            for row in 0..<c.count where c.kinds[row] == .file {
-                let name: String? = c.withPath(row) { full in
-                    var start = full.count
-                    while start > 0 && full[start - 1] != 0x2F { start -= 1 }
-                    let last = UnsafeRawBufferPointer(rebasing: full[start...])
-                    return mayBeSecret(last) ? String(decoding: last, as: UTF8.self) : nil
-                }
-                guard let name else { continue }
-                if isSecret(name: name, path: { c.path(row) }) { items.append(("/" + c.path(row), c.sizes[row])); layers.insert(i) }
+            for (row, hints) in c.contentHints where c.kinds[row] == .file {
+                let path = "/" + c.path(row)
+                let name = path.split(separator: "/").last.map(String.init) ?? path
+                guard let verdict = secretVerdict(name: name, path: path, hints: hints) else { continue }
+                var hit = hits[path] ?? Hit(bytes: 0, layers: [], certainty: verdict)
+                hit.bytes = max(hit.bytes, c.sizes[row])
+                if !hit.layers.contains(i) { hit.layers.append(i) }
+                hit.certainty = min(hit.certainty, verdict)
+                hits[path] = hit
             }
         }
-        guard !items.isEmpty else { return [] }
-        return [Finding(
-            rule: "secrets-in-layers", severity: .high,
-            title: "\(items.count) likely secret file\(items.count == 1 ? "" : "s") shipped in the layers (deleting them later does not remove them)",
-            layers: layers.sorted(), paths: top(items), pathCount: items.count, reclaimableBytes: 0,
-            fix: "Keep secrets out of the build context with .dockerignore and pass them with build secrets; rotate any that shipped.",
-            snippet: "# .dockerignore\n.env\n*.pem\n# Dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci")]
+        var out: [Finding] = []
+        for certainty in [SecretCertainty.certain, .likely, .installedPackage] {
+            let group = hits.filter { $0.value.certainty == certainty }
+            guard !group.isEmpty else { continue }
+            let items = group.map { ($0.key, $0.value.bytes) }
+            let shipping = group.mapValues { $0.layers.sorted() }
+            let layers = Set(group.values.flatMap(\.layers)).sorted()
+            let names = group.keys.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            switch certainty {
+            case .certain:
+                out.append(Finding(
+                    rule: "secrets-in-layers", severity: .high,
+                    title: "\(plural(group.count, "secret file")) shipped in the layers: private keys or credentials (deleting them later does not remove them)",
+                    layers: layers, paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0,
+                    fix: "Keep them out of the build context with .dockerignore, pass secrets to the build with --mount=type=secret, and rotate every one that shipped.",
+                    snippet: secretSnippet(names)))
+            case .likely:
+                out.append(Finding(
+                    rule: "secrets-in-layers", severity: .medium,
+                    title: "\(plural(group.count, "file")) that may hold secrets, by their names (their content cannot tell)",
+                    layers: layers, paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0,
+                    fix: "Check them; keep the ones that hold secrets out of the build context with .dockerignore.",
+                    snippet: secretSnippet(names)))
+            case .installedPackage:
+                out.append(Finding(
+                    rule: "secrets-in-layers", severity: .low,
+                    title: "\(plural(group.count, "key file")) inside installed packages or toolchains (their test data or templates, not yours)",
+                    layers: layers, paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0,
+                    fix: "Nothing to do unless you put them there; a multi-stage build leaves toolchains and their test data behind.",
+                    snippet: ""))
+            }
+        }
+        return out
+    }
+
+    static func withLayers(_ paths: [Finding.PathBytes], _ layers: [String: [Int]]) -> [Finding.PathBytes] {
+        paths.map { var p = $0; p.layers = layers[p.path] ?? []; return p }
+    }
+
+    /// A snippet for the kinds of secret files found: `.dockerignore` lines, and a build secret for the tool
+    /// that needs one (npm's `.npmrc`, pip's `.pypirc`, an SSH key for git), never another ecosystem's.
+    static func secretSnippet(_ names: [String]) -> String {
+        var ignore: [String] = []
+        for name in names.sorted() {
+            let pattern = name.hasPrefix(".env") ? ".env*" : name.hasSuffix(".pem") ? "*.pem" : name.hasSuffix(".key") ? "*.key"
+                : name.hasSuffix(".p12") ? "*.p12" : name.hasSuffix(".pfx") ? "*.pfx" : name
+            if !ignore.contains(pattern) { ignore.append(pattern) }
+        }
+        var snippet = "# .dockerignore\n" + ignore.joined(separator: "\n")
+        if names.contains(".npmrc") {
+            snippet += "\n# Dockerfile\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci"
+        } else if names.contains(".pypirc") || names.contains(".netrc") {
+            snippet += "\n# Dockerfile\nRUN --mount=type=secret,id=netrc,target=/root/.netrc pip install -r requirements.txt"
+        } else if names.contains(where: { $0.hasPrefix("id_") }) {
+            snippet += "\n# Dockerfile (docker build --ssh default .)\nRUN --mount=type=ssh git clone git@example.com:org/repo.git"
+        } else if names.contains(where: { $0.hasPrefix(".env") }) {
+            snippet += "\n# at run time instead: docker run --env-file .env IMAGE"
+        }
+        return snippet
     }
 
     /// The config's `User` empty, `root` or `0` (Docker runs the container as root then).

@@ -22,6 +22,8 @@ public struct Changeset: Sendable {
     /// by row (-1 for other kinds, and for sparse files, whose data is not one run): the viewer,
     /// `fathom cat` and `fathom extract` read a file's bytes from there.
     public private(set) var dataOffsets: ContiguousArray<Int64> = []
+    /// What the scan noticed in the content of files whose names may hold secrets, by row (`ContentHints`).
+    public private(set) var contentHints: [Int: ContentHints] = [:]
     /// XXH3-128 of each regular file's content, by row (zero for other kinds).
     public private(set) var contentDigests: ContiguousArray<ContentDigest> = []
     /// Device numbers of character and block devices, by row.
@@ -66,6 +68,11 @@ public struct Changeset: Sendable {
     /// Records where the last row's data begins in the uncompressed tar.
     mutating func setLastDataOffset(_ offset: Int64) {
         dataOffsets[dataOffsets.count - 1] = offset
+    }
+
+    /// Records what the scan noticed in the last row's content.
+    mutating func setLastContentHints(_ hints: ContentHints) {
+        contentHints[count - 1] = hints
     }
 
     /// Records the content digest of the last row appended.

@@ -108,15 +108,31 @@ enum LayerReader {
             if appended == .file {
                 // the tar reader has consumed the headers and none of the data yet (ArchiveHandle.currentDataOffset)
                 if archive_entry_sparse_count(entry) == 0 { changeset.setLastDataOffset(archive_filter_bytes(tar.raw, 0)) }
-                changeset.setLastContentDigest(try contentDigest(tar, size: changeset.sizes[changeset.count - 1], hasher: hasher))
+                // a name that may hold a secret: its content is looked at as it is hashed (the advice decides)
+                let inspector = changeset.withPath(changeset.count - 1) { Advisor.mayBeSecret(lastComponent($0)) } ? ContentInspector() : nil
+                changeset.setLastContentDigest(try contentDigest(tar, size: changeset.sizes[changeset.count - 1], hasher: hasher,
+                                                                 inspector: inspector))
+                if let inspector { changeset.setLastContentHints(inspector.hints) }
             }
         }
     }
 
-    /// Hashes the current member's data: in one call when it arrives as one block (most files), else streamed.
-    private static func contentDigest(_ tar: ArchiveHandle, size: Int64, hasher: ContentHasher) throws -> ContentDigest {
+    /// The last component of a normalised path.
+    private static func lastComponent(_ path: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = path.count
+        while start > 0 && path[start - 1] != 0x2F { start -= 1 }
+        return UnsafeRawBufferPointer(rebasing: path[start...])
+    }
+
+    /// Hashes the current member's data: in one call when it arrives as one block (most files), else streamed;
+    /// `inspector` sees the blocks too.
+    private static func contentDigest(_ tar: ArchiveHandle, size: Int64, hasher: ContentHasher,
+                                      inspector: ContentInspector? = nil) throws -> ContentDigest {
         func next() throws -> UnsafeRawBufferPointer {
-            do { return try tar.dataBlock() } catch let f as ArchiveHandle.Failure { throw LayerError.truncated(f.message) }
+            let block: UnsafeRawBufferPointer
+            do { block = try tar.dataBlock() } catch let f as ArchiveHandle.Failure { throw LayerError.truncated(f.message) }
+            inspector?.inspect(block)
+            return block
         }
         let first = try next()
         if Int64(first.count) == size {

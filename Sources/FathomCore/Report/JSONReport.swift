@@ -158,7 +158,11 @@ public enum JSONReport {
                     w.field("title", f.title)
                     w.array("layers", f.layers) { w, l in w.int(l) }
                     w.array("paths", f.paths) { w, p in
-                        w.object { w in w.field("path", p.path); w.field("bytes", p.bytes) }
+                        w.object { w in
+                            w.field("path", p.path)
+                            w.field("bytes", p.bytes)
+                            if !p.layers.isEmpty { w.array("layers", p.layers) { w, l in w.int(l) } }
+                        }
                     }
                     w.field("pathCount", f.pathCount)
                     w.field("reclaimableBytes", f.reclaimableBytes)

@@ -54,7 +54,8 @@ public enum TextReport {
                 let bytes = f.reclaimableBytes > 0 ? " [\(ByteFormat.si(f.reclaimableBytes))]" : ""
                 line("  \(f.severity.rawValue.uppercased()) \(f.rule)\(bytes): \(f.title)")
                 for p in f.paths.prefix(3) {
-                    line("      \(p.path)" + (p.bytes > 0 ? " (\(ByteFormat.si(p.bytes)))" : ""))
+                    let layers = p.layers.isEmpty ? "" : " in layer\(p.layers.count == 1 ? "" : "s") " + p.layers.map(String.init).joined(separator: ", ")
+                    line("      \(p.path)" + (p.bytes > 0 ? " (\(ByteFormat.si(p.bytes)))" : "") + layers)
                 }
                 if f.pathCount > 3 { line("      … and \(f.pathCount - 3) more") }
                 line("    fix: \(f.fix)")

@@ -1,0 +1,68 @@
+import FathomTestSupport
+import Foundation
+import Testing
+@testable import FathomCore
+
+/// `secrets-in-layers` decides by name and content: public certificate bundles are not secrets, keys in
+/// installed packages' test data are not the user's, and certain hits come first with their layers.
+@Suite struct SecretAdviceTests {
+    static let certificate = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
+    static let privateKey = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END PRIVATE KEY-----\n"
+
+    func advice(_ layers: [[UInt8]]) throws -> [Finding] {
+        let path = try temporaryFile(DockerArchiveBuilder(layers: layers).build())
+        return Analysis(image: try ImageLoader.load(path: path)).advice.filter { $0.rule == "secrets-in-layers" }
+    }
+
+    @Test func publicBundlesAndPackageTestDataAreNotTheUsersSecrets() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("usr/lib/python3/dist-packages/certifi/cacert.pem", data: Array(String(repeating: Self.certificate, count: 50).utf8))
+            t.add("usr/local/lib/python3.11/site-packages/botocore/cacert.pem", data: Array(Self.certificate.utf8))
+            t.add("etc/ssl/certs/ca-certificates.pem", data: Array(Self.certificate.utf8))
+            t.add("usr/local/go/src/crypto/tls/testdata/example-key.pem", data: Array(Self.privateKey.utf8))
+            t.add("usr/share/cmake-3.25/Templates/Windows/Windows_TemporaryKey.pfx", data: [0x30, 0x82, 0x09, 0x00, 1, 2, 3])
+            t.add("home/app/.npmrc", data: Array("registry=https://registry.npmjs.org/\n".utf8))
+        }
+        let findings = try advice([layer])
+        #expect(findings.map(\.severity) == [.low], "\(findings.map(\.title))")
+        #expect(Set(findings.first?.paths.map(\.path) ?? []) == ["/usr/local/go/src/crypto/tls/testdata/example-key.pem",
+                                                               "/usr/share/cmake-3.25/Templates/Windows/Windows_TemporaryKey.pfx"])
+    }
+
+    @Test func certainHitsComeFirstWithTheirLayers() throws {
+        let first = DockerArchiveBuilder.layer { t in
+            t.add("app/.env", data: Array("# settings\nDEBUG=1\nAPI_KEY=sk-live-0123456789\n".utf8))
+            t.add("app/certs/server.pem", data: Array((Self.certificate + Self.privateKey).utf8))
+            t.add("app/client.p12", data: [0x30, 0x82, 1, 2])
+            t.add("root/.npmrc", data: Array("//registry.npmjs.org/:_authToken=npm_abcdef\n".utf8))
+        }
+        let second = DockerArchiveBuilder.layer { t in
+            t.add("app/.env", data: Array("API_KEY=sk-live-9876543210\n".utf8))
+            t.add("app/certs/.wh.server.pem")
+        }
+        let findings = try advice([first, second])
+        #expect(findings.map(\.severity) == [.high, .medium])
+        let high = try #require(findings.first)
+        #expect(Set(high.paths.map(\.path)) == ["/app/.env", "/app/certs/server.pem", "/root/.npmrc"])
+        #expect(high.paths.first { $0.path == "/app/.env" }?.layers == [0, 1], "one path, both layers that ship it")
+        #expect(high.snippet.contains(".env*") && high.snippet.contains("npmrc"))
+        #expect(findings[1].paths.map(\.path) == ["/app/client.p12"])
+    }
+
+    @Test func aPythonAppsEnvGetsNoNpmSnippet() throws {
+        let layer = DockerArchiveBuilder.layer { t in t.add("app/.env", data: Array("DATABASE_PASSWORD=hunter2\n".utf8)) }
+        let snippet = try #require(try advice([layer]).first).snippet
+        #expect(snippet == "# .dockerignore\n.env*\n# at run time instead: docker run --env-file .env IMAGE")
+    }
+
+    @Test(arguments: [
+        ("PASSWORD=hunter2", true), ("password: ${DB_PASSWORD}", false), ("token = \"\"", false), ("TOKEN=abc", true),
+        ("# API_KEY=abc", false), ("url=https://user:pa55@example.com/x", true), ("\"auth\": \"ZmF0aG9tOnMzY3JldA==\"", true),
+        ("name=app", false), ("aws_secret_access_key = wJalrXUtnFEMI", true),
+    ])
+    func credentialLines(_ line: String, _ credential: Bool) {
+        let inspector = ContentInspector()
+        Array((line + "\n").utf8).withUnsafeBytes { inspector.inspect($0) }
+        #expect(inspector.hints.contains(.credential) == credential, "\(line)")
+    }
+}
