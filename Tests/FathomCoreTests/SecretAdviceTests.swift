@@ -66,3 +66,32 @@ import Testing
         #expect(inspector.hints.contains(.credential) == credential, "\(line)")
     }
 }
+
+/// What the advice and the report around it must not say.
+@Suite struct AdviceNoiseTests {
+    func analysis(_ layers: [[UInt8]]) throws -> Analysis {
+        Analysis(image: try ImageLoader.load(path: try temporaryFile(DockerArchiveBuilder(layers: layers).build())))
+    }
+
+    /// `apt-get clean` keeps an empty lock file: no "0 B of apt's downloaded packages".
+    @Test func anEmptyAptLockIsNoFinding() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("var/cache/apt/archives/lock")
+            t.add("var/cache/apt/archives/partial/", kind: .directory)
+        }
+        #expect(try analysis([layer]).advice.filter { $0.rule == "package-manager-leftovers" }.isEmpty)
+    }
+
+    /// Duplicates of a few bytes are not listed in the text report (the JSON keeps every group).
+    @Test func tinyDuplicatesAreNotListed() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            for i in 0..<3 { t.add("a/x\(i)", data: [1, 2, 3]) }
+            for i in 0..<2 { t.add("b/big\(i)", data: [UInt8](repeating: 7, count: 20_000)) }
+        }
+        let a = try analysis([layer])
+        #expect(a.duplicates.count == 2)
+        let text = TextReport.render(a)
+        #expect(text.contains("Duplicate content: 1 group of files of 10 kB or more, 20 kB in extra copies (1 group of smaller files not listed)"))
+        #expect(!text.contains("/a/x0"))
+    }
+}

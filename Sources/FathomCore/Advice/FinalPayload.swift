@@ -53,7 +53,8 @@ enum FinalPayload {
             for inode in group.inodes { _ = claims.claim(inode) }
             out.append(finding)
         }
-        for (i, cache) in caches.enumerated() where !g.caches[i].isEmpty {
+        // a finding needs bytes to give back: apt-get clean keeps an empty /var/cache/apt/archives/lock
+        for (i, cache) in caches.enumerated() where !g.caches[i].isEmpty && g.caches[i].bytes > 0 {
             keep(g.caches[i], cacheFinding(a, cache, g.caches[i]))
         }
         if !g.unpackedArchives.isEmpty { keep(g.unpackedArchives, unpackedArchivesFinding(a, g.unpackedArchives, unpackers: g.unpackingLayers)) }

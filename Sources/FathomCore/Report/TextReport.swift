@@ -37,16 +37,20 @@ public enum TextReport {
                 line("  layer \(i): \(ByteFormat.si(f.reclaimableBytes)) hidden by \(by)")
             }
         }
-        if !a.duplicates.isEmpty {
-            let extra = a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes }
-            let groups = a.duplicates.count == 1 ? "1 group" : "\(a.duplicates.count) groups"
-            line(bold("Duplicate content:") + " \(groups), \(ByteFormat.si(extra)) in extra copies")
-            for g in a.duplicates.prefix(5) {
+        // the groups worth a look: files of the advice's threshold (10 kB) or more; --json lists every group
+        let duplicates = a.duplicates.filter { $0.sizeBytes >= Advisor.duplicateThresholdBytes }
+        if !duplicates.isEmpty {
+            let extra = duplicates.reduce(Int64(0)) { $0 + $1.extraBytes }
+            let groups = duplicates.count == 1 ? "1 group" : "\(duplicates.count) groups"
+            let smaller = a.duplicates.count - duplicates.count
+            line(bold("Duplicate content:") + " \(groups) of files of 10 kB or more, \(ByteFormat.si(extra)) in extra copies"
+                 + (smaller > 0 ? " (\(Advisor.plural(smaller, "group")) of smaller files not listed)" : ""))
+            for g in duplicates.prefix(5) {
                 var paths = g.paths.prefix(4).map { "/" + $0 }.joined(separator: ", ")
                 if g.paths.count > 4 { paths += ", … (\(g.paths.count - 4) more)" }
                 line("  \(g.paths.count) × \(ByteFormat.si(g.sizeBytes))  \(paths)")
             }
-            if a.duplicates.count > 5 { line("  … and \(a.duplicates.count - 5) more groups (--json lists all)") }
+            if duplicates.count > 5 { line("  … and \(duplicates.count - 5) more groups (--json lists all)") }
         }
         if !a.advice.isEmpty {
             line(bold("Advice:"))
