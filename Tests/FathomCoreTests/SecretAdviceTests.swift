@@ -95,3 +95,50 @@ import Testing
         #expect(!text.contains("/a/x0"))
     }
 }
+
+/// Dependency installs are recognised by tool and subcommand, whatever their options.
+@Suite struct InstallCommandTests {
+    @Test(arguments: [
+        (["pip", "install"], "/bin/sh -c pip3 install --break-system-packages -r requirements.txt", true),
+        (["pip", "install"], "RUN /bin/sh -c python3 -m pip install --no-cache-dir -r requirements.txt # buildkit", true),
+        (["pip", "install"], "/bin/sh -c apt-get update && /usr/local/bin/pip3.11 install -U pip", true),
+        (["pip", "install"], "/bin/sh -c pipx run black", false),
+        (["uv", "sync"], "/bin/sh -c uv sync --frozen", true),
+        (["npm", "ci"], "/bin/sh -c NODE_ENV=production npm ci --omit=dev", true),
+        (["yarn", "install"], "/bin/sh -c yarn --frozen-lockfile", true),
+        (["yarn", "install"], "/bin/sh -c yarn build", false),
+        (["go", "mod"], "/bin/sh -c cd /src && go mod download", true),
+        (["gradlew"], "/bin/sh -c ./gradlew --no-daemon build", true),
+        (["bundle", "install"], "/bin/sh -c echo bundle install", false),
+    ])
+    func recognisesInstalls(_ pattern: [String], _ command: String, _ runs: Bool) {
+        #expect(InstallCommand.runs(pattern, in: command) == runs, "\(command)")
+    }
+}
+
+/// The fix follows the instruction that shipped the bytes.
+@Suite struct FixFitsTheStepTests {
+    typealias F = SyntheticImage.File
+
+    @Test func aCopiedFileDeletedLaterIsKeptOutOfTheCopy() throws {
+        let a = try SyntheticImage(layers: [
+            .init(command: "/bin/sh -c #(nop) ADD file:0123 in / ", files: [F(path: "etc/os-release", bytes: 300)]),
+            .init(command: "/bin/sh -c #(nop) WORKDIR /srv/app", files: []),
+            .init(command: "COPY . . # buildkit", files: [F(path: "srv/app/main.py", bytes: 500), F(path: "srv/app/data/big.csv", bytes: 50_000),
+                                                         F(path: "srv/app/data/more.csv", bytes: 40_000)]),
+            .init(command: "RUN /bin/sh -c rm -rf data # buildkit", files: [], deletes: ["srv/app/data"]),
+        ]).analysis()
+        let f = try #require(a.advice.first { $0.rule == "cleanup-in-later-layer" && $0.layers == [2, 3] })
+        #expect(f.fix.hasPrefix("Keep these files out of the COPY"), "\(f.fix)")
+        #expect(f.snippet.hasPrefix("# .dockerignore\ndata/\n"), "\(f.snippet)")
+    }
+
+    @Test func aRepeatedStepIsNamedAsSuch() throws {
+        let step = SyntheticImage.Layer(command: "/bin/sh -c echo hi > /greeting", files: [F(path: "greeting", bytes: 3000, seed: "same")])
+        let a = try SyntheticImage(layers: [
+            .init(command: "/bin/sh -c #(nop) ADD file:0123 in / ", files: [F(path: "etc/os-release", bytes: 300)]), step, step,
+        ]).analysis()
+        let f = try #require(a.advice.first { $0.rule == "cleanup-in-later-layer" && $0.layers == [1, 2] })
+        #expect(f.fix.hasPrefix("Layer 2 repeats layer 1 (the same diff ID: the same step twice"), "\(f.fix)")
+    }
+}

@@ -39,17 +39,32 @@ extension Advisor {
                 continue
             }
             let hiderIsCopy = FinalPayload.isCopyLayer(a, hider) && hasCommand(a, hider)
+            let shipperIsCopy = FinalPayload.isCopyLayer(a, shipper) && hasCommand(a, shipper)
+            let title = "Layer \(shipper) ships \(ByteFormat.si(g.bytes)) that layer \(hider) \(hiderIsCopy ? "overwrites" : "deletes or overwrites")"
+            // the fix follows the instruction that shipped the bytes
+            let fix: String, snippet: String
+            if a.image.layers[shipper].blob.diffID == a.image.layers[hider].blob.diffID {
+                fix = "Layer \(hider) repeats layer \(shipper) (the same diff ID: the same step twice, \(commands(a, [shipper]))): "
+                    + "drop the repeated step, or move it after what it must redo."
+                snippet = ""
+            } else if shipperIsCopy && !hiderIsCopy {
+                let ignored = dockerignorePatterns(a, copyLayer: shipper, paths: g.paths.map(\.0))
+                fix = "Keep these files out of the COPY (\(commands(a, [shipper, hider]))): name them in .dockerignore or copy less; "
+                    + "if a build step needs them, bind-mount them into that RUN or use them in a build stage."
+                snippet = "# .dockerignore\n" + ignored.joined(separator: "\n")
+                    + "\n# or, for a step that needs them only while it runs:\nRUN --mount=type=bind,source=<dir>,target=/src <step>"
+            } else if hiderIsCopy {
+                fix = "Copy each file once, in its final version (\(commands(a, [shipper, hider]))): an overwritten file still ships in the earlier layer."
+                snippet = "# .dockerignore the stale copy, or\nCOPY --from=build /out/app /app"
+            } else {
+                fix = "Create, use and delete these files in one RUN step (\(commands(a, [shipper, hider]))): "
+                    + "a later layer cannot take bytes out of an earlier one."
+                snippet = "RUN <download or build> \\\n && <use it> \\\n && rm -rf <what it left behind>"
+            }
             out.append(Finding(
-                rule: "cleanup-in-later-layer", severity: severity(bytes: g.bytes),
-                title: "Layer \(shipper) ships \(ByteFormat.si(g.bytes)) that layer \(hider) \(hiderIsCopy ? "overwrites" : "deletes or overwrites")",
+                rule: "cleanup-in-later-layer", severity: severity(bytes: g.bytes), title: title,
                 layers: [shipper, hider], paths: top(g.paths), pathCount: g.paths.count, reclaimableBytes: g.bytes,
-                fix: hiderIsCopy
-                    ? "Copy each file once, in its final version (\(commands(a, [shipper, hider]))): an overwritten file still ships in the earlier layer."
-                    : "Create, use and delete these files in one RUN step (\(commands(a, [shipper, hider]))): "
-                        + "a later layer cannot take bytes out of an earlier one.",
-                snippet: hiderIsCopy
-                    ? "# .dockerignore the stale copy, or\nCOPY --from=build /out/app /app"
-                    : "RUN <download or build> \\\n && <use it> \\\n && rm -rf <what it left behind>"))
+                fix: fix, snippet: snippet))
         }
         for (hider, g) in rewrites {
             let hiderIsCopy = FinalPayload.isCopyLayer(a, hider) && hasCommand(a, hider)
@@ -66,5 +81,51 @@ extension Advisor {
                     : "COPY --chmod=0755 --chown=app:app <src> <dest>"))
         }
         return out
+    }
+
+    /// Where a COPY or ADD layer wrote: `COPY dir:… in /app` (the classic builder), or the last word of
+    /// BuildKit's `COPY src dest # buildkit`, a relative one taken from the WORKDIR in force then.
+    static func copyDestination(_ a: AdviceInput, _ layer: Int) -> String? {
+        let shown = LayerCommand.display(a.image.layers[layer].createdBy)
+        if let range = shown.range(of: " in ", options: .backwards) {
+            return String(shown[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+        }
+        var words = shown.split(separator: " ").map(String.init)
+        if let hash = words.firstIndex(of: "#") { words = Array(words[..<hash]) }
+        guard words.count >= 3, var dest = words.last else { return nil }
+        if !dest.hasPrefix("/") {
+            // the WORKDIR of the history entries before this layer (empty layers included)
+            var workdir = "/"
+            let history = a.image.config.history ?? []
+            var layersSeen = 0
+            for entry in history {
+                if !entry.isEmptyLayer { if layersSeen == layer { break }; layersSeen += 1 }
+                let c = LayerCommand.display(entry.created_by)
+                if c.hasPrefix("WORKDIR ") {
+                    let dir = String(c.dropFirst(8)).trimmingCharacters(in: .whitespaces)
+                    workdir = dir.hasPrefix("/") ? dir : (workdir.hasSuffix("/") ? workdir : workdir + "/") + dir
+                }
+            }
+            dest = (workdir.hasSuffix("/") ? workdir : workdir + "/") + (dest == "." || dest == "./" ? "" : dest)
+        }
+        return dest
+    }
+
+    /// `.dockerignore` patterns for image paths a COPY layer brought in: relative to its destination,
+    /// a folder's whole name when several files of it came, ten at most.
+    static func dockerignorePatterns(_ a: AdviceInput, copyLayer: Int, paths: [String]) -> [String] {
+        var dest = copyDestination(a, copyLayer) ?? "/"
+        if !dest.hasSuffix("/") { dest += "/" }
+        var patterns: [String] = []
+        var counts: [String: Int] = [:]
+        let relative = paths.map { p in p.hasPrefix(dest) ? String(p.dropFirst(dest.count)) : String(p.drop { $0 == "/" }) }
+        for r in relative { if let top = r.split(separator: "/").first, r.contains("/") { counts[String(top), default: 0] += 1 } }
+        for r in relative.sorted() {
+            let top = r.split(separator: "/").first.map(String.init) ?? r
+            let pattern = (counts[top] ?? 0) > 1 ? top + "/" : r
+            if !patterns.contains(pattern) { patterns.append(pattern) }
+            if patterns.count == 10 { break }
+        }
+        return patterns
     }
 }
