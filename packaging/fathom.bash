@@ -21,7 +21,7 @@ _fathom() {
     ls) options="--layer -l --json $image -h --help" ;;
     extract) options="-o --output --layer --force --keep-special-bits --same-owner $image -h --help" ;;
     help) COMPREPLY=($(compgen -W "diff cat ls extract" -- "$cur")); return ;;
-    *) options="$image -j --json --ci --ci-config --ci-top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
+    *) options="$image -j --json --ci --ci-config --ci-top --top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
                 --highest-reclaimable-bytes --highestReclaimableBytes --fail-on-advice --highestAdviceSeverity --version -h --help" ;;
     esac
     case $prev in

@@ -75,6 +75,9 @@ struct FathomCommand: ParsableCommand {
     @Option(name: .customLong("ci-top"), help: ArgumentHelp("How many inefficient files the text analysis lists.", valueName: "N"))
     var ciTop: Int = 20
 
+    @Option(help: ArgumentHelp("How many of the final filesystem's largest files and directories the text analysis lists (0: none).", valueName: "N"))
+    var top: Int = 10
+
     @Option(name: .customLong("lowestEfficiency"), help: ArgumentHelp("CI rule: lowest allowed efficiency (ratio 0-1, or disabled).", valueName: "RATIO"))
     var lowestEfficiency: String?
 
@@ -96,6 +99,7 @@ struct FathomCommand: ParsableCommand {
 
     func validate() throws {
         if ciTop < 0 { throw ValidationError("--ci-top: \(ciTop) is negative; give how many inefficient files to list (0 or more)") }
+        if top < 0 { throw ValidationError("--top: \(top) is negative; give how many of the largest files to list (0 or more)") }
     }
 
     func run() throws {
@@ -153,7 +157,7 @@ struct FathomCommand: ParsableCommand {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
             let toStderr = jsonPath == "-"
             let color = Self.useColor(fd: toStderr ? 2 : 1)
-            var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, color: color)
+            var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, largest: top, color: color)
             let gate = CIGate(analysis: analysis, config: ciConfig)
             text += gate.render(color: color)
             CommandSupport.printOut(TerminalText.forTerminal(text), fd: toStderr ? 2 : 1)
@@ -161,7 +165,7 @@ struct FathomCommand: ParsableCommand {
             return
         }
         if jsonPath == nil {
-            CommandSupport.printOut(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, color: Self.useColor(fd: 1))))
+            CommandSupport.printOut(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, largest: top, color: Self.useColor(fd: 1))))
         }
     }
 

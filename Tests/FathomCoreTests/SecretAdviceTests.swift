@@ -90,9 +90,37 @@ import Testing
         }
         let a = try analysis([layer])
         #expect(a.duplicates.count == 2)
-        let text = TextReport.render(a)
+        let text = TextReport.render(a, largest: 0)
         #expect(text.contains("Duplicate content: 1 group of files of 10 kB or more, 20 kB in extra copies (1 group of smaller files not listed)"))
         #expect(!text.contains("/a/x0"))
+    }
+}
+
+/// What users look for first, and what a clean image gets.
+@Suite struct LargestAndCleanTests {
+    @Test func largestFilesAndDirectoriesOfTheFinalFilesystem() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("usr/lib/big.so", data: [UInt8](repeating: 1, count: 30_000))
+            t.add("usr/lib/small.so", data: [UInt8](repeating: 2, count: 1_000))
+            t.add("app/data.bin", data: [UInt8](repeating: 3, count: 20_000))
+            t.add("gone.bin", data: [UInt8](repeating: 4, count: 90_000))
+        }
+        let top = DockerArchiveBuilder.layer { t in t.add(".wh.gone.bin") }
+        let a = Analysis(image: try ImageLoader.load(path: try temporaryFile(DockerArchiveBuilder(layers: [layer, top]).build())))
+        let l = LargestPaths(a.replay, top: 2)
+        #expect(l.files == [.init(path: "/usr/lib/big.so", bytes: 30_000), .init(path: "/app/data.bin", bytes: 20_000)])
+        #expect(l.directories == [.init(path: "/usr", bytes: 31_000), .init(path: "/usr/lib", bytes: 31_000)])
+        let text = TextReport.render(a, largest: 2)
+        #expect(text.contains("    30 kB  /usr/lib/big.so\n    20 kB  /app/data.bin\n    31 kB  /usr/\n    31 kB  /usr/lib/\n"))
+    }
+
+    @Test func aCleanImageSaysSoInOneLine() throws {
+        let layer = DockerArchiveBuilder.layer { t in t.add("app/main", data: [1, 2, 3]) }
+        var builder = DockerArchiveBuilder(layers: [layer])
+        builder.user = "65532"
+        let a = Analysis(image: try ImageLoader.load(path: try temporaryFile(builder.build())))
+        #expect(a.advice.isEmpty)
+        #expect(TextReport.render(a).contains("Advice: none: nothing to reclaim, no secret, not root\n"))
     }
 }
 

@@ -96,6 +96,8 @@ public struct DockerArchiveBuilder {
     /// Commands for the config's history; default: one per layer.
     public var commands: [String]?
     public var repoTags = ["hostile:latest"]
+    /// The config's `User` (empty: root).
+    public var user = ""
     /// Members added to the outer archive after the image (or instead of it).
     public var extra: (inout TarWriter) -> Void = { _ in }
 
@@ -111,7 +113,7 @@ public struct DockerArchiveBuilder {
             diffIDs.append(Digest(sha256Of: layer).value)
         }
         let config: [String: Any] = [
-            "architecture": "amd64", "os": "linux",
+            "architecture": "amd64", "os": "linux", "config": ["User": user],
             "rootfs": ["type": "layers", "diff_ids": diffIDs],
             "history": (commands ?? layers.indices.map { "layer \($0)" }).map { ["created_by": $0] },
         ]

@@ -151,6 +151,12 @@ public enum JSONReport {
                     w.field("paths", strings: g.paths.map { "/" + $0 })
                 }
             }
+            let largest = LargestPaths(a.replay, top: 20)
+            w.key("largest")
+            w.object { w in
+                w.array("files", largest.files) { w, e in w.object { w in w.field("path", e.path); w.field("bytes", e.bytes) } }
+                w.array("directories", largest.directories) { w, e in w.object { w in w.field("path", e.path); w.field("bytes", e.bytes) } }
+            }
             w.array("advice", a.advice) { w, f in
                 w.object { w in
                     w.field("rule", f.rule)

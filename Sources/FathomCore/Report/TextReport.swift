@@ -5,7 +5,8 @@ public enum TextReport {
     /// - Parameters:
     ///   - top: At most this many inefficient files are listed; a line says how many more.
     ///   - color: Bold headings with ANSI escapes.
-    public static func render(_ a: Analysis, top: Int = 20, color: Bool = false) -> String {
+    ///   - largest: How many of the final filesystem's largest files and directories are listed.
+    public static func render(_ a: Analysis, top: Int = 20, largest: Int = 10, color: Bool = false) -> String {
         let bold = { (s: String) in color ? TerminalText.styled(s, sgr: "1") : s }
         let m = a.dive.metrics
         var out = TextSummary.render(a.image)
@@ -52,6 +53,13 @@ public enum TextReport {
             }
             if duplicates.count > 5 { line("  … and \(duplicates.count - 5) more groups (--json lists all)") }
         }
+        if largest > 0 {
+            let l = LargestPaths(a.replay, top: largest)
+            line(bold("Largest in the final filesystem:") + " files, then directories (--top N lists more)")
+            for e in l.files { line(pad(ByteFormat.si(e.bytes), 9) + "  " + e.path) }
+            for e in l.directories { line(pad(ByteFormat.si(e.bytes), 9) + "  " + e.path + "/") }
+        }
+        if a.advice.isEmpty { line(bold("Advice:") + " none: nothing to reclaim, no secret, not root") }
         if !a.advice.isEmpty {
             line(bold("Advice:"))
             for f in a.advice {
