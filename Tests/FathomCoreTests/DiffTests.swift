@@ -1,3 +1,4 @@
+import FathomTestSupport
 import Foundation
 import Testing
 @testable import FathomCore
@@ -178,6 +179,47 @@ import Testing
                                                          .metadataOnly: .metadataOnly, .typeChanged: .typeChanged]
         #expect(zip(d.files.changes, r.files.changes).allSatisfy { swapped[$0.change] == $1.change && $0.deltaBytes == -$1.deltaBytes })
         #expect(d.totals.finalBytes.delta == -r.totals.finalBytes.delta)
+    }
+
+    /// Content that left one path and arrived at another (1 KiB or more) is a move, paired in path
+    /// order; smaller files and unmatched content stay added and removed; a directory chain whose
+    /// delta lies in one subdirectory is listed once, at its deepest directory.
+    @Test func movedContentIsPairedOnce() throws {
+        typealias F = SyntheticImage.File
+        let old = try SyntheticImage(layers: [.init(command: "COPY old", files: [
+            F(path: "usr/lib/python3/dist-packages/pkg/mod.py", bytes: 4096, seed: "mod"),
+            F(path: "data/a.bin", bytes: 2048, seed: "dup"), F(path: "data/b.bin", bytes: 2048, seed: "dup"),
+            F(path: "small.txt", bytes: 100, seed: "small"), F(path: "keep.txt", bytes: 10, seed: "keep"),
+        ])]).write()
+        let new = try SyntheticImage(layers: [.init(command: "COPY new", files: [
+            F(path: "opt/venv/lib/pkg/mod.py", bytes: 4096, seed: "mod"),
+            F(path: "data/c.bin", bytes: 2048, seed: "dup"),
+            F(path: "small2.txt", bytes: 100, seed: "small"), F(path: "keep.txt", bytes: 10, seed: "keep"),
+        ])]).write()
+        defer { for u in [old, new] { try? FileManager.default.removeItem(at: u) } }
+        let d = try ImageDiff.load(old: old.path, new: new.path)
+        let byPath = Dictionary(uniqueKeysWithValues: d.files.changes.map { ($0.path, $0) })
+        #expect(d.files.moves.map(\.path) == ["opt/venv/lib/pkg/mod.py", "data/c.bin"])
+        #expect(byPath["opt/venv/lib/pkg/mod.py"]?.movedFrom == "usr/lib/python3/dist-packages/pkg/mod.py")
+        #expect(byPath["data/c.bin"]?.movedFrom == "data/a.bin" && byPath["data/c.bin"]?.deltaBytes == 0)
+        #expect(byPath["data/a.bin"] == nil && byPath["usr/lib/python3/dist-packages/pkg/mod.py"] == nil)
+        #expect(byPath["data/b.bin"]?.change == .removed)
+        #expect(byPath["small.txt"]?.change == .removed && byPath["small2.txt"]?.change == .added)
+        #expect(byPath["keep.txt"] == nil)
+        #expect(d.files.count(.moved) == 2 && d.files.count(.removed) >= 2)
+        // opt → opt/venv → opt/venv/lib → opt/venv/lib/pkg all grow by 4096: only the deepest is listed
+        let listed = d.files.largestDirectories(20).map(\.path)
+        #expect(listed.contains("opt/venv/lib/pkg") && !listed.contains("opt") && !listed.contains("opt/venv/lib"))
+        #expect(d.files.directories.contains { $0.path == "opt" })
+
+        let text = DiffTextReport.render(d, top: 10, color: false)
+        #expect(text.contains("Moved (the same content at another path, not counted as growth): 2 files, 6.1 kB:"))
+        #expect(text.contains("usr/lib/python3/dist-packages/pkg/mod.py → opt/venv/lib/pkg/mod.py"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(DiffJSONReport.render(d))) as? [String: Any])
+        let files = try #require((json["diff"] as? [String: Any])?["files"] as? [String: Any])
+        #expect(files["moved"] as? Int == 2)
+        let moved = (files["changes"] as? [[String: Any]] ?? []).filter { $0["change"] as? String == "moved" }
+        #expect(moved.compactMap { $0["movedFrom"] as? String }.sorted() == ["data/a.bin", "usr/lib/python3/dist-packages/pkg/mod.py"])
     }
 
     @Test func environmentKeysNotValues() {

@@ -1,4 +1,5 @@
 import FathomCore
+import FathomTestSupport
 import Foundation
 import Testing
 @testable import FathomTUI
@@ -80,5 +81,32 @@ import Testing
         let s = DiffScreen(diff: same, width: 100, height: 30)
         #expect(s.rows.isEmpty)
         #expect(s.render().text.contains("No changed paths: the final filesystems are identical."))
+    }
+
+    /// A move is two rows: where the content arrived (`>`, after bytes, "← from") and where it left
+    /// (`<`, before bytes, "→ to"); both folders' sums stay those of the comparison.
+    @Test func aMoveShowsBothEnds() throws {
+        typealias F = SyntheticImage.File
+        let old = try SyntheticImage(layers: [.init(command: "COPY old", files: [
+            F(path: "usr/lib/pkg/mod.py", bytes: 8000, seed: "mod"), F(path: "keep", bytes: 5)])]).write()
+        let new = try SyntheticImage(layers: [.init(command: "COPY new", files: [
+            F(path: "venv/pkg/mod.py", bytes: 8000, seed: "mod"), F(path: "keep", bytes: 5)])]).write()
+        defer { for u in [old, new] { try? FileManager.default.removeItem(at: u) } }
+        let d = try ImageDiff.load(old: old.path, new: new.path)
+        let s = DiffScreen(diff: d, width: 120, height: 30)
+        let byPath = Dictionary(uniqueKeysWithValues: s.rows.map { (path(s, $0.node), $0.node) })
+        let arrived = try #require(byPath["venv/pkg/mod.py"]), left = try #require(byPath["usr/lib/pkg/mod.py"])
+        #expect(s.tree.moves[arrived]?.peer == "usr/lib/pkg/mod.py" && s.tree.moves[arrived]?.origin == false)
+        #expect(s.tree.moves[left]?.peer == "venv/pkg/mod.py" && s.tree.moves[left]?.origin == true)
+        #expect(s.tree.bytesBefore[Int(arrived)] == 0 && s.tree.bytesAfter[Int(arrived)] == 8000)
+        #expect(s.tree.bytesBefore[Int(left)] == 8000 && s.tree.bytesAfter[Int(left)] == 0)
+        for dir in d.files.directories {
+            let n = try #require(byPath[dir.path], "\(dir.path)")
+            #expect(s.tree.bytesBefore[Int(n)] == dir.bytesBefore && s.tree.bytesAfter[Int(n)] == dir.bytesAfter, "\(dir.path)")
+        }
+        let lines = s.render().text.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix(" >") && $0.hasSuffix("mod.py  ← usr/lib/pkg/mod.py") })
+        #expect(lines.contains { $0.hasPrefix(" <") && $0.hasSuffix("mod.py  → venv/pkg/mod.py") })
+        #expect(s.render().text.contains("1 moved"))
     }
 }

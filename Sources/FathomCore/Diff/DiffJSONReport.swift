@@ -128,6 +128,7 @@ public enum DiffJSONReport {
                     w.field("bytesBefore", x.bytesBefore)
                     w.field("bytesAfter", x.bytesAfter)
                     w.field("deltaBytes", x.deltaBytes)
+                    if let from = x.movedFrom { w.field("movedFrom", from) }
                 }
             }
             w.array("directories", f.directories) { w, x in

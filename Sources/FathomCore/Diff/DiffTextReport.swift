@@ -89,6 +89,14 @@ public enum DiffTextReport {
                      + "  " + x.path + typeNote(x))
             }
         }
+        let moves = f.moves
+        if !moves.isEmpty {
+            let bytes = moves.reduce(Int64(0)) { $0 + $1.bytesAfter }
+            line(bold("Moved") + " (the same content at another path, not counted as growth): \(moves.count) files, \(ByteFormat.si(bytes)):")
+            for x in moves.prefix(top) {
+                line(pad(ByteFormat.si(x.bytesAfter), 10) + "  " + (x.movedFrom ?? "?") + " → " + x.path)
+            }
+        }
         if !f.directories.isEmpty {
             let shown = f.largestDirectories(top)
             line(bold("Largest directory changes") + " (\(shown.count) of \(f.directories.count)):")
@@ -107,6 +115,7 @@ public enum DiffTextReport {
         case .modified: "modified"
         case .metadataOnly: "metadata-only"
         case .typeChanged: "type changed"
+        case .moved: "moved"
         }
     }
 

@@ -11,6 +11,9 @@ public enum FileChangeKind: String, Sendable, CaseIterable {
     /// Another type (a file became a directory, a symlink became a file …). A hardlink and a
     /// regular file are the same type here: both are a regular file's content.
     case typeChanged
+    /// Only NEW has the path, and its content (1 KiB or more) is that of a path only OLD has
+    /// (`movedFrom`): the file moved (a package from `dist-packages` into a virtual environment).
+    case moved
 }
 
 /// One changed path of the final filesystem.
@@ -28,6 +31,10 @@ public struct FileChange: Sendable {
     public var bytesBefore: Int64
     /// Content bytes in NEW.
     public var bytesAfter: Int64
+    /// For a move, OLD's path of the content (raw bytes, without a leading `/`).
+    public var movedFromBytes: [UInt8]? = nil
+    /// `movedFromBytes` as text (invalid UTF-8 replaced).
+    public var movedFrom: String? { movedFromBytes.map { String(decoding: $0, as: UTF8.self) } }
     /// `bytesAfter − bytesBefore`.
     public var deltaBytes: Int64 { bytesAfter - bytesBefore }
 }

@@ -23,10 +23,27 @@ public struct FileComparison: Sendable {
                                    : $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }.prefix(max(n, 0)))
     }
 
-    /// The `n` directories with the largest absolute byte delta (ties: path order).
+    /// The `n` directories with the largest absolute byte delta (ties: path order). A directory whose
+    /// whole delta lies in one subdirectory (`usr/` over `usr/local/` over `usr/local/lib/`) is not
+    /// repeated: only the deepest of such a chain is listed.
     public func largestDirectories(_ n: Int) -> [DirectoryDelta] {
-        Array(directories.sorted { abs($0.deltaBytes) != abs($1.deltaBytes) ? abs($0.deltaBytes) > abs($1.deltaBytes)
+        var byPath: [String: Int64] = [:]
+        for d in directories { byPath[d.path] = d.deltaBytes }
+        var chained = Set<String>()
+        for d in directories {
+            guard let slash = d.path.lastIndex(of: "/") else { continue }
+            let parent = String(d.path[..<slash])
+            if byPath[parent] == d.deltaBytes { chained.insert(parent) }
+        }
+        return Array(directories.filter { !chained.contains($0.path) }
+            .sorted { abs($0.deltaBytes) != abs($1.deltaBytes) ? abs($0.deltaBytes) > abs($1.deltaBytes)
                                        : $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }.prefix(max(n, 0)))
+    }
+
+    /// The moves, largest first.
+    public var moves: [FileChange] {
+        changes.filter { $0.change == .moved }.sorted { $0.bytesAfter != $1.bytesAfter ? $0.bytesAfter > $1.bytesAfter
+                                                                                       : $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }
     }
 
     /// Compares the final filesystems of two replays (after their last layer).
@@ -49,6 +66,7 @@ public struct FileComparison: Sendable {
 
         var changes: [FileChange] = []
         var directories: [DirectoryDelta] = []
+        var contents: [Int: ContentDigest] = [:]   // added and removed regular files that may be moves
         func isDirectory(_ s: NodeState?) -> Bool { s?.kind == .directory }
 
         for n in 1..<newPaths.count {
@@ -64,6 +82,7 @@ public struct FileComparison: Sendable {
                 }
             }
             guard let kind = Self.classify(before, old, after, new) else { continue }
+            if kind == .added, let a = after, a.sizeBytes >= Self.moveMinimumBytes, a.inode >= 0 { contents[changes.count] = new.content(a) }
             let bytes = newPaths.pathBytes(PathTable.NodeID(n))
             changes.append(FileChange(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, change: kind,
                                       kindBefore: before?.kind, kindAfter: after?.kind,
@@ -73,16 +92,49 @@ public struct FileComparison: Sendable {
             guard o < old.nodeCount, let before = old.currentState(o) else { continue }
             let bytes = oldPaths.pathBytes(PathTable.NodeID(o))
             let path = String(decoding: bytes, as: UTF8.self)
+            if before.sizeBytes >= Self.moveMinimumBytes, before.inode >= 0 { contents[changes.count] = old.content(before) }
             changes.append(FileChange(path: path, pathBytes: bytes, change: .removed, kindBefore: before.kind, kindAfter: nil,
                                       bytesBefore: before.sizeBytes, bytesAfter: 0))
             if before.kind == .directory, oldSums[o] != 0 {
                 directories.append(DirectoryDelta(path: path, pathBytes: bytes, bytesBefore: oldSums[o], bytesAfter: 0))
             }
         }
+        changes = Self.pairMoves(changes, contents)
         self.changes = changes.sorted { $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }
         self.directories = directories.sorted { $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }
         bytesBefore = oldSums[0]
         bytesAfter = newSums[0]
+    }
+
+    /// Files smaller than this are not paired as moves (empty `__init__.py` files share their content).
+    static let moveMinimumBytes: Int64 = 1024
+
+    /// Each added file whose content a removed one had (same digest and size; paths in byte order pair
+    /// first) becomes one move, and the removed path goes.
+    static func pairMoves(_ changes: [FileChange], _ contents: [Int: ContentDigest]) -> [FileChange] {
+        struct Key: Hashable { var digest: ContentDigest; var size: Int64 }
+        var removed: [Key: [Int]] = [:]
+        for (i, c) in changes.enumerated() where c.change == .removed {
+            if let d = contents[i] { removed[Key(digest: d, size: c.bytesBefore), default: []].append(i) }
+        }
+        guard !removed.isEmpty else { return changes }
+        for k in removed.keys { removed[k]!.sort { changes[$0].pathBytes.lexicographicallyPrecedes(changes[$1].pathBytes) } }
+        var out = changes
+        var gone = Set<Int>()
+        let added = changes.indices.filter { changes[$0].change == .added && contents[$0] != nil }
+            .sorted { changes[$0].pathBytes.lexicographicallyPrecedes(changes[$1].pathBytes) }
+        for i in added {
+            let key = Key(digest: contents[i]!, size: changes[i].bytesAfter)
+            guard var candidates = removed[key], !candidates.isEmpty else { continue }
+            let from = candidates.removeFirst()
+            removed[key] = candidates
+            out[i].change = .moved
+            out[i].movedFromBytes = changes[from].pathBytes
+            out[i].bytesBefore = changes[from].bytesBefore
+            out[i].kindBefore = changes[from].kindBefore
+            gone.insert(from)
+        }
+        return out.enumerated().filter { !gone.contains($0.offset) }.map(\.element)
     }
 
     /// How a path changed, nil when it did not (or is absent from both).

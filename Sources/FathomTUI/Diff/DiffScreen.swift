@@ -159,13 +159,16 @@ public struct DiffScreen: TerminalScreen {
             let y = Self.headerHeight + row
             let before = tree.bytesBefore[Int(n)], after = tree.bytesAfter[Int(n)]
             let change = tree.change[Int(n)]
-            let marker = change.map(Self.marker) ?? (tree.changedBelow[Int(n)] ? "·" : " ")
+            let move = tree.moves[n]
+            let marker = move.map { $0.origin ? "<" : ">" } ?? change.map(Self.marker) ?? (tree.changedBelow[Int(n)] ? "·" : " ")
             let style: Style = i == cursor ? .selected : change.map(Self.style) ?? .normal
             if i == cursor { g.fill(x: 0, y: y, count: width, style: style) }
-            let bytes = TextReportPad.left(change == .added ? "" : ByteFormat.si(before), 9) + " "
-                + TextReportPad.left(change == .removed ? "" : ByteFormat.si(after), 9) + " "
+            let arrived = change == .added || move?.origin == false, left = change == .removed || move?.origin == true
+            let bytes = TextReportPad.left(arrived ? "" : ByteFormat.si(before), 9) + " "
+                + TextReportPad.left(left ? "" : ByteFormat.si(after), 9) + " "
                 + TextReportPad.left(after == before ? "" : Self.signed(after - before), 10)
             let name = tree.names[Int(n)] + (tree.isDirectory[Int(n)] && collapsed.contains(n) ? "/ …" : "")
+                + (move.map { ($0.origin ? "  → " : "  ← ") + $0.peer } ?? "")
             g.put(DisplayWidth.truncate("\(marker) \(bytes)  \(prefix)\(name)", to: width - 1), x: 1, y: y, style: style, maxWidth: width - 1)
         }
         if rows.isEmpty {
@@ -178,6 +181,7 @@ public struct DiffScreen: TerminalScreen {
         g.put(DisplayWidth.truncate(status, to: width), x: 0, y: height - 1, style: .statusBar)
         if showHelp {
             let help = ["+ added  - removed  ~ modified  m metadata only  t type changed  · changed below",
+                        "> moved here (← from)  < moved away (→ to): the same content, 1 KiB or more",
                         "Before / After: bytes in OLD / NEW (directories: the sum below them)",
                         "↑↓ PgUp PgDn Home End move · ← → h l fold · Space collapse · c changed only / all · Ctrl+O sort by name / |delta| · q quit",
                         "any key closes this help"]
@@ -200,6 +204,7 @@ public struct DiffScreen: TerminalScreen {
         case .modified: "~"
         case .metadataOnly: "m"
         case .typeChanged: "t"
+        case .moved: ">"
         }
     }
 
@@ -210,6 +215,7 @@ public struct DiffScreen: TerminalScreen {
         case .modified: "modified"
         case .metadataOnly: "metadata only"
         case .typeChanged: "type changed"
+        case .moved: "moved"
         }
     }
 
@@ -218,7 +224,7 @@ public struct DiffScreen: TerminalScreen {
         case .added: .added
         case .removed: .removed
         case .modified, .typeChanged: .modified
-        case .metadataOnly: .dim
+        case .metadataOnly, .moved: .dim
         }
     }
 }

@@ -15,6 +15,8 @@ struct DiffTree {
     var bytesAfter: [Int64] = [0]
     /// Something below the node changed.
     var changedBelow: [Bool] = [false]
+    /// Both ends of a move: the other end's path, and whether this node is where the content left.
+    var moves: [NodeID: (peer: String, origin: Bool)] = [:]
 
     var count: Int { names.count }
 
@@ -41,8 +43,8 @@ struct DiffTree {
                             directory: s.kind == .directory, before: s.sizeBytes, after: s.sizeBytes)
         }
         // the changes; removed paths (sorted: a parent before its children) are added under their parents
-        for c in diff.files.changes {
-            let path = DisplayName.of(c.pathBytes)
+        func place(_ pathBytes: [UInt8], _ c: FileChange, kind: EntryKind?, before: Int64, after: Int64) -> NodeID? {
+            let path = DisplayName.of(pathBytes)
             var node = pathIndex[path]
             if node == nil {
                 var parent: NodeID = 0
@@ -51,18 +53,28 @@ struct DiffTree {
                     let sub = parts[0...i].joined(separator: "/")
                     if let existing = pathIndex[sub] { parent = existing; continue }
                     let last = i == parts.count - 1
-                    parent = add(parent, part, directory: last ? c.kindBefore == .directory : true, before: 0, after: 0)
+                    parent = add(parent, part, directory: last ? kind == .directory : true, before: 0, after: 0)
                     if !last { change[Int(parent)] = .removed }
                 }
                 node = parent
             }
-            guard let node, node != 0 else { continue }
+            guard let node, node != 0 else { return nil }
             change[Int(node)] = c.change
-            isDirectory[Int(node)] = (c.kindAfter ?? c.kindBefore) == .directory
+            isDirectory[Int(node)] = kind == .directory
             if !isDirectory[Int(node)] {
-                bytesBefore[Int(node)] = c.bytesBefore
-                bytesAfter[Int(node)] = c.bytesAfter
+                bytesBefore[Int(node)] = before
+                bytesAfter[Int(node)] = after
             }
+            return node
+        }
+        for c in diff.files.changes {
+            guard c.change == .moved, let from = c.movedFromBytes else {
+                _ = place(c.pathBytes, c, kind: c.kindAfter ?? c.kindBefore, before: c.bytesBefore, after: c.bytesAfter)
+                continue
+            }
+            // a move is two rows: where the content arrived (bytes after only) and where it left (before only)
+            if let n = place(c.pathBytes, c, kind: c.kindAfter, before: 0, after: c.bytesAfter) { moves[n] = (DisplayName.of(from), false) }
+            if let n = place(from, c, kind: c.kindBefore, before: c.bytesBefore, after: 0) { moves[n] = (DisplayName.of(c.pathBytes), true) }
         }
         // directory sums and "changed below", children first (a child always has a larger ID)
         for n in stride(from: count - 1, through: 1, by: -1) {

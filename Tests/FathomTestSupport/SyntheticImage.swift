@@ -1,30 +1,41 @@
 import Foundation
-import Testing
-@testable import FathomCore
+import FathomCore
 
 /// Writes small Docker-save layouts (a directory: `manifest.json`, `config.json`, one `layer.tar`
 /// per layer made by the system `tar`) for rules that no fixture exercises.
-struct SyntheticImage {
-    struct File {
-        var path: String
-        var bytes: Int
+public struct SyntheticImage: Sendable {
+    public struct File: Sendable {
+        public var path: String
+        public var bytes: Int
         /// Files with the same seed and size have the same content.
-        var seed: String?
-        var mode: Int = 0o644
+        public var seed: String?
+        public var mode: Int = 0o644
+
+        public init(path: String, bytes: Int, seed: String? = nil, mode: Int = 0o644) {
+            self.path = path; self.bytes = bytes; self.seed = seed; self.mode = mode
+        }
     }
 
-    struct Layer {
-        var command: String
-        var files: [File] = []
+    public struct Layer: Sendable {
+        public var command: String
+        public var files: [File] = []
         /// Paths to delete (written as `.wh.` whiteouts).
-        var deletes: [String] = []
+        public var deletes: [String] = []
+
+        public init(command: String, files: [File] = [], deletes: [String] = []) {
+            self.command = command; self.files = files; self.deletes = deletes
+        }
     }
 
-    var layers: [Layer]
-    var user = ""
+    public var layers: [Layer]
+    public var user = ""
+
+    public init(layers: [Layer], user: String = "") {
+        self.layers = layers; self.user = user
+    }
 
     /// Writes the layout into a new temporary directory and returns it.
-    func write() throws -> URL {
+    public func write() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-synthetic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var diffIDs: [String] = [], layerPaths: [String] = []
@@ -64,14 +75,14 @@ struct SyntheticImage {
     }
 
     /// Loads and analyses the image, then deletes the layout.
-    func analysis() throws -> Analysis {
+    public func analysis() throws -> Analysis {
         let dir = try write()
         defer { try? FileManager.default.removeItem(at: dir) }
         return try Analysis(image: ImageLoader.load(path: dir.path))
     }
 
     /// Deterministic bytes from a seed (FNV-1a, then xorshift).
-    static func content(seed: String, bytes: Int) -> Data {
+    public static func content(seed: String, bytes: Int) -> Data {
         var x: UInt64 = 0xcbf29ce484222325
         for b in seed.utf8 { x = (x ^ UInt64(b)) &* 0x100000001b3 }
         var out = [UInt8](repeating: 0, count: bytes)
@@ -84,7 +95,7 @@ struct SyntheticImage {
 
     /// Runs a tool of the test machine (tar, sha256sum) and returns its standard output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -93,12 +104,18 @@ struct SyntheticImage {
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        try #require(p.terminationStatus == 0, "\(executable) \(arguments) failed")
+        guard p.terminationStatus == 0 else { throw Failure(message: "\(executable) \(arguments) failed") }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// The SHA-256 of a file, lower-case hex.
-    static func sha256(_ file: URL) throws -> String {
+    public static func sha256(_ file: URL) throws -> String {
         String(try run("/usr/bin/sha256sum", [file.path]).prefix(64))
+    }
+
+    /// A tool of the test machine failed.
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }
