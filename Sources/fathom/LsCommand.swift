@@ -67,7 +67,7 @@ struct LsCommand: ParsableCommand {
         for e in entries {
             let name = TerminalText.escape(bytes: paths.nameBytes(e.node))
             guard long else { lines.append(name); continue }
-            var line = Self.modeString(e.state) + " " + "\(e.state.uid):\(e.state.gid)".leftPadded(11) + " "
+            var line = e.state.modeString(markHardlinks: true) + " " + "\(e.state.uid):\(e.state.gid)".leftPadded(11) + " "
                 + String(e.state.sizeBytes).leftPadded(12) + "  L" + String(e.state.layer).leftPadded(3, with: " ") + "  " + name
             if let target = files.replay.linkTarget(e.state) {
                 line += (e.state.kind == .hardlink ? " => /" : " -> ") + TerminalText.escape(bytes: target)
@@ -78,30 +78,6 @@ struct LsCommand: ParsableCommand {
     }
 
     @OptionGroup var imageOptions: ImageOptions
-
-    /// `-rwxr-xr-x`, with `d`, `l`, `h` (hardlink), `c`, `b`, `p`, `s` first and the special bits as `ls` shows them.
-    static func modeString(_ s: NodeState) -> String {
-        let type: Character = switch s.kind {
-        case .directory: "d"
-        case .symlink: "l"
-        case .hardlink: "h"
-        case .charDevice: "c"
-        case .blockDevice: "b"
-        case .fifo: "p"
-        case .socket: "s"
-        default: "-"
-        }
-        var out = String(type)
-        let m = Int(s.mode)
-        for (shift, special, letter) in [(6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")] {
-            let bits = (m >> shift) & 7
-            out += bits & 4 != 0 ? "r" : "-"
-            out += bits & 2 != 0 ? "w" : "-"
-            let x = bits & 1 != 0
-            out += m & special != 0 ? (x ? letter : letter.uppercased()) : (x ? "x" : "-")
-        }
-        return out
-    }
 
     /// A JSON string of bytes that may not be UTF-8 (invalid sequences become U+FFFD).
     static func jsonString<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

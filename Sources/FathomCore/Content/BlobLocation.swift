@@ -22,49 +22,20 @@ public enum BlobLocation: Sendable {
     }
 }
 
-/// A file's bytes, block by block, read with `read(2)`: an archive file read again from its start.
-final class FileBlockSource: BlockSource {
-    private let fd: Int32
-    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)
-    private let path: String
-
-    /// - Throws: `ArchiveError.unreadable` when the file cannot be opened.
-    init(path: String) throws {
-        self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
-    }
-
-    deinit {
-        buffer.deallocate()
-        Glibc.close(fd)
-    }
-
-    func next() throws -> UnsafeRawBufferPointer {
-        while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
-            return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
-        }
-    }
-
-    func close() {}
-}
-
-/// `lengthBytes` bytes of a file from `offsetBytes`, read with `pread` block by block.
+/// `lengthBytes` bytes of a file from `offsetBytes` (nil: to the end of the file), read with
+/// `pread` block by block.
 final class FileRangeSource: BlockSource {
     private let fd: Int32
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12)
     private var position: Int64
-    private let end: Int64
+    private let end: Int64?
     private let path: String
 
     /// - Throws: `ArchiveError.unreadable` when the file cannot be opened.
-    init(path: String, offsetBytes: Int64, lengthBytes: Int64) throws {
+    init(path: String, offsetBytes: Int64 = 0, lengthBytes: Int64? = nil) throws {
         self.path = path
         position = offsetBytes
-        end = offsetBytes + lengthBytes
+        end = lengthBytes.map { offsetBytes + $0 }
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
     }
@@ -75,12 +46,13 @@ final class FileRangeSource: BlockSource {
     }
 
     func next() throws -> UnsafeRawBufferPointer {
-        let wanted = Int(min(Int64(buffer.count), end - position))
+        let wanted = Int(min(Int64(buffer.count), (end ?? Int64.max) - position))
         if wanted <= 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
         while true {
             let n = pread(fd, buffer.baseAddress, wanted, off_t(position))
             if n < 0 && errno == EINTR { continue }
             if n < 0 { throw ArchiveError.unreadable(archive: path, reason: String(cString: strerror(errno))) }
+            if n == 0 && end == nil { return UnsafeRawBufferPointer(start: nil, count: 0) }
             if n == 0 { throw ArchiveError.truncated(archive: path, member: nil, reason: "the file is shorter than when it was analysed") }
             position += Int64(n)
             return UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)

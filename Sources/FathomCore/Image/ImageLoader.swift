@@ -16,7 +16,7 @@ public enum ImageLoader {
         }
         // a blob without an extent lies in a compressed archive file: read the archive again to it
         return try load(archive, name: path, options: options) { member in
-            .member(member, archive: { try FileBlockSource(path: path) })
+            .member(member, archive: { try FileRangeSource(path: path) })
         }
     }
 

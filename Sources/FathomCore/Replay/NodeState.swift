@@ -51,3 +51,31 @@ public struct Inode: Sendable {
         self.row = row; self.layer = layer; self.hiddenBy = hiddenBy
     }
 }
+
+extension NodeState {
+    /// The mode as `ls -l` shows it (`drwxr-sr-x`, `-rwsr-xr-x`, `drwxrwxrwt`): the type letter
+    /// (`d l c b p s`, `-` for a file; `h` for a hardlink when `markHardlinks`), then rwx with the
+    /// set-user-ID, set-group-ID and sticky bits as `s`/`S` and `t`/`T`.
+    public func modeString(markHardlinks: Bool = false) -> String {
+        let type: Character = switch kind {
+        case .directory: "d"
+        case .symlink: "l"
+        case .hardlink: markHardlinks ? "h" : "-"
+        case .charDevice: "c"
+        case .blockDevice: "b"
+        case .fifo: "p"
+        case .socket: "s"
+        default: "-"
+        }
+        var out = String(type)
+        let m = Int(mode)
+        for (shift, special, letter) in [(6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")] {
+            let bits = (m >> shift) & 7
+            out += bits & 4 != 0 ? "r" : "-"
+            out += bits & 2 != 0 ? "w" : "-"
+            let x = bits & 1 != 0
+            out += m & special != 0 ? (x ? letter : letter.uppercased()) : (x ? "x" : "-")
+        }
+        return out
+    }
+}

@@ -154,7 +154,7 @@ extension ScreenModel {
                 let owner = "\(s.uid):\(s.gid)"
                 let size = s.kind == .directory || s.kind == .file ? ByteFormat.si(shownSize(id)) : "-"
                 text += compact ? TextReportPad.left(size, 8) + "  "
-                    : Self.permissions(s) + TextReportPad.left(owner, 12) + TextReportPad.left(size, 11) + "  "
+                    : s.modeString() + TextReportPad.left(owner, 12) + TextReportPad.left(size, 11) + "  "
             }
             var name = DisplayName.of(paths.nameBytes(row.node))
             if row.isDirectory && row.isCollapsed { name = "⊕ " + name }
@@ -183,31 +183,6 @@ extension ScreenModel {
         if rows.isEmpty {
             g.put("(nothing matches the filters)", x: r.x + 2, y: r.y + 2, style: .dim, maxWidth: r.width - 3)
         }
-    }
-
-    /// `drwxr-xr-x`-style permission string.
-    static func permissions(_ s: NodeState) -> String {
-        let type: Character = switch s.kind {
-        case .directory: "d"
-        case .symlink: "l"
-        case .charDevice: "c"
-        case .blockDevice: "b"
-        case .fifo: "p"
-        case .socket: "s"
-        default: "-"
-        }
-        var out = String(type)
-        let m = Int(s.mode)
-        let bits: [(Int, Character)] = [(0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"),
-                                         (0o4, "r"), (0o2, "w"), (0o1, "x")]
-        for (i, (bit, c)) in bits.enumerated() {
-            var ch: Character = m & bit != 0 ? c : "-"
-            if i == 2 && m & 0o4000 != 0 { ch = ch == "x" ? "s" : "S" }
-            if i == 5 && m & 0o2000 != 0 { ch = ch == "x" ? "s" : "S" }
-            if i == 8 && m & 0o1000 != 0 { ch = ch == "x" ? "t" : "T" }
-            out.append(ch)
-        }
-        return out
     }
 
     static func prefix(_ s: String, columns: Int) -> String {

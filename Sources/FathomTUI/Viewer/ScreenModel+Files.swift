@@ -33,7 +33,7 @@ extension ScreenModel {
             let layer = analysis.image.layers[content.layer]
             let bytes = FileBytes(layer: layer, row: content.row, archive: analysis.image.archivePath)
             var header = "layer \(shown.layer) · \(ByteFormat.si(state.sizeBytes)) (\(state.sizeBytes) bytes) · "
-                + Self.modeString(state) + " · \(state.uid):\(state.gid)"
+                + state.modeString() + " · \(state.uid):\(state.gid)"
             if let via { header += " · " + via }
             if state.kind == .hardlink, let target = analysis.replay.linkTarget(state) {
                 header += " · hardlink: shares its bytes with /" + DisplayName.of(target)
@@ -150,28 +150,5 @@ extension ScreenModel {
         } catch {
             message = "\(error)"
         }
-    }
-
-    /// `-rwxr-xr-x`, as `ls -l` shows a mode.
-    static func modeString(_ s: NodeState) -> String {
-        let type: Character = switch s.kind {
-        case .directory: "d"
-        case .symlink: "l"
-        case .charDevice: "c"
-        case .blockDevice: "b"
-        case .fifo: "p"
-        case .socket: "s"
-        default: "-"
-        }
-        var out = String(type)
-        let m = Int(s.mode)
-        for (shift, special, letter) in [(6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")] {
-            let bits = (m >> shift) & 7
-            out += bits & 4 != 0 ? "r" : "-"
-            out += bits & 2 != 0 ? "w" : "-"
-            let x = bits & 1 != 0
-            out += m & special != 0 ? (x ? letter : letter.uppercased()) : (x ? "x" : "-")
-        }
-        return out
     }
 }
