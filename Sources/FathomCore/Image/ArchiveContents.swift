@@ -49,7 +49,11 @@ struct ArchiveContents {
         let pool = LayerDecodePool(onFinished: reporter.finished)
         var pending: [(path: String, extent: FileExtent, knownDigest: Digest?)] = []
         var documentsBytes: Int64 = 0
+        var named = Set<String>()
         do { try archive.forEachMember { member, stream in
+            if member.kind != .directory, !named.insert(member.path).inserted {
+                throw ArchiveError.duplicateMember(archive: archive.displayPath, member: member.path)
+            }
             switch member.kind {
             case .file:
                 let head = try stream.peek(64)
