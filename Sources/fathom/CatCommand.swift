@@ -23,7 +23,7 @@ struct CatCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The file in the image.", valueName: "PATH"))
     var path: String
 
-    @Option(help: ArgumentHelp("The layer after which the file is read (0 = the base layer; default: the last).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The layer after which the file is read (0 = the base layer; default: the last).", valueName: "N"))
     var layer: Int?
 
     @OptionGroup var imageOptions: ImageOptions
@@ -34,7 +34,7 @@ struct CatCommand: ParsableCommand {
         let found: (node: PathTable.NodeID, state: NodeState?)
         do {
             at = try files.layer(layer)
-            found = try files.lookup(bytes: CommandSupport.pathBytes(path), atLayer: at)
+            found = try CommandSupport.lookup(files, path, atLayer: at)
         } catch { CommandSupport.fail("\(imagePath): \(error)") }
         guard let state = found.state, state.kind == .file || state.kind == .hardlink else {
             let kind = found.state?.kind.noun ?? "directory"

@@ -51,6 +51,20 @@ enum CommandSupport {
         return TerminalText.unescape(argument)
     }
 
+    /// Looks a path argument up in the image: with the escapes fathom prints turned into bytes
+    /// (`nl\nline`, `bad\xe9`, as `ls` shows such names), else, when that finds nothing, as typed
+    /// (a name that holds a backslash).
+    /// - Throws: `ImageFiles.LookupError`.
+    static func lookup(_ files: ImageFiles, _ argument: String, atLayer layer: Int,
+                       followLast: Bool = true) throws -> (node: PathTable.NodeID, state: NodeState?) {
+        let bytes = pathBytes(argument)
+        do {
+            return try files.lookup(bytes: bytes, atLayer: layer, followLast: followLast)
+        } catch ImageFiles.LookupError.notFound where bytes != Array(argument.utf8) {
+            return try files.lookup(bytes: Array(argument.utf8), atLayer: layer, followLast: followLast)
+        }
+    }
+
     /// A write to a descriptor that failed (a full disk, a closed pipe).
     struct WriteFailure: Error { let reason: String }
 

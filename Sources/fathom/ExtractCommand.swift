@@ -27,7 +27,7 @@ struct ExtractCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The directory to write into (made when absent).", valueName: "DIR"), completion: .directory)
     var output: String
 
-    @Option(help: ArgumentHelp("The layer after which the files are taken (0 = the base layer; default: the last).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The layer after which the files are taken (0 = the base layer; default: the last).", valueName: "N"))
     var layer: Int?
 
     @Flag(help: "Replace files that already exist in DIR.")
@@ -47,7 +47,7 @@ struct ExtractCommand: ParsableCommand {
         var roots: [PathTable.NodeID] = []
         do {
             at = try files.layer(layer)
-            for p in paths.isEmpty ? ["/"] : paths { roots.append(try files.lookup(bytes: CommandSupport.pathBytes(p), atLayer: at, followLast: false).node) }
+            for p in paths.isEmpty ? ["/"] : paths { roots.append(try CommandSupport.lookup(files, p, atLayer: at, followLast: false).node) }
         } catch { CommandSupport.fail("\(imagePath): \(error)") }
         if mkdir(output, 0o755) != 0 && errno != EEXIST {
             CommandSupport.fail("\(output): cannot create the destination: \(String(cString: strerror(errno)))")

@@ -23,7 +23,7 @@ struct LsCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The directory or file in the image (default: /).", valueName: "PATH"))
     var path: String = "/"
 
-    @Option(help: ArgumentHelp("The layer after which the directory is listed (0 = the base layer; default: the last).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The layer after which the directory is listed (0 = the base layer; default: the last).", valueName: "N"))
     var layer: Int?
 
     @Flag(name: .customShort("l"), help: "Long listing: type and mode, owner, size, the layer that wrote it, and link targets.")
@@ -38,7 +38,7 @@ struct LsCommand: ParsableCommand {
         let found: (node: PathTable.NodeID, state: NodeState?)
         do {
             at = try files.layer(layer)
-            found = try files.lookup(bytes: CommandSupport.pathBytes(path), atLayer: at, followLast: false)
+            found = try CommandSupport.lookup(files, path, atLayer: at, followLast: false)
         } catch { CommandSupport.fail("\(imagePath): \(error)") }
         let entries: [(node: PathTable.NodeID, state: NodeState)]
         if let state = found.state, state.kind != .directory {

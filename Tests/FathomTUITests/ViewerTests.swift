@@ -98,4 +98,41 @@ import Testing
         #expect(m.message?.hasPrefix("wrote 1 files, 1 directories, 0 links of /etc under \(dir.path)") == true, "\(m.message ?? "")")
         #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == Self.lines)
     }
+
+    /// A gzip layer's file is spooled as far as it is read, so that a search to its end is about two
+    /// passes over the layer; a sparse file's holes are skipped by a search (64 GiB of them here);
+    /// a search the user stops leaves the view where it was.
+    @Test func searchesThroughACompressedLayerAndSparseHoles() throws {
+        let text = (1...400_000).map { "row \($0) of the compressed layer" }.joined(separator: "\n") + "\nthe needle\n"
+        let hole: Int64 = 64 << 30
+        let tar = DockerArchiveBuilder.layer { t in
+            t.add("big.txt", data: Array(text.utf8))
+            t.addSparse("sparse.bin", realSize: hole + 16, chunks: [(0, Array("head\n".utf8)), (hole, Array("sparse needle\n".utf8))])
+        }
+        let layerPath = try temporaryFile(tar, name: "layer.tar")
+        defer { try? FileManager.default.removeItem(atPath: (layerPath as NSString).deletingLastPathComponent) }
+        try SyntheticImage.run("/bin/gzip", ["-n", layerPath])
+        let gz = try Array(Data(contentsOf: URL(fileURLWithPath: layerPath + ".gz")))
+        let path = try temporaryFile(DockerArchiveBuilder(layers: [gz]).build())
+        let analysis = Analysis(image: try ImageLoader.load(path: path))
+        #expect(analysis.image.layers[0].blob.compression == .gzip)
+
+        func open(_ name: String) -> ScreenModel {
+            var m = press(ScreenModel(analysis: analysis, width: 100, height: 30), [.tab, .tab])
+            let index = m.rows.firstIndex { Array(m.analysis.replay.paths.pathBytes($0.node)) == Array(name.utf8) }!
+            m = press(m, Array(repeating: .down, count: index) + [.char("v")])
+            #expect(m.isViewerOpen)
+            return m
+        }
+        var m = press(open("big.txt"), [.char("/")] + "needle".map { .char($0) } + [.enter])
+        #expect(m.render().text.contains("\"needle\" at byte \(text.utf8.count - 7), line 400001"), "\(m.render().text)")
+        #expect(m.render().text.contains("400001 the needle"))
+
+        m = press(open("sparse.bin"), [.char("/")] + "needle".map { .char($0) } + [.enter])
+        #expect(m.render().text.contains("\"needle\" at byte \(hole + 7)"), "\(m.render().text)")
+
+        let stopping = open("big.txt").interrupted(by: Interrupt { _, _ in true })
+        m = press(stopping, [.char("/")] + "needle".map { .char($0) } + [.enter])
+        #expect(m.render().text.contains("search stopped") && m.render().text.contains("     1 row 1 of the compressed layer"))
+    }
 }

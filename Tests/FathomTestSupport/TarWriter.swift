@@ -36,10 +36,12 @@ public struct TarWriter {
     }
 
     /// A GNU sparse file (PAX format 1.0) that states `realSize` bytes and stores none.
-    public mutating func addSparse(_ name: String, realSize: Int64) {
-        var map = Array("0\n".utf8)
-        map += [UInt8](repeating: 0, count: 512 - map.count)
-        add("GNUSparseFile.0/" + name, data: map,
+    public mutating func addSparse(_ name: String, realSize: Int64, chunks: [(offset: Int64, data: [UInt8])] = []) {
+        // PAX sparse format 1.0: the map (entries, then offset and size of each) in 512-byte blocks, then the data
+        var map = Array("\(chunks.count)\n".utf8)
+        for c in chunks { map += Array("\(c.offset)\n\(c.data.count)\n".utf8) }
+        map += [UInt8](repeating: 0, count: (512 - map.count % 512) % 512)
+        add("GNUSparseFile.0/" + name, data: map + chunks.flatMap(\.data),
             pax: [("GNU.sparse.major", "1"), ("GNU.sparse.minor", "0"), ("GNU.sparse.name", name),
                   ("GNU.sparse.realsize", String(realSize))])
     }
@@ -130,6 +132,19 @@ public struct DockerArchiveBuilder {
         body(&t)
         return t.finished()
     }
+}
+
+/// A `BlockSource` that gives `parts` one after the other (an engine's stream, a registry's blob).
+public final class PartsSource: BlockSource {
+    var parts: [[UInt8]]
+    var current: [UInt8] = []
+    public init(_ parts: [[UInt8]]) { self.parts = parts }
+    public func next() throws -> UnsafeRawBufferPointer {
+        guard !parts.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        current = parts.removeFirst()
+        return current.withUnsafeBytes { $0 }
+    }
+    public func close() {}
 }
 
 /// Writes bytes to a new temporary file and returns its path.

@@ -22,6 +22,8 @@ Hostile modes (issue 16):
   /v2/redirectloop/R/... layer blobs redirect to themselves
   /v2/bearerredirect/R/... R behind a Bearer token, layer blobs redirected to http://localhost:PORT/storage/,
                       which fails with 400 when an Authorization header reaches it
+  /v2/swap/R/...      layer blobs of R as they are on the first fetch, one byte changed on every later
+                      one (a registry that answers something else when `fathom cat` fetches again)
   /v2/dupblob/R/...   R's first layer named 50 times (config rewritten to match); /count/DIGEST tells how
                       many times that blob was fetched through mode dupblob (/count/MODE/DIGEST)
 """
@@ -143,6 +145,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             digest = "sha256:" + "0" * 64
         if digest:
             out.append(("Docker-Content-Digest", digest))
+        if mode == "swap" and is_layer and body and FETCHES.get("swap/" + parts[-1], 0) > 1:
+            body = body[:-1] + bytes([body[-1] ^ 0xFF])
         if mode == "corrupt" and is_layer and body:
             body = body[:-1] + bytes([body[-1] ^ 0xFF])
         if mode == "short" and is_layer and status == 200:

@@ -169,6 +169,11 @@ fails "a layer of size -1 is refused" "registry://$fake/negsize/wasteful:latest:
   "registry://$fake/negsize/wasteful:latest" --insecure
 fails "a redirect loop ends" "registry://$fake/redirectloop/wasteful:latest: $fake: more than 5 redirects" \
   "registry://$fake/redirectloop/wasteful:latest" --insecure
+# a blob fetched again for its files must be the one analysed
+if out=$(fathom cat "registry://$fake/swap/wasteful:latest" /etc/passwd --insecure 2>"$work/err"); rc=$?; [ $rc = 2 ] && [ -z "$out" ] \
+   && grep -Eq "^fathom: registry://$fake/swap/wasteful:latest: layer [0-9]+ \(sha256:[0-9a-f]+\) has other bytes than when it was analysed; nothing was read from it$" "$work/err"; then
+  ok "a registry that answers other bytes the second time: cat refuses them, prints nothing (exit 2)"
+else bad "registry swap: want exit 2, nothing printed, one line" "rc=$rc out=${out:0:40} $(cat "$work/err")"; fi
 if fathom "registry://$fake/dupblob/wasteful:latest" --insecure --json "$work/dup.json" 2>"$work/err"; then
   first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fathom"]["layers"][0]["digest"])' "$work/dup.json" 2>/dev/null)
   count=$(curl -s "http://$fake/count/dupblob/$first")
@@ -279,6 +284,10 @@ for _ in $(seq 1 50); do [ -S "$fsock" ] && break; sleep 0.1; done
 if DOCKER_HOST=unix://$fsock fathom docker://good:1 --json "$work/fake-engine.json" 2>"$work/err"; then
   same_report "fake engine: an archive stream reads as the file" "$work/archive.json" "$work/fake-engine.json" --strict
 else bad "fake engine: good:1" "$(cat "$work/err")"; fi
+if out=$(DOCKER_HOST=unix://$fsock fathom cat docker://swap:1 /etc/passwd 2>"$work/err"); rc=$?; [ $rc = 2 ] && [ -z "$out" ] \
+   && grep -Eq "^fathom: docker://swap:1: layer [0-9]+ \(sha256:[0-9a-f]+\) has other bytes than when it was analysed; nothing was read from it$" "$work/err"; then
+  ok "an engine that answers another image the second time: cat refuses it, prints nothing (exit 2)"
+else bad "engine swap: want exit 2, nothing printed, one line" "rc=$rc out=${out:0:40} $(cat "$work/err")"; fi
 DOCKER_HOST=unix://$fsock fails "an engine that sends one byte a second is given up (--timeout 2)" \
   "docker://trickle:1: the archive stream was cut short after [0-9]+ bytes \(stalled: [0-9]+ bytes in 2 s, fewer than the 2048 required \(--timeout\)\)" \
   docker://trickle:1 --timeout 2

@@ -74,8 +74,8 @@ tm resize-window -t "s$session" -x 120 -y 40
 check "grown back: the layout returns" "Current Layer Contents"
 keys a
 check "advice overlay" "Advice: 14 findings"
-check "advice: a high-severity finding first" "HIGH +— +1 likely secret file shipped"
-check "advice shows the selected finding's fix" "Fix: Keep secrets out of the build context"
+check "advice: a high-severity finding first" "HIGH +— +1 secret file shipped"
+check "advice shows the selected finding's fix" "Fix: Keep them out of the build context"
 keys Down Down Enter
 check "Enter on a finding jumps to its layer" "Current Layer Contents  \(layer 5\)"
 check "the advice overlay closed" "Advice: 14 findings" absent

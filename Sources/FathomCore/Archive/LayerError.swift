@@ -16,6 +16,9 @@ public enum LayerError: Error, Sendable, Equatable {
     case tooLarge
     /// The entries' paths add up to more than `Limits.pathBytesPerImage` bytes.
     case pathsTooLong
+    /// The blob decompresses to more than `Limits.expansionRatio` times its stored bytes, past
+    /// `Limits.expansionFloorBytes`: (tar bytes, stored bytes read so far).
+    case expandsTooMuch(Int64, Int64)
 
     /// What is wrong, without the file name.
     public var message: String {
@@ -28,6 +31,8 @@ public enum LayerError: Error, Sendable, Equatable {
         case .tooManyEntries: "more than \(Limits.entriesPerLayer) entries (fathom's limit)"
         case .tooLarge: "its entries' sizes add up to more than \(Limits.layerBytes) bytes (fathom's limit)"
         case .pathsTooLong: "its entries' paths add up to more than \(Limits.pathBytesPerImage) bytes (fathom's limit)"
+        case let .expandsTooMuch(tar, stored):
+            "\(stored) compressed bytes expand to more than \(tar) (over \(Limits.expansionRatio) times), a decompression bomb (fathom's limit)"
         }
     }
 }

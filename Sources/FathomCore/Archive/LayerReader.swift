@@ -38,6 +38,9 @@ enum LayerReader {
             let block = try decompressed.next()
             if hashTar { diffHasher.update(block) }
             tarBytes += Int64(block.count)
+            if compression != .none, tarBytes > Limits.expansionFloorBytes, tarBytes / max(storedBytes, 1) > Limits.expansionRatio {
+                throw LayerError.expandsTooMuch(tarBytes, storedBytes)
+            }
             return block
         }
 

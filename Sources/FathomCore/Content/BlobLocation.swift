@@ -1,17 +1,20 @@
 import Glibc
 
 /// Where a layer's blob can be read again after the analysis, for the files inside it (the viewer,
-/// `fathom cat`, `fathom extract`). Nothing is spooled to disk: the bytes are read again from where
-/// they live.
+/// `fathom cat`, `fathom extract`): read again from where it lives, or, from a source fathom does not
+/// control, fetched again into an unlinked temporary file and checked against its digest first
+/// (`BlobSpool`).
 public enum BlobLocation: Sendable {
     /// The blob's bytes lie in a file: `lengthBytes` bytes from `offsetBytes` (a member of an
     /// uncompressed archive file, a blob of a layout directory). Read with `pread`, any part at once.
     case file(path: String, offsetBytes: Int64, lengthBytes: Int64)
-    /// The blob is the member `member` of an archive that is read again from its start (a compressed
-    /// archive file, a Docker engine's `docker save` stream): `archive` gives its bytes anew.
+    /// The blob is the member `member` of an archive file that is read again from its start (a
+    /// compressed archive): `archive` gives its bytes anew.
     case member(String, archive: @Sendable () throws -> BlockSource)
-    /// The blob itself, fetched again (a registry).
-    case blob(@Sendable () throws -> BlockSource)
+    /// The blob is fetched again from a source fathom does not control: `open` gives the blob itself
+    /// (a registry; `member` nil) or an archive stream that holds it as `member` (an engine's
+    /// `docker save`). It is spooled and must have the digest the analysis recorded.
+    case fetched(member: String?, open: @Sendable () throws -> BlockSource)
     /// It cannot be read again; why (standard input is read once).
     case unavailable(String)
 

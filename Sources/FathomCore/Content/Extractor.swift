@@ -57,7 +57,14 @@ public enum Extractor {
         // every entry once, parents before children (a node's id is larger than its parent's)
         var entries: [PathTable.NodeID: NodeState] = [:]
         for root in roots {
-            for (n, s) in files.subtree(root, atLayer: layer) { entries[n] = s }
+            for (n, s) in files.subtree(root, atLayer: layer) {
+                entries[n] = s
+                if s.kind != .directory, !files.replay.paths.children[Int(n)].isEmpty {
+                    for hidden in files.shadowed(under: n, atLayer: layer) {
+                        writer.skip(hidden, why: "under \(writer.pathText(n)), which is a \(s.kind.noun) here, not a directory")
+                    }
+                }
+            }
             // the directories above a root are made too (as directories of the image)
             var p = files.replay.paths.parents[Int(root)]
             while p > PathTable.root {
@@ -103,8 +110,11 @@ public enum Extractor {
         var madeDirectories: [(PathTable.NodeID, NodeState)] = []
         /// The file each content was first written to (hardlinks point there).
         var written: Set<PathTable.NodeID> = []
-        /// The last parent directory opened, kept for its siblings.
-        var cachedParent: (node: PathTable.NodeID, fd: Int32)?
+        /// The directories last opened, from the destination down, each the child of the one before
+        /// (`fd` -1 once closed: only every 32nd of a deep chain stays open, besides the last 32).
+        var chain: [(node: PathTable.NodeID, fd: Int32)] = []
+        var chainIndex: [PathTable.NodeID: Int] = [:]
+        var openInChain = 0
         let asRoot = geteuid() == 0
 
         init(root: Int32, files: ImageFiles, options: Options) {
@@ -120,30 +130,58 @@ public enum Extractor {
         func errnoText() -> String { String(cString: strerror(errno)) }
 
         /// An open descriptor of `n`'s parent directory inside the destination, each component opened
-        /// with `O_NOFOLLOW | O_DIRECTORY` from the one before: a link on the way is an error.
+        /// with `O_NOFOLLOW | O_DIRECTORY` from the one before: a link on the way is an error. The
+        /// chain of directories opened last is kept, so that entries in tree order open one
+        /// directory each, however deep they lie.
         mutating func parent(of n: PathTable.NodeID) throws -> Int32 {
             let p = files.replay.paths.parents[Int(n)]
             if p == PathTable.root { return root }
-            if let c = cachedParent, c.node == p { return c.fd }
-            if let c = cachedParent { close(c.fd); cachedParent = nil }
-            var chain: [PathTable.NodeID] = []
+            var missing: [PathTable.NodeID] = []
             var a = p
-            while a != PathTable.root { chain.append(a); a = files.replay.paths.parents[Int(a)] }
-            var fd = root
-            for component in chain.reversed() {
+            while a != PathTable.root, chainIndex[a] == nil { missing.append(a); a = files.replay.paths.parents[Int(a)] }
+            let keep = a == PathTable.root ? 0 : chainIndex[a]! + 1
+            while chain.count > keep {
+                let last = chain.removeLast()
+                chainIndex[last.node] = nil
+                if last.fd >= 0 { close(last.fd); openInChain -= 1 }
+            }
+            // the deepest directory of the chain still open, and those below it to open again
+            var from = chain.count
+            while from > 0, chain[from - 1].fd < 0 { from -= 1 }
+            var fd = from == 0 ? root : chain[from - 1].fd
+            let reopen = chain[from...].map(\.node)
+            chain.removeSubrange(from...)
+            for n in reopen { chainIndex[n] = nil }
+            for component in reopen + missing.reversed() {
                 let name = Array(files.replay.paths.nameBytes(component)) + [0]
                 let next = name.withUnsafeBufferPointer { openat(fd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self),
                                                                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-                if fd != root { close(fd) }
                 if next < 0 {
                     throw fail(n, errno == ELOOP || errno == ENOTDIR
                         ? "\(pathText(component)) is not a directory in the destination (a link is never followed)"
                         : "cannot open \(pathText(component)): \(errnoText())")
                 }
+                chainIndex[component] = chain.count
+                chain.append((component, next))
+                openInChain += 1
                 fd = next
             }
-            cachedParent = (p, fd)
+            if openInChain > 96 {
+                for i in 0..<(chain.count - 32) where chain[i].fd >= 0 && i % 32 != 31 {
+                    close(chain[i].fd)
+                    chain[i].fd = -1
+                    openInChain -= 1
+                }
+            }
             return fd
+        }
+
+        /// Closes the chain of open directories.
+        mutating func closeChain() {
+            for c in chain where c.fd >= 0 { close(c.fd) }
+            chain = []
+            chainIndex = [:]
+            openInChain = 0
         }
 
         /// Calls `body` with the entry's name as a C string.
@@ -186,9 +224,18 @@ public enum Extractor {
                 throw fail(n, errno == EEXIST ? "exists in the destination (--force replaces it)" : "cannot create: \(errnoText())")
             }
             defer { close(out) }
+            var length: Int64 = 0, hole = false
             while true {
                 let block = try bytes.next()
                 if block.isEmpty { break }
+                length += Int64(block.count)
+                if LayerContent.isHole(block) {   // a sparse file's hole stays a hole
+                    guard lseek(out, off_t(block.count), SEEK_CUR) >= 0 else { throw fail(n, "cannot write: \(errnoText())") }
+                    report.bytes += Int64(block.count)
+                    hole = true
+                    continue
+                }
+                hole = false
                 var rest = block
                 while !rest.isEmpty {
                     let w = write(out, rest.baseAddress, rest.count)
@@ -197,8 +244,10 @@ public enum Extractor {
                     report.bytes += Int64(w)
                 }
             }
-            if fchmod(out, mode(s)) != 0 { throw fail(n, "cannot set its mode: \(errnoText())") }
+            if hole, ftruncate(out, off_t(length)) != 0 { throw fail(n, "cannot write: \(errnoText())") }
+            // the owner first: chown clears the setuid and setgid bits
             if options.sameOwner && asRoot { _ = fchown(out, s.uid, s.gid) }
+            if fchmod(out, mode(s)) != 0 { throw fail(n, "cannot set its mode: \(errnoText())") }
             written.insert(n)
             report.files += 1
         }
@@ -243,10 +292,10 @@ public enum Extractor {
                 let dir = withName(n) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
                 guard dir >= 0 else { throw fail(n, "cannot open the directory: \(errnoText())") }
                 defer { close(dir) }
-                _ = fchmod(dir, mode(s))
                 if options.sameOwner && asRoot { _ = fchown(dir, s.uid, s.gid) }
+                _ = fchmod(dir, mode(s))
             }
-            if let c = cachedParent { close(c.fd); cachedParent = nil }
+            closeChain()
         }
     }
 }

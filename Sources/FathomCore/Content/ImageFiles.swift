@@ -48,6 +48,7 @@ public struct ImageFiles: Sendable {
     /// The node and state of `path` after layer `layer` (`/`, `.` and `..` components as POSIX
     /// resolves them; `..` at the root stays there). Symbolic links on the way are followed inside
     /// the image, 40 at most (as Linux's `ELOOP`); the last component's too when `followLast`.
+    /// A path that ends in `/` must name a directory (its last link is followed), as POSIX says.
     /// - Returns: The root as `(PathTable.root, nil)`; any other path with its state.
     /// - Throws: `LookupError`.
     public func lookup(_ path: String, atLayer layer: Int, followLast: Bool = true) throws -> (node: PathTable.NodeID, state: NodeState?) {
@@ -58,6 +59,8 @@ public struct ImageFiles: Sendable {
     public func lookup(bytes pathBytes: [UInt8], atLayer layer: Int, followLast: Bool = true) throws -> (node: PathTable.NodeID, state: NodeState?) {
         let paths = replay.paths
         let path = TerminalText.escape(bytes: pathBytes)
+        let wantsDirectory = pathBytes.last == 0x2F && !Self.components(pathBytes).isEmpty
+        let followLast = followLast || wantsDirectory
         var pending = Self.components(pathBytes).reversed() as [ArraySlice<UInt8>]
         var current = PathTable.root
         var currentState: NodeState? = nil
@@ -88,6 +91,7 @@ public struct ImageFiles: Sendable {
             current = child
             currentState = state
         }
+        if wantsDirectory, let s = currentState, s.kind != .directory { throw LookupError.notADirectory(path, layer: layer) }
         return (current, currentState)
     }
 
@@ -116,6 +120,19 @@ public struct ImageFiles: Sendable {
                 out.append((n, s))
                 if s.kind != .directory { continue }
             }
+            stack.append(contentsOf: replay.paths.children[Int(n)].reversed())
+        }
+        return out
+    }
+
+    /// The entries below `node` that exist at `layer` although `node` is not a directory there (a
+    /// layer wrote `a/x` while `a` is a symbolic link or a file): kept by the replay as written, not
+    /// reachable as paths of the filesystem.
+    public func shadowed(under node: PathTable.NodeID, atLayer layer: Int) -> [PathTable.NodeID] {
+        var out: [PathTable.NodeID] = []
+        var stack = Array(replay.paths.children[Int(node)].reversed())
+        while let n = stack.popLast() {
+            if replay.state(n, atLayer: layer) != nil { out.append(n) }
             stack.append(contentsOf: replay.paths.children[Int(n)].reversed())
         }
         return out

@@ -3,7 +3,8 @@ import CArchive
 /// Reads the bytes of regular files out of a layer blob, where the blob lives (`BlobLocation`),
 /// after the analysis: from the offset the scan recorded for each file (`Changeset.dataOffsets`),
 /// by `pread` when the layer is an uncompressed run of a file, else by reading the blob again,
-/// decompressing it and skipping to the file. Nothing is written to disk.
+/// decompressing it and skipping to the file. A blob fetched from a registry or an engine is
+/// spooled and verified first (`BlobSpool`).
 public enum LayerContent {
     /// Why a layer's files cannot be read again.
     public struct Unavailable: Error, CustomStringConvertible, Sendable {
@@ -29,7 +30,8 @@ public enum LayerContent {
         guard !rows.isEmpty else { return }
         let offsets = rows.map { changeset.dataOffsets[$0] }
         let short = { LayerError.truncated("the layer ends before the bytes of a file it lists") as Error }
-        if case let .file(path, blobOffset, _) = layer.location, layer.blob.compression == .none, !offsets.contains(-1) {
+        let location = try readable(layer, archive: archive)
+        if case let .file(path, blobOffset, _) = location, layer.blob.compression == .none, !offsets.contains(-1) {
             for row in rows {
                 let source = try FileRangeSource(path: path, offsetBytes: blobOffset + changeset.dataOffsets[row],
                                                  lengthBytes: changeset.sizes[row])
@@ -37,7 +39,7 @@ public enum LayerContent {
             }
             return
         }
-        try withBlob(layer, archive: archive) { stored in
+        try withBlob(location, archive: archive) { stored in
             let (tar, decompressor) = try LayerReader.decompressing(stored, layer.blob.compression)
             defer { withExtendedLifetime(decompressor) {} }
             if offsets.contains(-1) {
@@ -69,33 +71,45 @@ public enum LayerContent {
         return out
     }
 
+    /// Where the layer's blob is read: a fetched blob is spooled and verified first, and then read
+    /// from the spool file.
+    static func readable(_ layer: Layer, archive: String) throws -> BlobLocation {
+        guard case let .fetched(member, open) = layer.location else { return layer.location }
+        let spool = try BlobSpool.verified(layer, member: member, archive: archive, open: open)
+        return .file(path: spool.path, offsetBytes: 0, lengthBytes: layer.blob.storedBytes)
+    }
+
     /// Calls `body` with the blob's bytes as stored.
-    static func withBlob(_ layer: Layer, archive: String, _ body: (ByteStream) throws -> Void) throws {
-        switch layer.location {
+    static func withBlob(_ location: BlobLocation, archive: String, _ body: (ByteStream) throws -> Void) throws {
+        switch location {
         case let .file(path, offset, length):
             let source = try FileRangeSource(path: path, offsetBytes: offset, lengthBytes: length)
-            try body(ByteStream { try source.next() })
-        case let .blob(open):
-            let source = try open()
-            defer { source.close() }
             try body(ByteStream { try source.next() })
         case let .member(member, open):
             let source = try open()
             defer { source.close() }
-            struct Found: Error {}
-            var found = false
-            do {
-                try OuterArchive(stream: ByteStream { try source.next() }, name: archive).forEachMember { m, stream in
-                    guard m.path == member, m.kind == .file else { return }
-                    found = true
-                    try body(stream)
-                    throw Found()
-                }
-            } catch is Found {}
-            if !found { throw Unavailable(description: "\(archive): \(member) is no longer in the archive") }
+            try Self.member(member, of: ByteStream { try source.next() }, archive: archive, body)
+        case .fetched:
+            preconditionFailure("a fetched blob is read from its spool (readable)")
         case let .unavailable(why):
             throw Unavailable(description: why)
         }
+    }
+
+    /// Calls `body` with the bytes of the member `member` of the archive `stream`.
+    /// - Throws: `Unavailable` when the archive has no such member, the stream's errors.
+    static func member(_ member: String, of stream: ByteStream, archive: String, _ body: (ByteStream) throws -> Void) throws {
+        struct Found: Error {}
+        var found = false
+        do {
+            try OuterArchive(stream: stream, name: archive).forEachMember { m, stream in
+                guard m.path == member, m.kind == .file else { return }
+                found = true
+                try body(stream)
+                throw Found()
+            }
+        } catch is Found {}
+        if !found { throw Unavailable(description: "\(archive): \(member) is no longer in the archive") }
     }
 
     /// The layer's tar walked with libarchive, its rows numbered as `LayerReader` numbered them: for
@@ -127,9 +141,19 @@ public enum LayerContent {
         }
     }
 
+    /// 1 MiB of zeros, never written: the blocks a sparse file's holes are read as. A writer that
+    /// gets one of them (`isHole`) may leave a hole instead of writing it.
+    nonisolated(unsafe) static let zeros = UnsafeRawBufferPointer(UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1 << 12).initializeMemory(as: UInt8.self, repeating: 0))
+
+    /// True when `block` is (a part of) `zeros`: a hole of a sparse file, not bytes of the layer.
+    public static func isHole(_ block: UnsafeRawBufferPointer) -> Bool {
+        guard let base = block.baseAddress, let z = zeros.baseAddress else { return false }
+        return base >= z && base + block.count <= z + zeros.count
+    }
+
     /// The current member's bytes with the holes of a sparse file as zeros, as extraction writes them.
     private static func holesFilled(_ handle: ArchiveHandle, sizeBytes: Int64) -> ByteStream {
-        let zeros = [UInt8](repeating: 0, count: 1 << 16)
+        let zeros = Self.zeros
         var position: Int64 = 0
         var pending = UnsafeRawBufferPointer(start: nil, count: 0)
         var pendingOffset: Int64 = 0
@@ -146,7 +170,7 @@ public enum LayerContent {
             if position < pendingOffset {   // a hole before the block (or at the end): zeros
                 let n = Int(min(Int64(zeros.count), pendingOffset - position))
                 position += Int64(n)
-                return zeros.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[..<n]) }
+                return UnsafeRawBufferPointer(rebasing: zeros[..<n])
             }
             let block = pending
             pending = UnsafeRawBufferPointer(start: nil, count: 0)

@@ -86,7 +86,7 @@ public enum DiffTextReport {
             line(bold("Largest changes") + " (\(shown.count) of \(f.changes.count) by absolute delta; --top N lists more):")
             for x in shown {
                 line(pad(signedBytes(x.deltaBytes), 10) + "  " + kindLabel(x.change).padding(toLength: 13, withPad: " ", startingAt: 0)
-                     + "  " + x.path + typeNote(x))
+                     + "  " + TerminalText.escape(bytes: x.pathBytes) + typeNote(x))
             }
         }
         let moves = f.moves
@@ -94,7 +94,7 @@ public enum DiffTextReport {
             let bytes = moves.reduce(Int64(0)) { $0 + $1.bytesAfter }
             line(bold("Moved") + " (the same content at another path, not counted as growth): \(moves.count) files, \(ByteFormat.si(bytes)):")
             for x in moves.prefix(top) {
-                line(pad(ByteFormat.si(x.bytesAfter), 10) + "  " + (x.movedFrom ?? "?") + " → " + x.path)
+                line(pad(ByteFormat.si(x.bytesAfter), 10) + "  " + TerminalText.escape(bytes: x.movedFromBytes ?? []) + " → " + TerminalText.escape(bytes: x.pathBytes))
             }
         }
         if !f.directories.isEmpty {
@@ -102,7 +102,7 @@ public enum DiffTextReport {
             line(bold("Largest directory changes") + " (\(shown.count) of \(f.directories.count)):")
             for x in shown {
                 line(pad(signedBytes(x.deltaBytes), 10) + "  " + pad(ByteFormat.si(x.bytesBefore), 8) + " → "
-                     + pad(ByteFormat.si(x.bytesAfter), 8) + "  " + x.path + "/")
+                     + pad(ByteFormat.si(x.bytesAfter), 8) + "  " + TerminalText.escape(bytes: x.pathBytes) + "/")
             }
         }
         return out

@@ -36,7 +36,7 @@ extension ImageLoader {
         defer { source.close() }
         let archive = OuterArchive(stream: ByteStream { try source.next() }, name: name)
         return try load(archive, name: name, options: options) { member in
-            reopen.map { .member(member, archive: $0) } ?? .unavailable("\(name) was read once, as a stream; its layers cannot be read again")
+            reopen.map { .fetched(member: member, open: $0) } ?? .unavailable("\(name) was read once, as a stream; its layers cannot be read again")
         }
     }
 
@@ -79,7 +79,7 @@ extension ImageLoader {
         var image = try resolver.image()
         let openers = Dictionary(layers.map { (Resolver.blobPath($0.digest), $0.open) }, uniquingKeysWith: { a, _ in a })
         for i in image.layers.indices {
-            image.layers[i].location = openers[image.layers[i].memberPath].map { .blob($0) } ?? .unavailable("\(name): no source for layer \(i)")
+            image.layers[i].location = openers[image.layers[i].memberPath].map { .fetched(member: nil, open: $0) } ?? .unavailable("\(name): no source for layer \(i)")
         }
         LayerReporter.reportAll(image, options: options)
         return image

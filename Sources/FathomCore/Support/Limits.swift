@@ -27,6 +27,13 @@ public enum Limits {
     /// The sizes of one layer's entries added up (GNU sparse files state any size): 256 TiB. With
     /// `layersPerImage`, every sum of sizes fathom makes stays far from `Int64.max`.
     public static let layerBytes: Int64 = 1 << 48
+    /// How many times its stored size a compressed layer may expand, once past `expansionFloorBytes`:
+    /// gzip cannot pass about 1032 times; zstd (run-length blocks) can reach 32,000, so that a 6.5 MB
+    /// archive would hold 200 GiB of tar to decompress and hash.
+    public static let expansionRatio: Int64 = 4096
+    /// Tar bytes of a layer below which its expansion is not checked (a layer of a few gigabytes of
+    /// zeros is an odd image, not an attack).
+    public static let expansionFloorBytes: Int64 = 4 << 30
     /// One JSON document of an archive (manifest, index, config).
     public static let documentBytes: Int64 = 64 << 20
     /// All JSON documents of one archive together (read before it is known which ones matter).

@@ -1,9 +1,11 @@
 /// Text that an image, a registry or an engine controls, made safe to print on a terminal.
 ///
-/// Control characters (C0, DEL, C1) and the Unicode bidirectional overrides are shown as escapes
-/// (`\n`, `\r`, `\t`, `\x1b`, `\u{202e}`) instead of being sent to the terminal, where they could
-/// move the cursor, overwrite what is shown, recolour it or set the window title; `ls` and `git`
-/// quote such names the same way. Everything else, multibyte UTF-8 included, passes unchanged.
+/// Control characters (C0, DEL, C1), the Unicode bidirectional controls and the invisible
+/// characters that make two names look alike (zero-width space and joiners, U+2028/U+2029, BOM)
+/// are shown as escapes (`\n`, `\r`, `\t`, `\x1b`, `\u{202e}`, `\u{200b}`) instead of being sent
+/// to the terminal, where they could move the cursor, overwrite what is shown, recolour it, set the
+/// window title or hide a difference; `ls` and `git` quote such names the same way. Everything
+/// else, multibyte UTF-8 included, passes unchanged.
 public enum TerminalText {
     /// `s` with every unsafe character escaped.
     public static func escape(_ s: String) -> String {
@@ -45,7 +47,8 @@ public enum TerminalText {
         return out
     }
 
-    /// A path as a user typed it, `\xNN` escapes (as `escape(bytes:)` writes them) turned into bytes.
+    /// A path as a user typed it, the escapes `escape` and `escape(bytes:)` write (`\xNN` bytes,
+    /// `\n`, `\r`, `\t`, `\u{hex}`) turned back into bytes; any other backslash stays as it is.
     public static func unescape(_ s: String) -> [UInt8] {
         let u = Array(s.utf8)
         var out: [UInt8] = []
@@ -59,13 +62,25 @@ public enum TerminalText {
             }
         }
         while i < u.count {
-            if u[i] == 0x5C, i + 3 < u.count, u[i + 1] == 0x78, let h = hex(u[i + 2]), let l = hex(u[i + 3]) {
-                out.append(h << 4 | l)
-                i += 4
-            } else {
-                out.append(u[i])
-                i += 1
+            guard u[i] == 0x5C, i + 1 < u.count else { out.append(u[i]); i += 1; continue }
+            switch u[i + 1] {
+            case 0x78 where i + 3 < u.count:   // \xNN
+                if let h = hex(u[i + 2]), let l = hex(u[i + 3]) { out.append(h << 4 | l); i += 4; continue }
+            case 0x6E: out.append(0x0A); i += 2; continue
+            case 0x72: out.append(0x0D); i += 2; continue
+            case 0x74: out.append(0x09); i += 2; continue
+            case 0x75 where i + 2 < u.count && u[i + 2] == 0x7B:   // \u{hex}
+                var j = i + 3, value: UInt32 = 0
+                while j < u.count, j - i - 3 < 8, let d = hex(u[j]) { value = value << 4 | UInt32(d); j += 1 }
+                if j < u.count, u[j] == 0x7D, j > i + 3, let scalar = Unicode.Scalar(value) {
+                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    i = j + 1
+                    continue
+                }
+            default: break
             }
+            out.append(u[i])
+            i += 1
         }
         return out
     }
@@ -96,6 +111,11 @@ public enum TerminalText {
 
     @inline(__always) static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
-        return v < 0x20 || (v >= 0x7F && v < 0xA0) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return true }
+        guard v >= 0x61C else { return false }
+        // bidirectional controls, and the invisible characters that make two names look alike
+        // (zero-width space and joiners, word joiner, line and paragraph separators, BOM)
+        return v == 0x61C || v == 0x180E || (v >= 0x200B && v <= 0x200F) || (v >= 0x2028 && v <= 0x202E)
+            || (v >= 0x2060 && v <= 0x2069) || v == 0xFEFF
     }
 }

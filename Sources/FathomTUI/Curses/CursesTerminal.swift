@@ -114,7 +114,7 @@ public enum CursesTerminal {
         wtimeout(fathom_stdscr(), -1)
 
         loading = loading.handle(.resize(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr()))))
-        var model = makeScreen(content!, loading)
+        var model = makeScreen(content!, loading).interrupted(by: statusLineInterrupt(color: color))
         draw(model.render(), color: color)
         loop: while true {
             var ch: wint_t = 0
@@ -135,6 +135,34 @@ public enum CursesTerminal {
         }
         endwin()
         return .quit
+    }
+
+    /// Long work on this thread (a search) shows what it does on the bottom line, at most ten times a
+    /// second, and stops when Esc, `q` or Ctrl+C is pressed meanwhile (other keys are dropped).
+    static func statusLineInterrupt(color: Bool) -> Interrupt {
+        final class Clock: @unchecked Sendable { var last = Date.distantPast }
+        let clock = Clock()
+        return Interrupt { doing, fraction in
+            guard Date().timeIntervalSince(clock.last) >= 0.1 else { return false }
+            clock.last = Date()
+            let width = Int(getmaxx(fathom_stdscr())), y = getmaxy(fathom_stdscr()) - 1
+            let percent = fraction.map { " \(Int(($0 * 100).rounded(.down))) %" } ?? ""
+            let line = DisplayWidth.truncate(TerminalText.escape(" ⏳ \(doing)\(percent) · Esc stops"), to: max(0, width - 1))
+            attrset(attributes(.statusBar, color: color))
+            mvaddstr(y, 0, line + String(repeating: " ", count: max(0, width - 1 - DisplayWidth.of(line))))
+            attrset(0)
+            refresh()
+            wtimeout(fathom_stdscr(), 0)
+            defer { wtimeout(fathom_stdscr(), -1) }
+            var stop = false
+            var ch: wint_t = 0
+            while true {
+                let rc = wget_wch(fathom_stdscr(), &ch)
+                if rc == ERR { break }
+                if let key = decode(rc, ch), key == .escape || key == .char("q") || key == .ctrl("c") { stop = true }
+            }
+            return stop
+        }
     }
 
     /// Puts `bytes` on the clipboard with OSC 52 (`ESC ] 52 ; c ; base64 BEL`): terminals that take it do,

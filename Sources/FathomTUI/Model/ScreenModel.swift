@@ -18,6 +18,12 @@ public protocol TerminalScreen {
     /// The whole screen as cells.
     func render() -> Grid
     var effect: Effect { get }
+    /// The screen with `interrupt` for its long work (the terminal loop's status line and keys).
+    func interrupted(by interrupt: Interrupt) -> Self
+}
+
+extension TerminalScreen {
+    public func interrupted(by interrupt: Interrupt) -> Self { self }
 }
 
 /// One visible row of the file tree.
@@ -71,6 +77,8 @@ public struct ScreenModel: TerminalScreen {
     var extractNode: PathTable.NodeID?
     /// The file viewer, when open (it takes the keys and the screen).
     var viewer: ViewerModel?
+    /// Lets a search through a large file show its progress and be stopped.
+    var interrupt = Interrupt.never
     public var isViewerOpen: Bool { viewer != nil }
 
     var snapshot: TreeSnapshot
@@ -98,6 +106,12 @@ public struct ScreenModel: TerminalScreen {
     // MARK: keys
 
     /// The model after `key`; `effect` says whether to quit or suspend.
+    public func interrupted(by interrupt: Interrupt) -> ScreenModel {
+        var m = self
+        m.interrupt = interrupt
+        return m
+    }
+
     public func handle(_ key: Key) -> ScreenModel {
         var m = self
         m.effect = .none

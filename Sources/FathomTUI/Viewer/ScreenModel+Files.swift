@@ -51,7 +51,7 @@ extension ScreenModel {
         do {
             if v.searchInput != nil {
                 switch key {
-                case .enter: try v.commitSearch()
+                case .enter: try v.commitSearch(interrupt)
                 case .escape: v.cancelSearch()
                 case .backspace: v.eraseSearch()
                 case let .char(c): v.typeSearch(c)
@@ -72,8 +72,8 @@ extension ScreenModel {
             case .right, .char("l"): v.scrollColumns(8)
             case .char("w"): v.toggleWrap()
             case .char("/"): v.startSearch()
-            case .char("n"): try v.find(forward: true)
-            case .char("N"): try v.find(forward: false)
+            case .char("n"): try v.find(forward: true, interrupt)
+            case .char("N"): try v.find(forward: false, interrupt)
             case .char("y"):
                 effect = .copy(Array(v.title.utf8))
                 v.message = "copied the path \(v.title)"

@@ -27,6 +27,9 @@ struct ViewerModel {
 
     /// Bytes read at once when moving through the text.
     static let chunk = 1 << 16
+    /// Line numbers are counted from the start of the file up to this far in (bytes); past it a jump
+    /// shows byte offsets, so that `G` in a file of many gigabytes does not read it all to count lines.
+    static let lineCountLimitBytes: Int64 = 256 << 20
 
     init(title: String, header: String, bytes: FileBytes, width: Int, height: Int) throws {
         self.title = title
@@ -89,7 +92,7 @@ struct ViewerModel {
         // a page back, less the row of the end-of-file mark
         let back = pageRows - 1 - (lastByte == 0x0A || lastByte == nil ? 0 : 1)
         for _ in 0..<max(1, back) where top > 0 { top = try lineStart(before: top) }
-        if top == 0 { topLine = 1 } else if bytes.isRandomAccess || bytes.sizeBytes <= Int64(FileBytes.windowBytes) {
+        if top == 0 { topLine = 1 } else if top <= Self.lineCountLimitBytes {
             topLine = try newlines(before: top) + 1
         }
     }
@@ -144,23 +147,33 @@ struct ViewerModel {
     mutating func cancelSearch() { searchInput = nil }
 
     /// Runs the typed search from the line after the first one shown.
-    mutating func commitSearch() throws {
+    mutating func commitSearch(_ interrupt: Interrupt = .never) throws {
         guard let typed = searchInput else { return }
         searchInput = nil
         guard !typed.isEmpty else { return }
         query = typed
-        try find(forward: true)
+        try find(forward: true, interrupt)
     }
 
     /// The next (or previous) match of `query`, case-insensitively when it has no capital (smart case);
-    /// the view moves to the line that holds it.
-    mutating func find(forward: Bool) throws {
+    /// the view moves to the line that holds it. `interrupt` shows the progress and may stop it.
+    mutating func find(forward: Bool, _ interrupt: Interrupt = .never) throws {
         guard !query.isEmpty else { message = "no search yet: / searches"; return }
         let needle = Array(query.utf8)
         let fold = !query.contains { $0.isUppercase }
         var start = match?.offset ?? top
         if forward { start = match != nil ? start + 1 : (try nextLineStart(after: top) ?? top) }
-        guard let hit = try Self.search(bytes, needle, from: start, forward: forward, fold: fold) else {
+        let hit: Int64?
+        do {
+            hit = try Self.search(bytes, needle, from: start, forward: forward, fold: fold) { at in
+                let done = forward ? at - start : start - at, total = forward ? bytes.sizeBytes - start : start
+                try interrupt.check("searching \"\(query)\" at byte \(at)", total > 0 ? Double(done) / Double(total) : nil)
+            }
+        } catch is Interrupt.Stopped {
+            message = "search stopped"
+            return
+        }
+        guard let hit else {
             message = "\"\(query)\" not found \(forward ? "below" : "above")"
             return
         }
@@ -168,21 +181,29 @@ struct ViewerModel {
         let lineTop = isBinary ? hit / 16 * 16 : try lineStart(before: hit + 1)
         if isBinary { topLine = nil }
         if !isBinary {
-            topLine = bytes.isRandomAccess || bytes.sizeBytes <= Int64(FileBytes.windowBytes) ? try newlines(before: lineTop) + 1 : nil
+            topLine = lineTop <= Self.lineCountLimitBytes ? try newlines(before: lineTop) + 1 : nil
         }
         top = lineTop
         message = "\"\(query)\" at byte \(hit)" + (topLine.map { ", line \($0)" } ?? "")
     }
 
     /// The offset of `needle` from `start` forward, or before `start` backward; read in 1 MiB parts that
-    /// overlap by the needle's length.
-    static func search(_ bytes: FileBytes, _ needle: [UInt8], from start: Int64, forward: Bool, fold: Bool) throws -> Int64? {
+    /// overlap by the needle's length, `progress` called before each part (with its offset). Forward,
+    /// the holes of a sparse file are skipped when the needle has no zero byte (no match can touch them).
+    static func search(_ bytes: FileBytes, _ needle: [UInt8], from start: Int64, forward: Bool, fold: Bool,
+                       progress: (Int64) throws -> Void = { _ in }) throws -> Int64? {
         func lower(_ b: UInt8) -> UInt8 { fold && b >= 0x41 && b <= 0x5A ? b + 32 : b }
         let n = needle.map(lower)
         let part = 1 << 20
+        let skipsHoles = !n.contains(0)
         if forward {
             var at = start
             while at < bytes.sizeBytes {
+                try progress(at)
+                if skipsHoles {
+                    let data = bytes.dataStart(from: at, end: bytes.sizeBytes)
+                    if data > at { at = data; continue }
+                }
                 let block = try bytes.read(at: at, count: part + n.count).map(lower)
                 if block.count < n.count { return nil }
                 for i in 0...(block.count - n.count) where block[i] == n[0] && block[i..<(i + n.count)].elementsEqual(n) {
@@ -193,6 +214,7 @@ struct ViewerModel {
         } else {
             var end = start
             while end > 0 {
+                try progress(end)
                 let from = max(0, end - Int64(part))
                 let block = try bytes.read(at: from, count: Int(end - from) + n.count - 1).map(lower)
                 if block.count >= n.count {
