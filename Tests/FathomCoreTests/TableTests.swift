@@ -68,6 +68,8 @@ import Testing
     @Test(arguments: [
         (0 as Int64, "0 B"), (9, "9 B"), (10, "10 B"), (999, "999 B"), (1000, "1.0 kB"), (6405, "6.4 kB"),
         (12810, "13 kB"), (32025, "32 kB"), (1220598, "1.2 MB"),
+        // go-humanize rounds to a tenth, then Go's %.0f rounds half to even
+        (220512, "220 kB"), (10500, "10 kB"), (11500, "12 kB"), (12500, "12 kB"), (999950, "1000 kB"), (9950, "10 kB"), (2250, "2.3 kB"),
     ])
     func bytesInSIUnitsLikeDive(_ bytes: Int64, _ expected: String) {
         #expect(ByteFormat.si(bytes) == expected)

@@ -7,11 +7,13 @@ public enum ByteFormat {
         let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
         let e = Int((log(Double(bytes)) / log(1000.0)).rounded(.down))
         let value = Double(bytes) / pow(1000.0, Double(e))
-        let rounded = (value * 10).rounded() / 10
+        // go-humanize rounds twice: to a tenth (half up), then, from 10 on, to a whole number as Go's
+        // %.0f does (half to even): 220,512 B is 220.5 kB, shown "220 kB"; 11,500 B "12 kB"
+        let rounded = (value * 10 + 0.5).rounded(.down) / 10
         if rounded < 10 {
             return "\(formatOneDecimal(rounded)) \(units[e])"
         }
-        return "\(Int(value.rounded())) \(units[e])"
+        return "\(Int(rounded.rounded(.toNearestOrEven))) \(units[e])"
     }
 
     private static func formatOneDecimal(_ v: Double) -> String {
