@@ -23,6 +23,30 @@ import Testing
         ])
     }
 
+    /// 240 inefficient files in a few sizes: rows of equal size come in the order the real dive lists
+    /// them (Go's sort.Sort, then reversed), recorded in Tests/Fixtures/dive-ties.dive.json.
+    @Test func tiesComeInDivesOrder() throws {
+        let fixtures = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures")
+        let image = try ImageLoader.load(path: fixtures.appendingPathComponent("dive-ties.tar.gz").path)
+        let m = DiveModel(changesets: image.layers.map(\.blob.changeset)).metrics
+        let dive = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("dive-ties.dive.json"))) as? [String: Any])
+        let rows = try #require(dive["fileReference"] as? [[String: Any]])
+        #expect(rows.count == 240)
+        #expect(m.inefficientFiles.map { "\($0.count) \($0.sizeBytes) \($0.path)" }
+                == rows.map { "\($0["count"]!) \($0["sizeBytes"]!) \($0["file"]!)" })
+        #expect(m.wastedBytes == dive["inefficientBytes"] as? Int64)
+    }
+
+    /// Go's sort.Sort against the order it gives for known inputs (ties by their second field).
+    @Test func goSortLeavesTiesWhereGoDoes() {
+        var pairs = (0..<40).map { (key: [3, 1, 2, 3, 1][$0 % 5], tag: $0) }
+        GoSort.sort(&pairs) { $0.key < $1.key }
+        #expect(pairs.map(\.key) == pairs.map(\.key).sorted())
+        var small = (0..<12).map { (key: $0 % 3, tag: $0) }
+        GoSort.sort(&small) { $0.key < $1.key }
+        #expect(small.map(\.tag) == [0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11], "12 or fewer: insertion sort, stable")
+    }
+
     @Test func orphanWhiteoutAbortsTheLayerWalkLikeDive() throws {
         // whiteout-nonexistent: dive stops that layer's walk at the orphan whiteout and its key keeps
         // min = -1, so the numerator is one byte short (the real dive reports the same value).

@@ -107,10 +107,9 @@ public struct DiveModel: Sendable {
         var minSum: Int64 = 0, cumSum: Int64 = 0
         for k in 0..<nodes.count where walk.isDiveKey(k) { minSum += nodes[k].minimum; cumSum += nodes[k].cumulative }
         metrics.efficiency = cumSum == 0 ? 1.0 : Double(minSum) / Double(cumSum)
-        // dive: sort.Sort ascending by cumulative (stable for these sizes), then reversed.
-        var keyed = order.enumerated().map { (cumulative: nodes[Int($0.element)].cumulative, offset: Int32($0.offset)) }
-        keyed.sort { $0.cumulative != $1.cumulative ? $0.cumulative < $1.cumulative : $0.offset < $1.offset }
-        let ascending = keyed.map { order[Int($0.offset)] }
+        // dive: Go's sort.Sort ascending by cumulative (its order of ties included), then reversed.
+        var ascending = order
+        GoSort.sort(&ascending) { nodes[Int($0)].cumulative < nodes[Int($1)].cumulative }
         metrics.inefficientFiles = ascending.reversed().map { k in
             let bytes = walk.pathBytes(k), node = nodes[Int(k)]
             return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(node.count),

@@ -1,0 +1,201 @@
+/// Go's `sort.Sort` (pattern-defeating quicksort, Go 1.19 and later), step for step: the order it
+/// leaves equal elements in is the order dive 0.13.1 lists its inefficient files of equal size in
+/// (dive sorts them with `sort.Sort` by cumulative size). Swift's sort, stable or not, orders ties
+/// otherwise; only this algorithm gives dive's rows byte for byte.
+///
+/// The same comparisons and swaps as Go's `pdqsort`, `insertionSort`, `heapSort`, `partition`,
+/// `partitionEqual`, `partialInsertionSort`, `breakPatterns` and `choosePivot` (sort/zsortinterface.go).
+enum GoSort {
+    /// Sorts `data` ascending by `less`, leaving ties where Go's `sort.Sort` leaves them.
+    static func sort<T>(_ data: inout [T], by less: (T, T) -> Bool) {
+        let n = data.count
+        guard n > 1 else { return }
+        withoutActuallyEscaping(less) { less in
+            var s = Sorter(data: data, less: less)
+            s.pdqsort(0, n, limit: Int.bitWidth - n.leadingZeroBitCount)
+            data = s.data
+        }
+    }
+
+    private enum Hint { case unknown, increasing, decreasing }
+
+    private struct Sorter<T> {
+        var data: [T]
+        let lessThan: (T, T) -> Bool
+
+        init(data: [T], less: @escaping (T, T) -> Bool) {
+            self.data = data
+            lessThan = less
+        }
+
+        func less(_ i: Int, _ j: Int) -> Bool { lessThan(data[i], data[j]) }
+        mutating func swap(_ i: Int, _ j: Int) { data.swapAt(i, j) }
+
+        mutating func insertionSort(_ a: Int, _ b: Int) {
+            var i = a + 1
+            while i < b {
+                var j = i
+                while j > a && less(j, j - 1) { swap(j, j - 1); j -= 1 }
+                i += 1
+            }
+        }
+
+        mutating func siftDown(_ lo: Int, _ hi: Int, _ first: Int) {
+            var root = lo
+            while true {
+                var child = 2 * root + 1
+                if child >= hi { return }
+                if child + 1 < hi && less(first + child, first + child + 1) { child += 1 }
+                if !less(first + root, first + child) { return }
+                swap(first + root, first + child)
+                root = child
+            }
+        }
+
+        mutating func heapSort(_ a: Int, _ b: Int) {
+            let first = a, hi = b - a
+            var i = (hi - 1) / 2
+            while i >= 0 { siftDown(i, hi, first); i -= 1 }
+            i = hi - 1
+            while i >= 0 { swap(first, first + i); siftDown(0, i, first); i -= 1 }
+        }
+
+        mutating func pdqsort(_ a0: Int, _ b0: Int, limit limit0: Int) {
+            var a = a0, b = b0, limit = limit0
+            var wasBalanced = true, wasPartitioned = true
+            while true {
+                let length = b - a
+                if length <= 12 { insertionSort(a, b); return }
+                if limit == 0 { heapSort(a, b); return }
+                if !wasBalanced { breakPatterns(a, b); limit -= 1 }
+                var (pivot, hint) = choosePivot(a, b)
+                if hint == .decreasing {
+                    reverseRange(a, b)
+                    pivot = (b - 1) - (pivot - a)
+                    hint = .increasing
+                }
+                if wasBalanced && wasPartitioned && hint == .increasing && partialInsertionSort(a, b) { return }
+                if a > 0 && !less(a - 1, pivot) {
+                    a = partitionEqual(a, b, pivot)
+                    continue
+                }
+                let (mid, alreadyPartitioned) = partition(a, b, pivot)
+                wasPartitioned = alreadyPartitioned
+                let leftLength = mid - a, rightLength = b - mid, balanceThreshold = length / 8
+                if leftLength < rightLength {
+                    wasBalanced = leftLength >= balanceThreshold
+                    pdqsort(a, mid, limit: limit)
+                    a = mid + 1
+                } else {
+                    wasBalanced = rightLength >= balanceThreshold
+                    pdqsort(mid + 1, b, limit: limit)
+                    b = mid
+                }
+            }
+        }
+
+        mutating func partition(_ a: Int, _ b: Int, _ pivot: Int) -> (Int, Bool) {
+            swap(a, pivot)
+            var i = a + 1, j = b - 1
+            while i <= j && less(i, a) { i += 1 }
+            while i <= j && !less(j, a) { j -= 1 }
+            if i > j { swap(j, a); return (j, true) }
+            swap(i, j)
+            i += 1; j -= 1
+            while true {
+                while i <= j && less(i, a) { i += 1 }
+                while i <= j && !less(j, a) { j -= 1 }
+                if i > j { break }
+                swap(i, j)
+                i += 1; j -= 1
+            }
+            swap(j, a)
+            return (j, false)
+        }
+
+        mutating func partitionEqual(_ a: Int, _ b: Int, _ pivot: Int) -> Int {
+            swap(a, pivot)
+            var i = a + 1, j = b - 1
+            while true {
+                while i <= j && !less(a, i) { i += 1 }
+                while i <= j && less(a, j) { j -= 1 }
+                if i > j { break }
+                swap(i, j)
+                i += 1; j -= 1
+            }
+            return i
+        }
+
+        mutating func partialInsertionSort(_ a: Int, _ b: Int) -> Bool {
+            var i = a + 1
+            for _ in 0..<5 {
+                while i < b && !less(i, i - 1) { i += 1 }
+                if i == b { return true }
+                if b - a < 50 { return false }
+                swap(i, i - 1)
+                if i - a >= 2 {
+                    var j = i - 1
+                    while j >= 1 { if !less(j, j - 1) { break }; swap(j, j - 1); j -= 1 }
+                }
+                if b - i >= 2 {
+                    var j = i + 1
+                    while j < b { if !less(j, j - 1) { break }; swap(j, j - 1); j += 1 }
+                }
+            }
+            return false
+        }
+
+        mutating func breakPatterns(_ a: Int, _ b: Int) {
+            let length = b - a
+            guard length >= 8 else { return }
+            var random = UInt64(length)   // Go's xorshift, seeded with the length
+            let modulus = UInt(1) << UInt(Int.bitWidth - length.leadingZeroBitCount)
+            var idx = a + (length / 4) * 2 - 1
+            while idx <= a + (length / 4) * 2 + 1 {
+                random ^= random << 13
+                random ^= random >> 7
+                random ^= random << 17
+                var other = Int(UInt(truncatingIfNeeded: random) & (modulus - 1))
+                if other >= length { other -= length }
+                swap(idx, a + other)
+                idx += 1
+            }
+        }
+
+        func choosePivot(_ a: Int, _ b: Int) -> (Int, Hint) {
+            let l = b - a
+            var swaps = 0
+            var i = a + l / 4 * 1, j = a + l / 4 * 2, k = a + l / 4 * 3
+            if l >= 8 {
+                if l >= 50 {
+                    i = median(i - 1, i, i + 1, &swaps)
+                    j = median(j - 1, j, j + 1, &swaps)
+                    k = median(k - 1, k, k + 1, &swaps)
+                }
+                j = median(i, j, k, &swaps)
+            }
+            switch swaps {
+            case 0: return (j, .increasing)
+            case 12: return (j, .decreasing)
+            default: return (j, .unknown)
+            }
+        }
+
+        func order2(_ a: Int, _ b: Int, _ swaps: inout Int) -> (Int, Int) {
+            if less(b, a) { swaps += 1; return (b, a) }
+            return (a, b)
+        }
+
+        func median(_ a0: Int, _ b0: Int, _ c0: Int, _ swaps: inout Int) -> Int {
+            var (a, b) = order2(a0, b0, &swaps)
+            (b, _) = order2(b, c0, &swaps)
+            (a, b) = order2(a, b, &swaps)
+            return b
+        }
+
+        mutating func reverseRange(_ a: Int, _ b: Int) {
+            var i = a, j = b - 1
+            while i < j { swap(i, j); i += 1; j -= 1 }
+        }
+    }
+}
