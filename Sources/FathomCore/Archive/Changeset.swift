@@ -18,6 +18,9 @@ public struct Changeset: Sendable {
     public private(set) var gids: ContiguousArray<UInt32> = []
     /// Link targets of symlinks (verbatim) and hardlinks (normalised), by row.
     public private(set) var linkTargets: [Int: [UInt8]] = [:]
+    /// Hardlink targets as the layer wrote them, where that differs from the normalised one
+    /// (`./usr/bin/perl5.36.0`): dive's JSON export shows them so.
+    public private(set) var writtenHardlinkTargets: [Int: [UInt8]] = [:]
     /// Where each regular file's data begins in the uncompressed layer tar, in bytes from its start,
     /// by row (-1 for other kinds, and for sparse files, whose data is not one run): the viewer,
     /// `fathom cat` and `fathom extract` read a file's bytes from there.
@@ -100,6 +103,9 @@ public struct Changeset: Sendable {
         kinds.reserveCapacity(n); sizes.reserveCapacity(n); modes.reserveCapacity(n)
         uids.reserveCapacity(n); gids.reserveCapacity(n); pathEnds.reserveCapacity(n)
     }
+
+    /// Keeps a hardlink's target as written, for the row just appended.
+    mutating func setWrittenHardlinkTarget(_ target: [UInt8]) { writtenHardlinkTargets[kinds.count - 1] = target }
 
     mutating func append(path: UnsafeRawBufferPointer, kind: EntryKind, size: Int64, mode: UInt16,
                          uid: UInt32, gid: UInt32, linkTarget: [UInt8]?, device: Device?) {

@@ -62,6 +62,7 @@ enum EntryDecoder {
 
         var kind: EntryKind
         var linkTarget: [UInt8]? = nil
+        var writtenTarget: [UInt8]? = nil
         var device: Changeset.Device? = nil
         if let hard = archive_entry_hardlink(entry) {
             kind = .hardlink
@@ -73,6 +74,7 @@ enum EntryDecoder {
                 throw LayerError.pathEscapesRoot(String(decoding: raw, as: UTF8.self))
             }
             linkTarget = target
+            if !raw.elementsEqual(target) { writtenTarget = Array(raw) }
         } else {
             switch archive_entry_filetype(entry) {
             case FileTypeBits.directory: kind = .directory
@@ -100,6 +102,7 @@ enum EntryDecoder {
             changeset.append(path: raw, kind: kind, size: size, mode: mode, uid: uid, gid: gid,
                              linkTarget: linkTarget, device: device)
         }
+        if let writtenTarget { changeset.setWrittenHardlinkTarget(writtenTarget) }
         return kind
     }
 }

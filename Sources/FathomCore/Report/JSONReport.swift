@@ -61,7 +61,7 @@ public enum JSONReport {
                     }
                     w.field("path", String(decoding: pathBytes, as: UTF8.self))
                     w.field("typeFlag", Int(kind.tarTypeFlag))
-                    w.field("linkName", changeset.linkTargets[row].map { String(decoding: $0, as: UTF8.self) } ?? "")
+                    w.field("linkName", (changeset.writtenHardlinkTargets[row] ?? changeset.linkTargets[row]).map { String(decoding: $0, as: UTF8.self) } ?? "")
                     w.field("size", changeset.sizes[row])
                     w.field("fileMode", DiveExport.goFileMode(kind: kind, mode: changeset.modes[row]))
                     w.field("uid", changeset.uids[row])
