@@ -6,37 +6,47 @@ FIXTURES   ?= ../shared/fixtures
 SAMPLE     ?= SampleImages/wasteful.docker.tar
 # The libraries fathom links (DESIGN.md "Dependencies" says why each): libarchive, zlib, xxhash, ncursesw,
 # libcurl (OpenSSL flavour), OpenSSL's libcrypto, libyaml.
+# `make run` and `make release` need only these.
 APT_PACKAGES := libarchive-dev zlib1g-dev libxxhash-dev libncursesw5-dev libcurl4-openssl-dev libssl-dev libyaml-dev \
-                pkg-config tmux zstd gzip python3
+                pkg-config
+# `make test` adds what the tests drive: tmux (the explorer), zstd, gzip and python3 (fixtures, checks);
 # Tests/e2e/sources.sh: a real registry (CNCF distribution), htpasswd for its auth, skopeo to fill it,
 # curl to wait for it, and Docker's engine (its check is skipped where dockerd cannot start).
-APT_PACKAGES += docker-registry apache2-utils skopeo curl docker.io
+TEST_PACKAGES := tmux zstd gzip python3 docker-registry apache2-utils skopeo curl docker.io
 # ... and a real HTTP proxy for the proxy checks (started on loopback by the test, never as a service).
-APT_PACKAGES += tinyproxy
+TEST_PACKAGES += tinyproxy
 # ... and Podman (socket and `podman save`; skipped where root podman cannot run). On Debian 12: podman,
 # conmon, libsubid4 (12.5 MB to fetch, 37 MB installed); no daemon runs (on a systemd host the package
 # enables podman.socket, /run/podman/podman.sock: the checks then skip only the `podman save` part).
-APT_PACKAGES += podman
+TEST_PACKAGES += podman
 # ... and what packaging needs (Tests/e2e/packaging.sh): dpkg-shlibdeps (dpkg-dev) for the .deb's Depends, lintian to check it,
 # groff to check the man page, debootstrap for the base of fathom's own image and the fresh-machine test.
 # zsh and fish parse the completions that `make install` writes.
-APT_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
+TEST_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 VERSION    := $(shell sed -n 's/.*current = "\(.*\)"/\1/p' Sources/FathomCore/Support/FathomVersion.swift)
 ARCH       := $(shell dpkg --print-architecture 2>/dev/null || uname -m)
 
-.PHONY: deps build run test conformance fuzz test-sanitize release install install-files deb image bench clean
+.PHONY: deps deps-test build run test conformance fuzz test-sanitize release install install-files deb image bench clean
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# Installs the packages of the list given that are missing (with sudo when not root).
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(APT_PACKAGES))
+
+deps-test: deps
+	$(call install_missing,$(TEST_PACKAGES))
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema 2>/dev/null || \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-jsonschema
 	@# zstandard: the fixtures' reference model (tools/truth.py) reads zstd layers with it (Tests/e2e/contents.py)
@@ -54,7 +64,7 @@ run: build
 # Unit and CLI tests, then the fixture conformance check against every truth file, then the
 # end-to-end checks: the explorer in tmux, the image sources against a real registry and engine
 # (sources.sh starts them on loopback and stops them at the end).
-test: build
+test: deps-test build
 	$(SWIFT) test
 	$(MAKE) conformance
 	@# every file of every fixture's layers, read back by fathom extract and cat, against the reference model
@@ -75,12 +85,12 @@ test: build
 FUZZ_SECONDS    ?= 60
 CI_FUZZ_SECONDS ?= 15
 FUZZ_TARGETS    ?=
-fuzz: deps
+fuzz: deps-test
 	Fuzz/run.sh $(FUZZ_SECONDS) $(FIXTURES) $(FUZZ_TARGETS)
 
 # The unit tests under AddressSanitizer, then under ThreadSanitizer (the loader's and the HTTP client's
 # threads), each in a build folder of its own.
-test-sanitize: deps
+test-sanitize: deps-test
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp $(SWIFT) test --scratch-path .build-asan --sanitize=address
 	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread
 
@@ -108,10 +118,11 @@ install-files:
 
 # dist/fathom_$(VERSION)_$(ARCH).deb (and dist/depends.txt, its runtime packages, for the Dockerfile).
 deb: release
+	$(call install_missing,dpkg-dev)
 	packaging/deb.sh $(VERSION) $(ARCH)
 
 # The benchmark (not a test): release build, generated images cached in /tmp/fathom-bench.
-bench: deps
+bench: deps-test
 	$(SWIFT) build -c release
 	python3 bench/bench.py .build/release/fathom --fixtures $(FIXTURES)
 

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 version=$1 arch=$2
 deb=dist/fathom_${version}_${arch}.deb
 root=dist/deb-root
-rm -rf "$root" "$deb"
+# one package in dist/ at a time: the Dockerfile installs dist/fathom_*.deb
+rm -rf "$root" dist/fathom_*.deb
 make --no-print-directory install-files DESTDIR="$PWD/$root" PREFIX=/usr >/dev/null
 gzip -9n "$root/usr/share/man/man1/fathom.1"
 doc=$root/usr/share/doc/fathom

@@ -24,7 +24,7 @@ struct ExtractCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or directories in the image (default: everything).", valueName: "PATH"))
     var paths: [String] = []
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The directory to write into (made when absent).", valueName: "DIR"), completion: .directory)
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("The directory to write into (made with its parents when absent).", valueName: "DIR"), completion: .directory)
     var output: String
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The layer after which the files are taken (0 = the base layer; default: the last).", valueName: "N"))
@@ -49,9 +49,7 @@ struct ExtractCommand: ParsableCommand {
             at = try files.layer(layer)
             for p in paths.isEmpty ? ["/"] : paths { roots.append(try CommandSupport.lookup(files, p, atLayer: at, followLast: false).node) }
         } catch { CommandSupport.fail("\(imagePath): \(error)") }
-        if mkdir(output, 0o755) != 0 && errno != EEXIST {
-            CommandSupport.fail("\(output): cannot create the destination: \(String(cString: strerror(errno)))")
-        }
+        do { try Extractor.makeDestination(output) } catch { CommandSupport.fail("\(error)") }
         var options = Extractor.Options()
         options.force = force
         options.keepSpecialBits = keepSpecialBits
@@ -65,8 +63,7 @@ struct ExtractCommand: ParsableCommand {
             CommandSupport.fail(CommandSupport.describe(error, input: imagePath))
         }
         for s in report.skipped { CommandSupport.printError("fathom: not created: \(TerminalText.escape(s))\n") }
-        let summary = "\(report.files) files (\(report.bytes) bytes), \(report.directories) directories, \(report.symlinks) symbolic links, "
-            + "\(report.hardlinks) hardlinks written under \(output) (layer \(at))" + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) not created")
+        let summary = report.summary + " written under \(output) (layer \(at))" + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) not created")
         CommandSupport.printError("fathom: \(TerminalText.escape(summary))\n")
     }
 }

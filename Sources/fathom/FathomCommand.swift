@@ -9,29 +9,31 @@ struct FathomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fathom",
         abstract: "Explore a container image layer by layer, and find the bytes it ships for nothing.",
-        usage: "fathom IMAGE [--source KIND] [--insecure] [--pull] [--image NAME[:TAG]] [--platform os/arch[/variant]] [--verify]\n       [--json PATH|-] [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]\n       fathom diff OLD NEW [OPTIONS]   (compare two images; see fathom diff --help)",
+        usage: "fathom IMAGE [--source KIND] [--insecure] [--pull] [--image NAME[:TAG]]\n  [--platform os/arch[/variant]] [--verify] [--json PATH|-] [--top N]\n  [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]\nfathom diff OLD NEW [OPTIONS]          compare two images\nfathom cat IMAGE PATH [--layer N]      print a file's bytes\nfathom ls IMAGE [PATH] [-l] [--json]   list a directory\nfathom extract IMAGE [PATH…] -o DIR    write files and subtrees\nfathom help [diff|cat|ls|extract]",
         discussion: """
-        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input. IMAGE that is not an existing path is an image name the Docker engine is asked for (as dive does). The prefixes docker://NAME, podman://NAME, registry://HOST[:PORT]/REPO[:TAG][@sha256:…], docker-archive:PATH, oci-archive:PATH and oci:DIR (or --source) choose explicitly; a registry is read with no engine at all, its layers streamed, never written to disk.
+        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input. IMAGE that is not an existing path is an image name the Docker engine is asked for (as dive does). The prefixes docker://NAME, podman://NAME, registry://HOST[:PORT]/REPO[:TAG][@sha256:…], docker-archive:PATH, oci-archive:PATH and oci:DIR (or --source) choose explicitly; a registry is read with no engine at all, its layers streamed for the analysis.
 
-        On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, a the advice (Enter on a finding jumps to its layer and path), s a size filter, w wasted-only, and Enter in the inefficient-files table to jump to the layer that wastes a file. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
+        On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, a the advice (Enter on a finding jumps to its layer and path), s a size filter, w wasted-only, Enter in the inefficient-files table to jump to the layer that wastes a file, v to view the selected file (text or hex, / searches), y and Y to copy its path or its text (OSC 52), and x to extract it or its folder. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
 
         When standard output is not a terminal (a pipe, a file), fathom prints the analysis as text instead: the layers, dive's figures (efficiency, wasted bytes, user wasted percent, inefficient files) and fathom's exact ones (reclaimable bytes, the bytes later layers hide; duplicate content).
 
         Examples:
-          fathom wasteful.tar                  analyse the image in wasteful.tar
-          fathom nginx:latest                  ask the Docker engine (DOCKER_HOST honoured)
-          fathom registry://ghcr.io/org/app:1  fetch from a registry (~/.docker/config.json credentials)
-          fathom registry://127.0.0.1:5000/app:1 --insecure
-                                               a plain-HTTP registry
-          docker save app:1 | fathom -         read a pipe, in one pass
-          fathom --image b:2 multi.tar         choose one image of several
-          fathom --platform linux/arm64 x.tar  choose one platform of an index
-          fathom --verify app.tar              check every layer's diff ID
-          fathom --json report.json app.tar    write the JSON report
+          fathom wasteful.tar                 analyse the image in wasteful.tar
+          fathom nginx:latest                 ask the Docker engine (DOCKER_HOST)
+          fathom registry://ghcr.io/org/app:1 fetch it from a registry
+          fathom --insecure registry://127.0.0.1:5000/app:1
+                                              a plain-HTTP registry
+          docker save app:1 | fathom -        read a pipe, in one pass
+          fathom --image b:2 multi.tar        one image of several
+          fathom --platform linux/arm64 x.tar one platform of an index
+          fathom --verify app.tar             check every layer's diff ID
+          fathom --json report.json app.tar   write the JSON report
           fathom --ci --highestWastedBytes 20MB app.tar
-                                               gate a pipeline
-          fathom diff app-1.0.tar app-1.1.tar  what changed between two images
-                                               (an image file named diff: ./diff)
+                                              gate a pipeline
+          fathom diff app-1.0.tar app-1.1.tar what changed between two images
+          fathom cat app.tar /etc/os-release  print a file of the image
+          fathom ls -l app.tar /usr/bin       list a directory of the image
+          fathom extract app.tar /app -o out  write /app under out/
 
         CI rules: thresholds come from the flags, else the --ci-config file (dive's .dive-ci YAML: `rules:` then one `name: value` line per rule), else the defaults. A value of disabled, off, false or "" turns a rule off.
           lowestEfficiency          fail if efficiency < value

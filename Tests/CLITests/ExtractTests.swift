@@ -194,9 +194,22 @@ import Testing
         #expect(try CLI.run(["cat", image, "bad\\xe9utf"]).stdout == "latin-1\n")
         #expect(try CLI.run(["cat", image, "back\\n"]).stdout == "backslash\n")   // no such newline name: the literal one
         let slash = try CLI.run(["ls", image, "nl\\nline/"])
-        #expect(slash.status == 2 && slash.errorLines == ["fathom: \(image): nl\\nline/: a component is not a directory after layer 0"], "\(slash.stderr)")
+        #expect(slash.status == 2 && slash.errorLines == ["fathom: \(image): nl\\nline/: not a directory after layer 0"], "\(slash.stderr)")
         let negative = try CLI.run(["cat", image, "nl\\nline", "--layer", "-1"])
         #expect(negative.status == 2 && negative.errorLines == ["fathom: \(image): no layer -1: the image has layers 0 to 0"], "\(negative.stderr)")
+    }
+
+    /// `-o` makes the folder and its missing parents, as `mkdir -p`; a file there is refused.
+    @Test func outputFolderIsMadeWithItsParents() throws {
+        let box = try Sandbox()
+        let image = try archive([DockerArchiveBuilder.layer { $0.add("a.txt", data: Array("a\n".utf8)) }])
+        let nested = box.destination.appendingPathComponent("one/two/three")
+        let r = try CLI.run(["extract", image, "-o", nested.path])
+        #expect(r.status == 0 && r.errorLines == ["fathom: 1 file (2 bytes), 0 directories, 0 symbolic links, 0 hardlinks written under \(nested.path) (layer 0)"], "\(r.stderr)")
+        #expect(FileManager.default.contents(atPath: nested.appendingPathComponent("a.txt").path) == Data("a\n".utf8))
+        let file = nested.appendingPathComponent("a.txt")
+        let refused = try CLI.run(["extract", image, "-o", file.path])
+        #expect(refused.status == 2 && refused.errorLines == ["fathom: \(file.path): cannot create the destination: it exists and is not a directory"], "\(refused.stderr)")
     }
 
     /// Standard input is read once: its files cannot be read again, and the message says what to do.

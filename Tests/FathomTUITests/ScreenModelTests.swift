@@ -87,6 +87,8 @@ import Testing
         m = press(model(), Array(repeating: .down, count: 4) + [.char("/")] + typed("plugin-"))
         #expect(rowPaths(m) == ["app", "app/plugins", "app/plugins/plugin-auth.so", "app/plugins/plugin-cache.so"])
         #expect(m.render().text.contains("Path Filter: plugin-"))
+        let erased = m.handle(.ctrl("u"))
+        #expect(erased.input == .pathFilter && erased.filterText.isEmpty && rowPaths(erased).count > 40, "Ctrl+U erases the line")
         m = m.handle(.escape)
         #expect(m.input == .none)
         #expect(m.filterText.isEmpty)

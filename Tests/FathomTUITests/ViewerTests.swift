@@ -41,6 +41,9 @@ import Testing
         #expect(text.contains("/etc/config.txt  layer 0 · 2.5 kB (\(Self.lines.utf8.count) bytes) · -rw-r--r-- · 0:0"))
         #expect(text.contains("     1 line 1  end"), "tabs to the next multiple of 8 columns")
         #expect(text.contains("    28 line 28 end"))
+        m = press(m, [.char("/")] + "line 5".map { .char($0) } + [.enter])
+        #expect(m.render().text.contains("     1 line 1  end") && m.render().text.contains("\"line 5\" at byte 44, line 5"),
+                "a match already on the page does not scroll it")
         m = press(m, [.pageDown, .down])
         text = m.render().text
         #expect(text.hasPrefix(" /etc/config.txt") && text.contains("    29 line 29 end") && !text.contains("    28 line 28"))
@@ -95,7 +98,7 @@ import Testing
         var m = press(model(selecting: "etc"), [.char("x")])
         #expect(m.input == .extractTo && m.render().text.contains("Extract /etc (2 entries, as in layer 0) under the folder: ."))
         m = press(m, [.backspace] + dir.path.map { .char($0) } + [.enter])
-        #expect(m.message?.hasPrefix("wrote 1 files, 1 directories, 0 links of /etc under \(dir.path)") == true, "\(m.message ?? "")")
+        #expect(m.message?.hasPrefix("wrote 1 file, 1 directory, 0 links of /etc under \(dir.path)") == true, "\(m.message ?? "")")
         #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == Self.lines)
     }
 

@@ -81,7 +81,7 @@ start_registry() {  # start_registry NAME PORT [AUTH_YAML]: a distribution serve
 }
 
 for tool in /usr/bin/docker-registry skopeo htpasswd curl python3; do
-  command -v "$tool" >/dev/null || { echo "FAIL missing $tool (make deps installs docker-registry, skopeo, apache2-utils, curl)"; echo "0 passed, 1 failed"; exit 1; }
+  command -v "$tool" >/dev/null || { echo "FAIL missing $tool (make deps-test installs docker-registry, skopeo, apache2-utils, curl)"; echo "0 passed, 1 failed"; exit 1; }
 done
 
 # ------------------------------------------------------------ anonymous registry, plain HTTP
@@ -184,7 +184,7 @@ else bad "one blob named by 50 layers" "$(cat "$work/err")"; fi
 
 # ------------------------------------------------------------ a real HTTP proxy (tinyproxy) on loopback
 if ! command -v tinyproxy >/dev/null; then
-  bad "tinyproxy is not installed (make deps installs it)"
+  bad "tinyproxy is not installed (make deps-test installs it)"
 else
   pport=$(free_port)
   printf 'Port %s\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogFile "%s"\nLogLevel Connect\nPidFile "%s"\n' \

@@ -60,7 +60,6 @@ public enum Advisor {
 
     static func path(_ a: AdviceInput, _ node: PathTable.NodeID) -> String { "/" + a.replay.paths.path(node) }
 
-    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 }
 
 /// Which inodes a finding already counts; a rule counts only the bytes of inodes it claims.

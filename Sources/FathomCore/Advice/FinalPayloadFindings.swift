@@ -5,7 +5,7 @@ extension FinalPayload {
         let unpackedBy = unpackers.isEmpty ? "a folder of the same name sits beside each" : "unpacked by " + Advisor.commands(a, unpackers.sorted())
         return Finding(
             rule: "large-leftovers", severity: Advisor.severity(bytes: g.bytes),
-            title: "\(Advisor.plural(g.items.count, "archive")) likely kept after unpacking (\(ByteFormat.si(g.bytes)))",
+            title: "\(plural(g.items.count, "archive")) likely kept after unpacking (\(ByteFormat.si(g.bytes)))",
             layers: layers, paths: Advisor.top(g.items), pathCount: g.items.count, reclaimableBytes: g.bytes,
             fix: "Fetch, unpack and delete the archive in one RUN (\(unpackedBy)); or let ADD unpack a local tar.",
             snippet: "RUN curl -fsSLo /tmp/pkg.tar.gz <url> \\\n && tar -xzf /tmp/pkg.tar.gz -C /opt \\\n && rm /tmp/pkg.tar.gz")
@@ -14,7 +14,7 @@ extension FinalPayload {
     static func coreDumpsFinding(_ a: AdviceInput, _ g: Group) -> Finding {
         Finding(
             rule: "large-leftovers", severity: .medium,
-            title: "\(Advisor.plural(g.items.count, "likely core dump")) in the final image (\(ByteFormat.si(g.bytes)))",
+            title: "\(plural(g.items.count, "likely core dump")) in the final image (\(ByteFormat.si(g.bytes)))",
             layers: g.layerList, paths: Advisor.top(g.items), pathCount: g.items.count, reclaimableBytes: g.bytes,
             fix: "Delete the core files (written by \(Advisor.commands(a, g.layerList))) and keep core* out of the build context.",
             snippet: "# .dockerignore\ncore\ncore.*")

@@ -29,6 +29,12 @@ public enum Extractor {
         public var bytes: Int64 = 0
         /// Entries not created (devices, FIFOs, sockets), as image paths.
         public var skipped: [String] = []
+
+        /// `1 file (44 bytes), 2 directories, 0 symbolic links, 0 hardlinks`.
+        public var summary: String {
+            plural(files, "file") + " (\(plural(Int(clamping: bytes), "byte"))), " + plural(directories, "directory", "directories")
+                + ", " + plural(symlinks, "symbolic link") + ", " + plural(hardlinks, "hardlink")
+        }
     }
 
     /// Why an extraction stopped; it names the path and what was written before it.
@@ -37,8 +43,25 @@ public enum Extractor {
         public let reason: String
         public let report: Report
         public var description: String {
-            "\(TerminalText.escape(path)): \(reason) (written before it: \(report.files) files, \(report.directories) directories, "
-                + "\(report.symlinks) symbolic links, \(report.hardlinks) hardlinks)"
+            "\(TerminalText.escape(path)): \(reason)" + (report == Report() ? "" : " (written before it: \(report.summary))")
+        }
+    }
+
+    /// Makes the destination folder the user named, with its missing parents (as `mkdir -p`); an
+    /// existing folder is fine. The user's path is theirs: links in it are followed.
+    /// - Throws: `Failure` naming the folder when it cannot be made.
+    public static func makeDestination(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw Failure(path: path, reason: "cannot create the destination: \(String(cString: strerror(errno)))", report: Report())
+            }
+            prefix += "/"
+        }
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw Failure(path: path, reason: "cannot create the destination: it exists and is not a directory", report: Report())
         }
     }
 

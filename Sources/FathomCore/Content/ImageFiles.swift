@@ -30,7 +30,7 @@ public struct ImageFiles: Sendable {
         public var description: String {
             switch self {
             case let .notFound(p, l): "\(p): no such file or directory after layer \(l)"
-            case let .notADirectory(p, l): "\(p): a component is not a directory after layer \(l)"
+            case let .notADirectory(p, l): "\(p): not a directory after layer \(l)"
             case let .symlinkLoop(p): "\(p): too many levels of symbolic links (40)"
             case let .noSuchLayer(l, n): "no layer \(l): the image has layers 0 to \(n - 1)"
             }

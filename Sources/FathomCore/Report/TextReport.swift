@@ -45,7 +45,7 @@ public enum TextReport {
             let groups = duplicates.count == 1 ? "1 group" : "\(duplicates.count) groups"
             let smaller = a.duplicates.count - duplicates.count
             line(bold("Duplicate content:") + " \(groups) of files of 10 kB or more, \(ByteFormat.si(extra)) in extra copies"
-                 + (smaller > 0 ? " (\(Advisor.plural(smaller, "group")) of smaller files not listed)" : ""))
+                 + (smaller > 0 ? " (\(plural(smaller, "group")) of smaller files not listed)" : ""))
             for g in duplicates.prefix(5) {
                 var paths = g.paths.prefix(4).map { "/" + $0 }.joined(separator: ", ")
                 if g.paths.count > 4 { paths += ", … (\(g.paths.count - 4) more)" }

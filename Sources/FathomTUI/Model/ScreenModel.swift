@@ -192,6 +192,9 @@ public struct ScreenModel: TerminalScreen {
 
     private mutating func editInput(_ key: Key) {
         switch (input, key) {
+        case (.extractTo, .ctrl("u")): extractInputText = ""
+        case (.sizeFilter, .ctrl("u")): sizeInputText = ""
+        case (.pathFilter, .ctrl("u")): filterText = ""; compileFilter()
         case (.extractTo, .enter):
             input = .none
             extract()

@@ -217,19 +217,19 @@ extension ScreenModel {
     private func renderStatus(_ g: inout Grid, y: Int) {
         g.fill(x: 0, y: y, count: width, style: .statusBar)
         if input == .pathFilter {
-            let text = "Path Filter: " + filterText + "▏" + (filterError.map { "  (\($0))" } ?? "") + "   Enter/Esc closes"
+            let text = "Path Filter: " + filterText + "▏" + (filterError.map { "  (\($0))" } ?? "") + "   Enter keeps · Esc clears · Ctrl+U erases"
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }
         if input == .extractTo {
             let what = extractNode.map { "/" + DisplayName.of(analysis.replay.paths.pathBytes($0)) } ?? ""
-            let text = "Extract \(what) (\(extractCount) entries, as in layer \(selectedLayer)) under the folder: " + extractInputText
-                + "▏   Enter writes, Esc cancels"
+            let text = "Extract \(what) (\(plural(extractCount, "entry", "entries")), as in layer \(selectedLayer)) under the folder: " + extractInputText
+                + "▏   Enter writes · Esc cancels · Ctrl+U erases"
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }
         if input == .sizeFilter {
-            let text = "Size Filter (at least, e.g. 100kB, 1MiB; empty = off): " + sizeInputText + "▏"
+            let text = "Size Filter (at least, e.g. 100kB, 1MiB; empty = off): " + sizeInputText + "▏   Ctrl+U erases"
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }

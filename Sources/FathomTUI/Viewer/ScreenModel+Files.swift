@@ -139,13 +139,10 @@ extension ScreenModel {
     mutating func extract() {
         guard let node = extractNode else { return }
         let folder = extractInputText.isEmpty ? "." : extractInputText
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            message = "\(folder): \(String(cString: strerror(errno)))"
-            return
-        }
         do {
+            try Extractor.makeDestination(folder)
             let report = try Extractor.extract(files, roots: [node], atLayer: selectedLayer, to: folder)
-            message = "wrote \(report.files) files, \(report.directories) directories, \(report.symlinks) links of \(pathText(node)) "
+            message = "wrote \(plural(report.files, "file")), \(plural(report.directories, "directory", "directories")), \(plural(report.symlinks, "link")) of \(pathText(node)) "
                 + "under \(folder)" + (report.skipped.isEmpty ? "" : " (\(report.skipped.count) not created: devices, FIFOs…)")
         } catch {
             message = "\(error)"

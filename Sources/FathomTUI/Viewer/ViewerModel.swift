@@ -100,6 +100,17 @@ struct ViewerModel {
     mutating func scrollColumns(_ n: Int) { column = max(0, column + n) }
     mutating func toggleWrap() { wrap.toggle(); column = 0 }
 
+    /// The offset just past what the page shows (its rows counted as lines, without wrapping).
+    func pageEnd() throws -> Int64 {
+        if isBinary { return top + Int64(pageRows) * 16 }
+        var end = top
+        for _ in 0..<pageRows {
+            guard let next = try nextLineStart(after: end) else { return bytes.sizeBytes }
+            end = next
+        }
+        return end
+    }
+
     /// Where the line after the one starting at `offset` starts; nil at the last line.
     func nextLineStart(after offset: Int64) throws -> Int64? {
         var at = offset
@@ -179,12 +190,13 @@ struct ViewerModel {
         }
         match = (hit, needle.count)
         let lineTop = isBinary ? hit / 16 * 16 : try lineStart(before: hit + 1)
-        if isBinary { topLine = nil }
-        if !isBinary {
-            topLine = lineTop <= Self.lineCountLimitBytes ? try newlines(before: lineTop) + 1 : nil
+        let line = isBinary || lineTop > Self.lineCountLimitBytes ? nil : try newlines(before: lineTop) + 1
+        // a match already on the page does not scroll it
+        if try !(hit >= top && hit < pageEnd()) {
+            top = lineTop
+            topLine = isBinary ? nil : line
         }
-        top = lineTop
-        message = "\"\(query)\" at byte \(hit)" + (topLine.map { ", line \($0)" } ?? "")
+        message = "\"\(query)\" at byte \(hit)" + (line.map { ", line \($0)" } ?? "")
     }
 
     /// The offset of `needle` from `start` forward, or before `start` backward; read in 1 MiB parts that
