@@ -40,7 +40,8 @@ import Testing
         for line in ["Layers: 3 of NEW's 9 shared with OLD (same diff ID), 6 new; 10 of OLD's 13 dropped",
                      "  first cache miss: layer 3: COPY /out/config/ /app/config/ # buildkit",
                      "  finalBytes          \(oldFinal)     \(newFinal)  \(newFinal - oldFinal)",
-                     "  user: (not set: root) → \"65532:65532\""] {
+                     "  user: (not set: root) → \"65532:65532\"",
+                     "  fixed      HIGH   secrets-in-layers (1 path): 1 secret file shipped in the layers: private keys or credentials (deleting them later does not remove them)"] {
             #expect(r.stdout.contains(line + "\n"), "missing: \(line)\n\(r.stdout)")
         }
         #expect(!r.stdout.contains("\u{1B}["), "no colour on a pipe")
@@ -76,6 +77,11 @@ import Testing
             #expect(t["old"] as? Int == old[key] as? Int && t["new"] as? Int == new[key] as? Int, "\(key)")
             #expect(t["delta"] as? Int == (new[key] as! Int) - (old[key] as! Int), "\(key) delta")
         }
+        let advice = try #require(diff["advice"] as? [[String: Any]])
+        #expect(!advice.isEmpty && advice.allSatisfy { $0["status"] as? String == "fixed" })
+        let secrets = try #require(advice.first)
+        #expect(secrets["rule"] as? String == "secrets-in-layers" && secrets["severity"] as? String == "high")
+        #expect((secrets["old"] as? [String: Any])?["paths"] as? Int == 1 && (secrets["new"] as? [String: Any])?["findings"] as? Int == 0)
         // stdout form
         let piped = try CLI.run(["diff", "--json", "-", good, good])
         #expect(piped.status == 0)

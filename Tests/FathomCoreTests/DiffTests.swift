@@ -170,6 +170,39 @@ import Testing
         #expect(d.config.isEmpty)
     }
 
+    /// The good sample fixes every piece of the wasteful one's advice and introduces none; the
+    /// comparison's sums are those of each image's own findings, rule by rule and severity by severity.
+    @Test func adviceFixedAndIntroduced() throws {
+        let d = try ImageDiff.load(old: Self.sample("wasteful.docker.tar"), new: Self.sample("good.docker.tar.zst"))
+        #expect(d.new.advice.isEmpty && !d.old.advice.isEmpty)
+        let groups = Dictionary(grouping: d.old.advice) { "\($0.rule) \($0.severity.rawValue)" }
+        #expect(d.advice.entries.count == groups.count)
+        #expect(d.advice.count(.fixed) == groups.count && d.advice.count(.introduced) == 0)
+        for e in d.advice.entries {
+            let g = try #require(groups["\(e.rule) \(e.severity.rawValue)"])
+            #expect(e.findings == (g.count, 0) && e.paths.old == g.map(\.pathCount).reduce(0, +))
+            #expect(e.reclaimableBytes == (g.map(\.reclaimableBytes).reduce(0, +), 0))
+        }
+        #expect(d.advice.entries.first?.severity == .high && d.advice.entries.first?.rule == "secrets-in-layers")
+        let r = ImageDiff(old: d.new, new: d.old)
+        #expect(r.advice.count(.introduced) == groups.count && r.advice.count(.fixed) == 0)
+    }
+
+    /// Both sides with findings of a rule: fewer bytes is smaller, more paths at equal bytes larger,
+    /// the same bytes and paths unchanged; ordered high first, then fixed, introduced, larger, smaller.
+    @Test func adviceSmallerLargerUnchanged() {
+        func f(_ rule: String, _ severity: Finding.Severity, bytes: Int64, paths: Int) -> Finding {
+            Finding(rule: rule, severity: severity, title: rule, layers: [1], paths: [], pathCount: paths,
+                    reclaimableBytes: bytes, fix: "", snippet: "")
+        }
+        let c = AdviceComparison(
+            old: [f("a", .medium, bytes: 100, paths: 2), f("b", .medium, bytes: 50, paths: 1), f("c", .low, bytes: 7, paths: 1),
+                  f("d", .high, bytes: 0, paths: 1)],
+            new: [f("a", .medium, bytes: 40, paths: 3), f("b", .medium, bytes: 50, paths: 2), f("c", .low, bytes: 7, paths: 1),
+                  f("e", .medium, bytes: 9, paths: 1)])
+        #expect(c.entries.map { "\($0.rule):\($0.status.rawValue)" } == ["d:fixed", "e:introduced", "b:larger", "a:smaller", "c:unchanged"])
+    }
+
     /// The comparison is symmetric: OLD → NEW added is NEW → OLD removed, deltas negated.
     @Test func swappingTheImagesSwapsAddedAndRemoved() throws {
         let d = try ImageDiff.load(old: Self.sample("wasteful.docker.tar"), new: Self.sample("good.docker.tar.zst"))

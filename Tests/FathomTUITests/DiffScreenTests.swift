@@ -61,12 +61,14 @@ import Testing
         #expect(s.render().text.contains("sorted by delta"))
     }
 
-    @Test func summaryFoldingAndQuit() {
+    @Test func summaryFoldingAndQuit() throws {
         var s = DiffScreen(diff: Self.diff, width: 120, height: 40)
         let screen = s.render().text
         #expect(screen.contains("Final bytes 2.3 MB → 2.1 MB (−239 kB, −10.36 %)"))
         #expect(screen.contains("First cache miss: layer 3: COPY /out/config/ /app/config/ # buildkit"))
         #expect(screen.contains("\(Self.diff.files.count(.removed)) removed"))
+        let advice = try #require(screen.split(separator: "\n").first { $0.hasPrefix(" Advice: ") })
+        #expect(advice.hasPrefix(" Advice: \(Self.diff.advice.count(.fixed)) fixed (high secrets-in-layers, medium "))
         let before = s.rows.count
         s = s.handle(.left)   // the first row is a folder: collapse it
         #expect(s.rows.count < before)

@@ -15,10 +15,31 @@ public enum DiffJSONReport {
                 w.key("totals"); totals(d.totals, &w)
                 w.key("config"); config(d.config, baseChanged: d.layers.baseLayersChanged, &w)
                 w.key("files"); files(d.files, &w)
+                advice(d.advice, &w)
                 w.field("warnings", strings: d.old.warnings.map { "OLD: " + $0 } + d.new.warnings.map { "NEW: " + $0 })
             }
         }
         return w.bytes
+    }
+
+    private static func advice(_ a: AdviceComparison, _ w: inout JSONWriter) {
+        w.array("advice", a.entries) { w, e in
+            w.object { w in
+                w.field("rule", e.rule)
+                w.field("severity", e.severity.rawValue)
+                w.field("status", e.status.rawValue)
+                w.field("title", e.title)
+                for (side, findings, paths, bytes) in [("old", e.findings.old, e.paths.old, e.reclaimableBytes.old),
+                                                       ("new", e.findings.new, e.paths.new, e.reclaimableBytes.new)] {
+                    w.key(side)
+                    w.object { w in
+                        w.field("findings", findings)
+                        w.field("paths", paths)
+                        w.field("reclaimableBytes", bytes)
+                    }
+                }
+            }
+        }
     }
 
     private static func source(_ image: Image, _ w: inout JSONWriter) {

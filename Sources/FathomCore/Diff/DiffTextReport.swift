@@ -1,7 +1,8 @@
 import Foundation
 
 /// `fathom diff` as text: the layers NEW shares with OLD and what it must download, the totals
-/// side by side, the config changes, and the largest file and directory deltas.
+/// side by side, the config changes, the advice fixed and introduced, and the largest file and
+/// directory deltas.
 public enum DiffTextReport {
     /// - Parameters:
     ///   - top: At most this many changed paths, and this many directories, are listed (largest absolute delta first).
@@ -76,6 +77,29 @@ public enum DiffTextReport {
         if !c.envKeysAdded.isEmpty { line("  env keys added: \(c.envKeysAdded.joined(separator: ", "))") }
         if !c.envKeysRemoved.isEmpty { line("  env keys removed: \(c.envKeysRemoved.joined(separator: ", "))") }
         if !c.envKeysChanged.isEmpty { line("  env keys with a new value (values not shown): \(c.envKeysChanged.joined(separator: ", "))") }
+
+        let a = d.advice
+        line()
+        line(bold("Advice:") + (a.entries.isEmpty ? " none in either image" : " " + AdviceComparison.Status.allCases
+            .filter { a.count($0) > 0 }.map { "\(a.count($0)) \($0.rawValue)" }.joined(separator: ", ")))
+        for e in a.entries {
+            func facts(_ bytes: Int64, _ paths: Int, _ findings: Int) -> [String] {
+                (findings > 1 ? [plural(findings, "finding")] : []) + (bytes > 0 ? [ByteFormat.si(bytes)] : [])
+                    + (paths > 0 ? [plural(paths, "path")] : [])
+            }
+            let what: [String] = switch e.status {
+            case .fixed: facts(e.reclaimableBytes.old, e.paths.old, e.findings.old)
+            case .introduced, .unchanged: facts(e.reclaimableBytes.new, e.paths.new, e.findings.new)
+            case .smaller, .larger:
+                (e.reclaimableBytes.old == e.reclaimableBytes.new ? []
+                    : ["\(ByteFormat.si(e.reclaimableBytes.old)) → \(ByteFormat.si(e.reclaimableBytes.new))"])
+                    + (e.paths.old == e.paths.new ? [] : ["\(e.paths.old) → \(plural(e.paths.new, "path"))"])
+            }
+            let status = e.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+            let severity = e.severity.rawValue.uppercased().padding(toLength: 6, withPad: " ", startingAt: 0)
+            line("  \(status) \(severity) \(e.rule)" + (what.isEmpty ? "" : " (" + what.joined(separator: ", ") + ")")
+                 + ": " + TextSummary.truncated(e.title, 110))
+        }
 
         let f = d.files
         line()

@@ -8,6 +8,8 @@ public struct ImageDiff: Sendable {
     public let files: FileComparison
     public let totals: DiffTotals
     public let config: ConfigComparison
+    /// The advice of both, rule by rule (empty when the analyses were made without advice).
+    public let advice: AdviceComparison
 
     /// Compares two analysed images.
     public init(old: Analysis, new: Analysis) {
@@ -17,6 +19,7 @@ public struct ImageDiff: Sendable {
         files = FileComparison(old: old.replay, new: new.replay)
         totals = DiffTotals(old: old, new: new)
         config = ConfigComparison(old: old.image.config, new: new.image.config)
+        advice = AdviceComparison(old: old.advice, new: new.advice)
     }
 
     /// Loads and analyses both images at the same time (two threads), then compares them.
@@ -30,8 +33,7 @@ public struct ImageDiff: Sendable {
         let loads = [(oldPath, oldOptions), (newPath, newOptions)].map { path, options in
             Concurrent<Result<Analysis, any Error>> {
                 Result {
-                    // no advice: the comparison never shows it, and it costs as much as the replay
-                    do { return Analysis(image: try loader(path, options), advice: false) } catch {
+                    do { return Analysis(image: try loader(path, options)) } catch {
                         throw LoadError(path: path, underlying: error)
                     }
                 }

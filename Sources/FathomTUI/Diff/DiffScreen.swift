@@ -27,7 +27,7 @@ public struct DiffScreen: TerminalScreen {
         rebuildRows()
     }
 
-    static let headerHeight = 7
+    static let headerHeight = 8
 
     var pageHeight: Int { max(1, height - Self.headerHeight - 1) }
 
@@ -143,15 +143,16 @@ public struct DiffScreen: TerminalScreen {
                 + "\(ByteFormat.si(l.downloadBytes)) (\(l.downloadMeasure.rawValue))",
             l.firstCacheMiss.map { "First cache miss: layer \($0.index): \(LayerCommand.display($0.command))" } ?? "First cache miss: none (every layer of NEW is in OLD)",
             "Files: " + FileChangeKind.allCases.map { "\(f.count($0)) \(Self.label($0))" }.joined(separator: ", "),
+            Self.adviceLine(diff.advice),
         ]
         for (i, line) in lines.enumerated() {
             g.put(DisplayWidth.truncate(line, to: width - 1), x: 1, y: 1 + i, style: i == 0 ? .bold : .normal, maxWidth: width - 1)
         }
         let paneTitle = "▶ Files (" + (changedOnly ? "changed only" : "all paths") + ", sorted by " + (sortByDelta ? "delta" : "name") + ")"
-        g.fill(x: 0, y: 5, count: width, style: .title)
-        g.put(DisplayWidth.truncate(paneTitle, to: width - 1), x: 1, y: 5, style: .title)
+        g.fill(x: 0, y: 6, count: width, style: .title)
+        g.put(DisplayWidth.truncate(paneTitle, to: width - 1), x: 1, y: 6, style: .title)
         let columns = "  " + TextReportPad.left("Before", 9) + " " + TextReportPad.left("After", 9) + " " + TextReportPad.left("Delta", 10) + "  Path"
-        g.put(DisplayWidth.truncate(columns, to: width - 1), x: 1, y: 6, style: .bold)
+        g.put(DisplayWidth.truncate(columns, to: width - 1), x: 1, y: 7, style: .bold)
         for row in 0..<pageHeight {
             let i = scroll + row
             guard i < rows.count else { break }
@@ -193,6 +194,17 @@ public struct DiffScreen: TerminalScreen {
             }
         }
         return g
+    }
+
+    /// `Advice: 9 fixed (high secrets-in-layers, medium runs-as-root, …), 1 introduced (…)`.
+    static func adviceLine(_ a: AdviceComparison) -> String {
+        guard !a.entries.isEmpty else { return "Advice: none in either image" }
+        let parts = AdviceComparison.Status.allCases.compactMap { status -> String? in
+            let entries = a.entries.filter { $0.status == status }
+            guard !entries.isEmpty, status != .unchanged else { return nil }
+            return "\(entries.count) \(status.rawValue) (" + entries.map { "\($0.severity.rawValue) \($0.rule)" }.joined(separator: ", ") + ")"
+        }
+        return "Advice: " + (parts.isEmpty ? "\(a.count(.unchanged)) unchanged" : parts.joined(separator: "; "))
     }
 
     static func signed(_ bytes: Int64) -> String { (bytes < 0 ? "−" : "+") + ByteFormat.si(abs(bytes)) }
