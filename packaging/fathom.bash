@@ -11,10 +11,10 @@ _fathom() {
         diff|cat|ls|extract|help) [ "$i" = 1 ] && command=${COMP_WORDS[i]}; break ;;
         esac
     done
-    local image="--source --insecure --timeout --pull --image --platform --verify"
+    local image="--source --insecure --timeout --pull --namespace --containerd-address --image --platform --verify"
     local options
     case $command in
-    diff) options="--insecure --timeout --top --image --old-image --new-image --platform --verify -j --json --ci --ci-config
+    diff) options="--insecure --timeout --namespace --containerd-address --top --image --old-image --new-image --platform --verify -j --json --ci --ci-config
                    --highestGrowthBytes --highest-growth-bytes --highestGrowthPercent --highest-growth-percent
                    --highestDownloadBytes --highest-download-bytes -h --help" ;;
     cat) options="--layer $image -h --help" ;;
@@ -25,7 +25,9 @@ _fathom() {
                 --highest-reclaimable-bytes --highestReclaimableBytes --fail-on-advice --highestAdviceSeverity --version -h --help" ;;
     esac
     case $prev in
-    --source) COMPREPLY=($(compgen -W "docker podman docker-archive oci-archive oci registry" -- "$cur")); return ;;
+    --source) COMPREPLY=($(compgen -W "docker podman containerd docker-archive oci-archive oci registry" -- "$cur")); return ;;
+    --namespace) COMPREPLY=($(compgen -W "default k8s.io moby" -- "$cur")); return ;;
+    --containerd-address) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --fail-on-advice|--highestAdviceSeverity) COMPREPLY=($(compgen -W "high medium low disabled" -- "$cur")); return ;;
     --platform) COMPREPLY=($(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")); return ;;
     -j|--json|--ci-config) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -98,7 +98,8 @@ final class EngineSource: @unchecked Sendable {
     }
 }
 
-/// `podman save` when no Podman socket is up: the archive streams from its standard output.
+/// A command whose standard output is an image archive (`podman save` when no Podman socket is up,
+/// `ctr images export -`): the archive streams from it as it comes.
 final class CommandSource: BlockSource {
     let process = Process()
     private let handle: FileHandle
@@ -109,8 +110,11 @@ final class CommandSource: BlockSource {
     /// The command's output was read to its end. When the reader stopped before (the archive is
     /// bad), the command then fails only because its pipe was closed: that is no cause to report.
     private(set) var readToEnd = false
+    /// What the command does, for messages (`podman save`).
+    let label: String
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    init(_ executable: String, _ arguments: [String], label: String = "podman save") throws {
+        self.label = label
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe()
@@ -126,7 +130,7 @@ final class CommandSource: BlockSource {
     func next() throws -> UnsafeRawBufferPointer {
         let fd = handle.fileDescriptor
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { throw SourceError("podman save", String(cString: strerror(errno))) }
+        if n < 0 { throw SourceError(label, String(cString: strerror(errno))) }
         if n == 0 { readToEnd = true }
         return buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0.prefix(n)) }
     }

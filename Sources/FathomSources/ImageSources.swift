@@ -6,6 +6,7 @@ import Foundation
 public enum SourceKind: String, CaseIterable, Sendable {
     case docker
     case podman
+    case containerd
     case dockerArchive = "docker-archive"
     case ociArchive = "oci-archive"
     case oci
@@ -16,6 +17,7 @@ public enum SourceKind: String, CaseIterable, Sendable {
         switch self {
         case .docker: "docker://"
         case .podman: "podman://"
+        case .containerd: "containerd://"
         case .dockerArchive: "docker-archive:"
         case .ociArchive: "oci-archive:"
         case .oci: "oci:"
@@ -91,6 +93,10 @@ public struct SourceOptions: Sendable {
     /// `--timeout`, in seconds: a registry or engine that sends nothing, or less than 1 KiB/s on
     /// average, for this long fails the transfer (30 by default).
     public var timeoutSeconds: Double = 30
+    /// containerd's namespace (`--namespace`); nil: `$CONTAINERD_NAMESPACE`, else `default`.
+    public var containerdNamespace: String?
+    /// containerd's socket (`--containerd-address`); nil: `$CONTAINERD_ADDRESS`, else `/run/containerd/containerd.sock`.
+    public var containerdAddress: String?
 
     public init() {}
 }
@@ -109,29 +115,35 @@ public enum ImageSources {
             do { reference = try ImageReference.parse(spec.target) } catch {
                 throw SourceError(spec.display, "not an image reference: \(error.reason)")
             }
-            let config: DockerConfig
-            do { config = try DockerConfig.load(path: source.dockerConfigPath ?? DockerConfig.defaultPath(environment: source.environment)) } catch {
+            let credentials: CredentialStore
+            do {
+                credentials = try CredentialStore(environment: source.environment, dockerConfigPath: source.dockerConfigPath,
+                                                  timeoutSeconds: source.timeoutSeconds)
+            } catch {
                 throw SourceError(spec.display, "\(error)")
             }
             let registry = RegistrySource(reference: reference, display: spec.display, insecure: source.insecure,
-                                          config: config, progress: source.progress, environment: source.environment,
+                                          credentials: credentials, progress: source.progress, environment: source.environment,
                                           timeoutSeconds: source.timeoutSeconds)
             return try registry.load(options: options, concurrency: source.concurrency)
         case .docker:
             try checkEngineName(spec.target, display: spec.display)
-            let socket: String
-            do { socket = try dockerSocket(source.environment) } catch let e as SourceError {
-                throw SourceError(spec.display, "DOCKER_HOST " + e.message)
+            let endpoint: EngineEndpoint.Choice
+            do { endpoint = try EngineEndpoint.docker(source.environment) } catch let e as SourceError {
+                throw SourceError(spec.display, e.reference + " " + e.message)
             }
+            let socket = endpoint.socket
             let engine = EngineSource(name: engineName(spec.target), display: spec.display, socketPath: socket,
-                                      engine: "Docker engine", pull: source.pull, progress: source.progress,
-                                      timeoutSeconds: source.timeoutSeconds)
+                                      engine: endpoint.origin.hasPrefix("Docker context") ? "Docker engine of the \(endpoint.origin)" : "Docker engine",
+                                      pull: source.pull, progress: source.progress, timeoutSeconds: source.timeoutSeconds)
             if spec.implicit && !FileManager.default.fileExists(atPath: socket) {
-                throw SourceError(spec.display, "no such file, and no Docker engine at unix://\(socket) to ask for an image of that name")
+                throw SourceError(spec.display, "no such file, and no Docker engine at unix://\(socket)\(endpoint.origin.isEmpty ? "" : " (" + endpoint.origin + ")") to ask for an image of that name")
             }
             return try engine.load(options: options)
         case .podman:
             return try podman(spec, options: options, source: source)
+        case .containerd:
+            return try ContainerdSource.load(spec, options: options, source: source)
         }
     }
 
@@ -158,15 +170,6 @@ public enum ImageSources {
         }
     }
 
-    /// `DOCKER_HOST` (`unix://` only), else `/var/run/docker.sock`.
-    static func dockerSocket(_ environment: [String: String]) throws -> String {
-        guard let host = environment["DOCKER_HOST"], !host.isEmpty else { return "/var/run/docker.sock" }
-        guard host.hasPrefix("unix://") else {
-            throw SourceError("DOCKER_HOST", "'\(host)': only unix:// sockets are supported")
-        }
-        return String(host.dropFirst("unix://".count))
-    }
-
     /// Refuses an engine image name that is neither an image reference nor an image ID: the name goes
     /// into the Engine API's path, where `..` or `?` would reach another endpoint.
     static func checkEngineName(_ name: String, display: String) throws {
@@ -188,10 +191,10 @@ public enum ImageSources {
     static func podman(_ spec: SourceSpec, options: LoadOptions, source: SourceOptions) throws -> Image {
         try checkEngineName(spec.target, display: spec.display)
         let env = source.environment
-        var sockets: [String] = []
-        if let host = env["CONTAINER_HOST"], host.hasPrefix("unix://") { sockets.append(String(host.dropFirst(7))) }
-        if let runtime = env["XDG_RUNTIME_DIR"], !runtime.isEmpty { sockets.append(runtime + "/podman/podman.sock") }
-        sockets.append("/run/podman/podman.sock")
+        let sockets: [String]
+        do { sockets = try EngineEndpoint.podman(env) } catch let e as SourceError {
+            throw SourceError(spec.display, e.reference + " " + e.message)
+        }
         let name = engineName(spec.target)
         if let socket = sockets.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             return try EngineSource(name: name, display: spec.display, socketPath: socket, engine: "Podman service",

@@ -10,7 +10,7 @@ final class RegistrySource: @unchecked Sendable {
     /// The image as the user named it, for messages.
     let display: String
     let insecure: Bool
-    let config: DockerConfig
+    let credentials: CredentialStore
     let progress: FetchProgress?
     let proxies: ProxySettings
     /// `--timeout`: the window of the transfer rate rule, in seconds.
@@ -32,12 +32,12 @@ final class RegistrySource: @unchecked Sendable {
     static let indexTypes: Set<String> = ["application/vnd.oci.image.index.v1+json",
                                           "application/vnd.docker.distribution.manifest.list.v2+json"]
 
-    init(reference: ImageReference, display: String, insecure: Bool, config: DockerConfig, progress: FetchProgress?,
+    init(reference: ImageReference, display: String, insecure: Bool, credentials: CredentialStore, progress: FetchProgress?,
          environment: [String: String], timeoutSeconds: Double) {
         self.reference = reference
         self.display = display
         self.insecure = insecure
-        self.config = config
+        self.credentials = credentials
         self.progress = progress
         self.proxies = ProxySettings(environment: environment)
         self.window = timeoutSeconds
@@ -80,16 +80,12 @@ final class RegistrySource: @unchecked Sendable {
         }
     }
 
+    /// Why a registry refused: the credentials it was given and where they came from, or where none were found.
     func credentialsNote() -> String {
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
-        let file = home.count > 1 && config.path.hasPrefix(home + "/") ? "~" + config.path.dropFirst(home.count) : config.path
-        if config.credentials(for: reference.registry) != nil {
-            return "the credentials for \(reference.registry) in \(file) were refused"
+        if let found = try? credentials.credentials(registry: reference.registry, repository: reference.repository) {
+            return "the credentials for \(reference.registry) \(found.origin) were refused"
         }
-        if let helper = config.helper(for: reference.registry) {
-            return "no credentials for \(reference.registry) in \(file); its credential helper '\(helper)' is not supported yet"
-        }
-        return "no credentials for \(reference.registry) in \(file)"
+        return "no credentials for \(reference.registry) in \(credentials.searched)"
     }
 
     /// The `WWW-Authenticate` flow: Basic sends the credentials; Bearer fetches a token from the realm.
@@ -98,10 +94,18 @@ final class RegistrySource: @unchecked Sendable {
     /// plain `http` only with `--insecure` and on the registry's own host. Anything else (another
     /// scheme, a Unix socket) is refused before the credentials go anywhere.
     func answer(_ challenge: AuthChallenge) throws {
-        let credentials = config.credentials(for: reference.registry)
-        let basic = credentials.map { "Basic " + Data("\($0.username):\($0.password)".utf8).base64EncodedString() }
+        let found: CredentialStore.Found?
+        do { found = try credentials.credentials(registry: reference.registry, repository: reference.repository) } catch {
+            throw fail("\(error)")
+        }
+        let identityToken = found.flatMap { $0.credentials.isIdentityToken ? $0.credentials.password : nil }
+        let basic = found.flatMap { f in f.credentials.isIdentityToken ? nil
+            : "Basic " + Data("\(f.credentials.username):\(f.credentials.password)".utf8).base64EncodedString() }
         switch challenge.scheme {
         case "basic":
+            if identityToken != nil {
+                throw fail("401 Unauthorized: the registry asks for a password, and the credentials for \(reference.registry) \(found!.origin) are an identity token")
+            }
             guard let basic else { throw fail("401 Unauthorized (\(credentialsNote()))") }
             lock.withLock { authorization = basic }
         case "bearer":
@@ -115,6 +119,19 @@ final class RegistrySource: @unchecked Sendable {
             components.queryItems = query
             guard let url = components.string else { throw fail("bad token realm '\(oneLine(realm, limit: 120))'") }
             var request = HTTPRequest(url: url, limits: .document(window: window), maximumBytes: Self.maximumAnswerBytes)
+            if let identityToken {
+                // distribution spec, OAuth2 token authentication: the refresh token is exchanged by a POST
+                request = HTTPRequest(url: realm, limits: .document(window: window), maximumBytes: Self.maximumAnswerBytes)
+                request.method = "POST"
+                request.headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+                var form = URLComponents()
+                form.queryItems = [URLQueryItem(name: "grant_type", value: "refresh_token"),
+                                   URLQueryItem(name: "service", value: challenge.parameters["service"] ?? ""),
+                                   URLQueryItem(name: "client_id", value: "fathom"),
+                                   URLQueryItem(name: "scope", value: challenge.parameters["scope"] ?? "repository:\(reference.repository):pull"),
+                                   URLQueryItem(name: "refresh_token", value: identityToken)]
+                request.body = Self.formEncoded(form.queryItems!)
+            }
             if let basic { request.headers.append(("Authorization", basic)) }
             let body: [UInt8]
             let response: HTTPResponse
@@ -138,6 +155,17 @@ final class RegistrySource: @unchecked Sendable {
         default:
             throw fail("401 Unauthorized with an unsupported authentication scheme '\(oneLine(challenge.scheme, limit: 40))'")
         }
+    }
+
+    /// `application/x-www-form-urlencoded`: every byte but unreserved ones percent-encoded.
+    static func formEncoded(_ items: [URLQueryItem]) -> [UInt8] {
+        func encode(_ s: String) -> String {
+            s.utf8.map { b -> String in
+                let c = Character(Unicode.Scalar(b))
+                return c.isASCII && (c.isLetter || c.isNumber || "-._~".contains(c)) ? String(c) : String(format: "%%%02X", b)
+            }.joined()
+        }
+        return Array(items.map { encode($0.name) + "=" + encode($0.value ?? "") }.joined(separator: "&").utf8)
     }
 
     /// `cannot reach HOST: why` when no connection was made, else `HOST: why` (it answered, badly).

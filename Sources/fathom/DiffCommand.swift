@@ -47,6 +47,8 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Plain HTTP for registry:// sources (loopback test registries).")
     var insecure = false
 
+    @OptionGroup var containerd: ContainerdOptions
+
     @Option(parsing: .unconditional,
             help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
     var timeout: String?
@@ -168,6 +170,7 @@ struct DiffCommand: ParsableCommand {
         var sourceOptions = SourceOptions()
         sourceOptions.insecure = insecure
         if let timeout { sourceOptions.timeoutSeconds = CommandSupport.timeoutSeconds(timeout) }
+        containerd.apply(to: &sourceOptions)
         let fixed = sourceOptions
         return { argument, options in
             try ImageSources.load(try SourceSpec.parse(argument), options: options, source: fixed)

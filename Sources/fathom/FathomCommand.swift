@@ -11,7 +11,7 @@ struct FathomCommand: ParsableCommand {
         abstract: "Explore a container image layer by layer, and find the bytes it ships for nothing.",
         usage: "fathom IMAGE [--source KIND] [--insecure] [--pull] [--image NAME[:TAG]]\n  [--platform os/arch[/variant]] [--verify] [--json PATH|-] [--top N]\n  [--ci [--ci-config FILE] [RULE FLAGS]] [--ci-top N]\nfathom diff OLD NEW [OPTIONS]          compare two images\nfathom cat IMAGE PATH [--layer N]      print a file's bytes\nfathom ls IMAGE [PATH] [-l] [--json]   list a directory\nfathom extract IMAGE [PATH…] -o DIR    write files and subtrees\nfathom help [diff|cat|ls|extract]",
         discussion: """
-        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input. IMAGE that is not an existing path is an image name the Docker engine is asked for (as dive does). The prefixes docker://NAME, podman://NAME, registry://HOST[:PORT]/REPO[:TAG][@sha256:…], docker-archive:PATH, oci-archive:PATH and oci:DIR (or --source) choose explicitly; a registry is read with no engine at all, its layers streamed for the analysis.
+        IMAGE is an image archive: a `docker save` tarball (any Docker version), an OCI image layout (buildx, skopeo, podman, kaniko), either one gzip- or zstd-compressed, an extracted layout given as a directory, or `-` to read the archive from standard input. IMAGE that is not an existing path is an image name the Docker engine is asked for (as dive does). The prefixes docker://NAME, podman://NAME, containerd://NAME (--namespace, --containerd-address), registry://HOST[:PORT]/REPO[:TAG][@sha256:…], docker-archive:PATH, oci-archive:PATH and oci:DIR (or --source) choose explicitly; a registry is read with no engine at all, its layers streamed for the analysis.
 
         On a terminal, fathom opens the explorer: dive's panes and keys (Tab, arrows, Ctrl+L/Ctrl+A compare modes, Space collapse, Ctrl+A/R/M/U hide statuses, Ctrl+B, Ctrl+O, Ctrl+F or / filter, q), plus ? for every key, a the advice (Enter on a finding jumps to its layer and path), s a size filter, w wasted-only, Enter in the inefficient-files table to jump to the layer that wastes a file, v to view the selected file (text or hex, / searches), y and Y to copy its path or its text (OSC 52), and x to extract it or its folder. Key bindings can be changed in $XDG_CONFIG_HOME/fathom/config.yaml (keybinding: quit: "ctrl+c,q", with dive's key names).
 
@@ -58,7 +58,7 @@ struct FathomCommand: ParsableCommand {
         subcommands: [DiffCommand.self, CatCommand.self, LsCommand.self, ExtractCommand.self]
     )
 
-    @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"), completion: .file())
+    @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, containerd://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"), completion: .file())
     var imagePath: String
 
     @OptionGroup var imageOptions: ImageOptions

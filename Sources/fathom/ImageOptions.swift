@@ -6,9 +6,9 @@ import Foundation
 /// The options that say where an image comes from and which image of an archive: shared by
 /// `fathom IMAGE`, `fathom cat`, `fathom ls` and `fathom extract`.
 struct ImageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Where IMAGE comes from: docker, podman, docker-archive, oci-archive, oci or registry (default: a path if one exists, else the Docker engine).",
+    @Option(help: ArgumentHelp("Where IMAGE comes from: docker, podman, containerd, docker-archive, oci-archive, oci or registry (default: a path if one exists, else the Docker engine).",
                                valueName: "KIND"),
-            completion: .list(["docker", "podman", "docker-archive", "oci-archive", "oci", "registry"]))
+            completion: .list(["docker", "podman", "containerd", "docker-archive", "oci-archive", "oci", "registry"]))
     var source: String?
 
     @Flag(help: "Registry: use plain HTTP (a registry on this machine without TLS).")
@@ -20,6 +20,8 @@ struct ImageOptions: ParsableArguments {
 
     @Flag(help: "Docker or Podman engine: pull the image when the engine does not have it.")
     var pull = false
+
+    @OptionGroup var containerd: ContainerdOptions
 
     @Option(name: .customLong("image"),
             help: ArgumentHelp("Choose one image of several: NAME[:TAG] (:latest implied) or a digest (sha256:…).",
@@ -51,6 +53,7 @@ struct ImageOptions: ParsableArguments {
         s.insecure = insecure
         s.pull = pull
         if let timeout { s.timeoutSeconds = CommandSupport.timeoutSeconds(timeout) }
+        containerd.apply(to: &s)
         return s
     }
 
@@ -77,5 +80,21 @@ struct ImageOptions: ParsableArguments {
             progress.clear()
             CommandSupport.fail(CommandSupport.describe(error, input: argument))
         }
+    }
+}
+
+/// containerd's namespace and socket, for `containerd://` (shared by every command that reads an image).
+struct ContainerdOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("containerd: the namespace (default: $CONTAINERD_NAMESPACE, else default; Kubernetes keeps images in k8s.io).", valueName: "NS"))
+    var namespace: String?
+
+    @Option(name: .customLong("containerd-address"),
+            help: ArgumentHelp("containerd: its socket (default: $CONTAINERD_ADDRESS, else /run/containerd/containerd.sock).", valueName: "PATH"),
+            completion: .file())
+    var containerdAddress: String?
+
+    func apply(to s: inout SourceOptions) {
+        s.containerdNamespace = namespace
+        s.containerdAddress = containerdAddress.map { $0.hasPrefix("unix://") ? String($0.dropFirst(7)) : $0 }
     }
 }

@@ -71,9 +71,9 @@ import Testing
         #expect(ImageSources.engineName("wasteful:1") == "wasteful:1")
         #expect(ImageSources.engineName("localhost:5000/app") == "localhost:5000/app:latest")
         #expect(ImageSources.engineName("app@sha256:00") == "app@sha256:00")
-        #expect(try ImageSources.dockerSocket(["DOCKER_HOST": "unix:///tmp/d.sock"]) == "/tmp/d.sock")
-        #expect(try ImageSources.dockerSocket([:]) == "/var/run/docker.sock")
-        #expect(throws: SourceError.self) { try ImageSources.dockerSocket(["DOCKER_HOST": "tcp://1.2.3.4:2375"]) }
+        #expect(try EngineEndpoint.docker(["DOCKER_HOST": "unix:///tmp/d.sock"]).socket == "/tmp/d.sock")
+        #expect(try EngineEndpoint.docker(["HOME": "/nonexistent"]).socket == "/var/run/docker.sock")
+        #expect(throws: SourceError.self) { try EngineEndpoint.docker(["DOCKER_HOST": "tcp://1.2.3.4:2375"]) }
     }
 }
 
@@ -102,20 +102,19 @@ import Testing
                    "http://reg.example:8080/v2/": {"username": "u", "password": "p"}},
          "credHelpers": {"gcr.io": "gcloud"}}
         """
-        let config = try DockerConfig.parse(Data(json.utf8), path: "config.json")
+        let config = try AuthFile.parse(Data(json.utf8), path: "config.json", kind: .docker)
         #expect(config.credentials(for: "127.0.0.1:5000") == Credentials(username: "fathom", password: "s3cr:et"))
         #expect(config.credentials(for: "docker.io") == Credentials(username: "hub", password: "pw"))
         #expect(config.credentials(for: "reg.example:8080") == Credentials(username: "u", password: "p"))
         #expect(config.credentials(for: "127.0.0.1:5001") == nil)
-        #expect(config.helper(for: "gcr.io") == "gcloud")
-        #expect(throws: DockerConfig.Invalid.self) { try DockerConfig.parse(Data(#"{"auths":{"h":{"auth":"!!"}}}"#.utf8), path: "c") }
-        #expect(throws: DockerConfig.Invalid.self) { try DockerConfig.parse(Data("[]".utf8), path: "c") }
+        #expect(config.answer(registry: "gcr.io") == .helper("gcloud"))
+        #expect(throws: AuthFile.Invalid.self) { try AuthFile.parse(Data(#"{"auths":{"h":{"auth":"!!"}}}"#.utf8), path: "c") }
+        #expect(throws: AuthFile.Invalid.self) { try AuthFile.parse(Data("[]".utf8), path: "c") }
     }
 
     @Test func missingConfigIsEmpty() throws {
-        let config = try DockerConfig.load(path: "/nonexistent/config.json")
-        #expect(config.credentials(for: "docker.io") == nil)
-        #expect(DockerConfig.defaultPath(environment: ["HOME": "/h"]) == "/h/.docker/config.json")
-        #expect(DockerConfig.defaultPath(environment: ["HOME": "/h", "DOCKER_CONFIG": "/d"]) == "/d/config.json")
+        #expect(try AuthFile.load(path: "/nonexistent/config.json", kind: .docker) == nil)
+        #expect(AuthFile.dockerPath(environment: ["HOME": "/h"]) == "/h/.docker/config.json")
+        #expect(AuthFile.dockerPath(environment: ["HOME": "/h", "DOCKER_CONFIG": "/d"]) == "/d/config.json")
     }
 }

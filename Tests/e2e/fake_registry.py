@@ -9,7 +9,8 @@
   /v2/short/R/...     layer blobs of R cut short (Content-Length stated in full, half the bytes sent)
   /v2/corrupt/R/...   layer blobs of R with one byte changed (same length, wrong digest)
   /v2/bearer/R/...    R behind a Bearer token: 401 + WWW-Authenticate Bearer realm=/token; the token
-                      service wants Basic fathom:s3cret and hands out a token the proxy then accepts
+                      service wants Basic fathom:s3cret and hands out a token the proxy then accepts;
+                      POST /token exchanges the refresh token fathom-refresh-token (an identity token)
 
 Hostile modes (issue 16):
   /v2/oversize/R/...  layer blobs of R followed by an endless stream of bytes (no Content-Length)
@@ -27,10 +28,12 @@ Hostile modes (issue 16):
   /v2/dupblob/R/...   R's first layer named 50 times (config rewritten to match); /count/DIGEST tells how
                       many times that blob was fetched through mode dupblob (/count/MODE/DIGEST)
 """
-import base64, hashlib, http.server, json, sys, time, urllib.request, urllib.error
+import base64, hashlib, http.server, json, sys, time, urllib.parse, urllib.request, urllib.error
 
 PORT, UPSTREAM = int(sys.argv[1]), int(sys.argv[2])
 TOKEN = "fathom-test-token"
+# the identity token (OAuth2 refresh token) a credential helper hands out; POST /token exchanges it
+REFRESH = "fathom-refresh-token"
 MEMORY = {}     # digest -> bytes of documents this proxy rewrote
 FETCHES = {}    # digest -> times a blob was fetched
 
@@ -58,6 +61,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        """OAuth2 token endpoint (distribution spec): grant_type=refresh_token with the known refresh token."""
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        form = urllib.parse.parse_qs(self.rfile.read(min(length, 65536)).decode("utf-8", "replace"))
+        if not self.path.startswith("/token"):
+            return self.send(404, b"{}", [("Content-Type", "application/json")])
+        if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != [REFRESH] \
+                or not form.get("scope") or not form.get("client_id") or self.headers.get("Authorization"):
+            return self.send(400, b'{"error":"invalid_grant"}', [("Content-Type", "application/json")])
+        return self.send(200, json.dumps({"access_token": TOKEN, "expires_in": 300}).encode(), [("Content-Type", "application/json")])
 
     def do_GET(self):
         path = self.path

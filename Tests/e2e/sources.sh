@@ -53,6 +53,12 @@ same_report() {
   local out
   if out=$(python3 "$here/Tests/e2e/compare_reports.py" ${4:-} "$2" "$3" 2>&1); then ok "$1"; else bad "$1" "$out"; fi
 }
+# same_but_ids NAME A.json B.json: equal (--strict) but for dive's layer ids (`blobs` in an OCI layout)
+same_but_ids() {
+  local out
+  out=$(python3 "$here/Tests/e2e/compare_reports.py" --strict "$2" "$3" 2>&1 | grep -v '^\.layer\[[0-9]*\]\.id: ')
+  if [ -z "$out" ]; then ok "$1"; else bad "$1" "$out"; fi
+}
 # fails NAME PATTERN ARGS...: exit 2, exactly one line on stderr matching PATTERN, nothing on stdout
 fails() {
   local name=$1 pattern=$2; shift 2
@@ -240,6 +246,56 @@ if HOME=$work/home fathom "registry://$fake/bearerredirect/wasteful:latest" --in
   same_report "blobs redirected to another host get no Authorization header (the storage host refuses one)" "$work/archive.json" "$work/redirect.json"
 else bad "bearer + redirect to another host" "$(cat "$work/err")"; fi
 
+# ------------------------------------------------------------ credential helpers (issue 19)
+# helper scripts written here, run as docker-credential-NAME get: the server URL on standard input
+mkdir -p "$work/helpers" "$work/hhome/.docker"
+helper() { printf '#!/bin/sh\n%s\n' "$2" >"$work/helpers/docker-credential-$1"; chmod +x "$work/helpers/docker-credential-$1"; }
+helper good 'read url; [ "$url" = "'"$areg"'" ] || [ "$url" = "'"$fake"'" ] || exit 1; printf "{\"ServerURL\":\"%s\",\"Username\":\"fathom\",\"Secret\":\"s3cret\"}" "$url"'
+helper token 'printf "{\"ServerURL\":\"x\",\"Username\":\"<token>\",\"Secret\":\"fathom-refresh-token\"}"'
+helper failing 'echo "error getting credentials - err: exit status 2, out: pass store is locked" >&2; exit 1'
+helper slow 'sleep 60'
+helper garbage 'echo "Username: fathom, Secret: s3cret-garbage"'
+hpath=$work/helpers:$PATH
+printf '{"credsStore":"good"}\n' >"$work/hhome/.docker/config.json"
+if HOME=$work/hhome PATH=$hpath fathom "registry://$areg/wasteful:latest" --insecure --json "$work/helper.json" 2>"$work/err"; then
+  same_report "credsStore helper: htpasswd registry (Basic) with the credentials docker-credential-good gives" "$work/archive.json" "$work/helper.json"
+else bad "credsStore helper" "$(cat "$work/err")"; fi
+if HOME=$work/hhome PATH=$hpath fathom "registry://$fake/bearer/wasteful:latest" --insecure --json "$work/helperb.json" 2>"$work/err"; then
+  same_report "credsStore helper: Bearer token service" "$work/archive.json" "$work/helperb.json"
+else bad "credsStore helper, bearer" "$(cat "$work/err")"; fi
+printf '{"credsStore":"failing","credHelpers":{"%s":"token"}}\n' "$fake" >"$work/hhome/.docker/config.json"
+if HOME=$work/hhome PATH=$hpath fathom "registry://$fake/bearer/wasteful:latest" --insecure --json "$work/identity.json" 2>"$work/err"; then
+  same_report "credHelpers[host] before credsStore; an identity token (<token>) exchanged at the realm (POST grant_type=refresh_token)" "$work/archive.json" "$work/identity.json"
+else bad "identity token" "$(cat "$work/err")"; fi
+printf '{"credHelpers":{"%s":"token"}}\n' "$areg" >"$work/hhome/.docker/config.json"
+HOME=$work/hhome PATH=$hpath fails "identity token and a Basic challenge: one line, no secret" \
+  "registry://$areg/wasteful:latest: 401 Unauthorized: the registry asks for a password, and the credentials for $areg from docker-credential-token \\(credHelpers of ~/.docker/config.json\\) are an identity token" \
+  "registry://$areg/wasteful:latest" --insecure
+for h in failing slow garbage missing; do
+  printf '{"credsStore":"%s"}\n' "$h" >"$work/hhome/.docker/config.json"
+  case $h in
+    failing) why="failed \\(exit status 1\\): error getting credentials - err: exit status 2, out: pass store is locked" ;;
+    slow) why="did not answer within 2 s \\(--timeout\\)" ;;
+    garbage) why='answered something that is not \{"ServerURL", "Username", "Secret"\} JSON' ;;
+    missing) why="is not installed \\(no docker-credential-missing in PATH\\)" ;;
+  esac
+  HOME=$work/hhome PATH=$hpath fails "credential helper '$h': one line naming the helper and the registry" \
+    "^fathom: registry://$areg/wasteful:latest: credential helper docker-credential-$h \\(credsStore of ~/.docker/config.json\\) for $areg: $why\$" \
+    "registry://$areg/wasteful:latest" --insecure --timeout 2
+  if grep -q "s3cret" "$work/err"; then bad "credential helper '$h': its output reached the message" "$(cat "$work/err")"; fi
+done
+# containers auth.json: REGISTRY_AUTH_FILE before ~/.config/containers/auth.json before ~/.docker/config.json
+mkdir -p "$work/chome/.config/containers" "$work/chome/.docker"
+printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$areg" "$wrong" >"$work/chome/.docker/config.json"
+printf '{"auths":{"%s/wasteful":{"auth":"%s"},"%s":{"auth":"%s"}}}\n' "$areg" "$auth" "$areg" "$wrong" >"$work/chome/.config/containers/auth.json"
+if HOME=$work/chome fathom "registry://$areg/wasteful:latest" --insecure --json "$work/cauth.json" 2>"$work/err"; then
+  same_report "~/.config/containers/auth.json: its namespace key $areg/wasteful before its host key and before ~/.docker/config.json" "$work/archive.json" "$work/cauth.json"
+else bad "containers auth.json" "$(cat "$work/err")"; fi
+printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$areg" "$wrong" >"$work/explicit-auth.json"
+HOME=$work/chome REGISTRY_AUTH_FILE=$work/explicit-auth.json fails "REGISTRY_AUTH_FILE is read first (its wrong password is the one refused)" \
+  "401 Unauthorized \\(the credentials for $areg in $work/explicit-auth.json were refused\\)" \
+  "registry://$areg/wasteful:latest" --insecure
+
 # ------------------------------------------------------------ timing: debian-apt, registry vs archive
 t0=$(date +%s.%N); fathom "$debian" --json /dev/null; t1=$(date +%s.%N)
 fathom "registry://$reg/debian-apt:latest" --insecure --json /dev/null; t2=$(date +%s.%N)
@@ -296,9 +352,86 @@ DOCKER_HOST=unix://$fsock fails "an engine that never answers is given up (--tim
 DOCKER_HOST=unix://$fsock fails "escape sequences in an engine's error are shown escaped" \
   '^fathom: docker://escape:1: the Docker engine at unix://[^ ]+ answered 500 Internal Server Error \(\\x1b\[2J\\x1b\]0;owned\\x07image is fine\\r\\x1b\[32mPASS\)$' docker://escape:1
 
+# Docker contexts (issue 19), made by the docker command itself: DOCKER_HOST, else DOCKER_CONTEXT, else currentContext
+if command -v docker >/dev/null && DOCKER_CONFIG=$work/ctx docker context create fake --docker "host=unix://$fsock" >/dev/null 2>"$work/err" \
+   && DOCKER_CONFIG=$work/ctx docker context create remote --docker "host=ssh://builder@build-host" >/dev/null 2>&1 \
+   && DOCKER_CONFIG=$work/ctx docker context use fake >/dev/null 2>&1; then
+  if DOCKER_CONFIG=$work/ctx fathom docker://good:1 --json "$work/ctx.json" 2>"$work/err"; then
+    same_report "docker context use fake: the engine at the context's unix:// endpoint" "$work/archive.json" "$work/ctx.json" --strict
+  else bad "currentContext" "$(cat "$work/err")"; fi
+  DOCKER_CONFIG=$work/ctx DOCKER_CONTEXT=remote fails "an ssh:// context: one line, not supported yet" \
+    "^fathom: docker://good:1: Docker context 'remote' 'ssh://builder@build-host': only unix:// sockets are supported \(ssh:// is not supported yet\)$" docker://good:1
+  DOCKER_CONFIG=$work/ctx DOCKER_CONTEXT=nope fails "an unknown context: one line" "^fathom: docker://good:1: Docker context 'nope' not found \(DOCKER_CONTEXT names it" docker://good:1
+  DOCKER_CONFIG=$work/ctx DOCKER_HOST=unix://$work/no.sock fails "DOCKER_HOST wins over the current context" \
+    "docker://good:1: no Docker engine at unix://$work/no.sock" docker://good:1
+  DOCKER_CONFIG=$work/ctx DOCKER_CONTEXT=default fails "DOCKER_CONTEXT=default is /var/run/docker.sock" "unix:///var/run/docker.sock" docker://nonexistent-for-fathom:1
+else skip "Docker contexts: the docker command cannot create one ($(cat "$work/err"))"; fi
+# Podman connections: CONTAINER_HOST, else CONTAINER_CONNECTION, else the default connection
+: >"$work/containers.conf"
+if command -v podman >/dev/null \
+   && CONTAINERS_CONF=$work/containers.conf podman system connection add --default fakep "unix://$fsock" >/dev/null 2>"$work/err"; then
+  if CONTAINERS_CONF=$work/containers.conf fathom podman://good:1 --json "$work/pconn.json" 2>"$work/err"; then
+    same_report "podman system connection add --default: the connection's socket" "$work/archive.json" "$work/pconn.json" --strict
+  else bad "podman default connection" "$(cat "$work/err")"; fi
+  CONTAINERS_CONF=$work/containers.conf CONTAINER_CONNECTION=nope fails "an unknown Podman connection: one line" \
+    "^fathom: podman://good:1: Podman connection 'nope' not found" podman://good:1
+else skip "Podman connections: podman system connection add failed ($(cat "$work/err"))"; fi
+
 DOCKER_HOST=unix://$work/no.sock fails "engine: no socket" "docker://wasteful:latest: no Docker engine at unix://$work/no.sock" docker://wasteful:latest
 DOCKER_HOST=unix://$work/no.sock fails "a name that is neither a file nor in an engine" "nosuchimage: no such file, and no Docker engine" nosuchimage
 DOCKER_HOST=tcp://1.2.3.4:2375 fails "DOCKER_HOST tcp:// is refused clearly" "only unix:// sockets" docker://wasteful
+
+# ------------------------------------------------------------ containerd (issue 19)
+# A containerd of its own (socket, root and state under $work), the sample imported by ctr.
+start_containerd() {
+  command -v containerd >/dev/null && command -v ctr >/dev/null || { ctrd_why="containerd is not installed (apt-get install containerd)"; return 1; }
+  [ "$(id -u)" = 0 ] || { ctrd_why="containerd needs root"; return 1; }
+  mkdir -p "$work/ctrd"
+  printf 'version = 2\nroot = "%s/ctrd/root"\nstate = "%s/ctrd/state"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "%s/ctrd/sock"\n[ttrpc]\n  address = "%s/ctrd/sock.ttrpc"\n[debug]\n  address = ""\n[metrics]\n  address = ""\n' \
+    "$work" "$work" "$work" "$work" >"$work/ctrd/config.toml"
+  containerd --config "$work/ctrd/config.toml" >"$work/ctrd/log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do [ -S "$work/ctrd/sock" ] && ctr --address "$work/ctrd/sock" version >/dev/null 2>&1 && return 0; sleep 0.1; done
+  ctrd_why="containerd did not start ($(tail -1 "$work/ctrd/log"))"; return 1
+}
+if ! start_containerd; then
+  skip "containerd: $ctrd_why"
+else
+  csock=$work/ctrd/sock
+  ctr --address "$csock" -n fathom images import --no-unpack "$sample" >/dev/null 2>"$work/err" || bad "ctr images import" "$(cat "$work/err")"
+  if fathom containerd://wasteful:latest --containerd-address "$csock" --namespace fathom --json "$work/containerd.json" 2>"$work/err"; then
+    same_but_ids "containerd://wasteful:latest (ctr images import): the archive's report, all but fathom.source and dive's layer ids (OCI: blobs)" "$work/archive.json" "$work/containerd.json"
+  else bad "containerd://wasteful:latest" "$(cat "$work/err")"; fi
+  t0=$(date +%s.%N); fathom containerd://wasteful --containerd-address "$csock" --namespace fathom --json /dev/null; t1=$(date +%s.%N)
+  fathom "$sample" --json /dev/null; t2=$(date +%s.%N)
+  fathom "registry://$reg/wasteful:latest" --insecure --json /dev/null; t3=$(date +%s.%N)
+  echo "time wasteful sample: archive $(python3 -c "print(f'{$t2-$t1:.2f}')") s, containerd $(python3 -c "print(f'{$t1-$t0:.2f}')") s, loopback registry $(python3 -c "print(f'{$t3-$t2:.2f}')") s"
+  if CONTAINERD_ADDRESS=$csock CONTAINERD_NAMESPACE=fathom fathom containerd://docker.io/library/wasteful:latest --json "$work/containerd2.json" 2>"$work/err"; then
+    same_but_ids "CONTAINERD_ADDRESS and CONTAINERD_NAMESPACE; the name as containerd lists it" "$work/archive.json" "$work/containerd2.json"
+  else bad "containerd from the environment" "$(cat "$work/err")"; fi
+  if CONTAINERD_ADDRESS=$csock CONTAINERD_NAMESPACE=fathom fathom diff --json "$work/cdiff.json" containerd://wasteful "$sample" 2>"$work/err" \
+     && python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['diff']; sys.exit(0 if d['files']['changes']==[] and d['totals']['finalBytes']['delta']==0 else 1)" "$work/cdiff.json"; then
+    ok "fathom diff containerd://wasteful SAMPLE: identical"
+  else bad "fathom diff with containerd" "$(cat "$work/err")"; fi
+  fails "containerd: an image it does not have" \
+    "^fathom: containerd://nope:1: no image docker.io/library/nope:1 in the containerd at unix://$csock \(namespace fathom\)$" \
+    containerd://nope:1 --containerd-address "$csock" --namespace fathom
+  fails "containerd: the image is in another namespace" "no image docker.io/library/wasteful:latest in the containerd at unix://$csock \(namespace default\)" \
+    containerd://wasteful --containerd-address "$csock"
+  # a layer containerd does not have (lazily pulled, or garbage-collected)
+  zstd -dc "$here/SampleImages/good.docker.tar.zst" >"$work/good.tar"
+  ctr --address "$csock" -n partial images import --no-unpack "$work/good.tar" >/dev/null 2>&1
+  gone=$(ctr --address "$csock" -n partial content ls -q 2>/dev/null | while read -r d; do
+    ctr --address "$csock" -n partial content get "$d" | python3 -c "import json,sys
+try: m=json.load(sys.stdin); print(m['layers'][3]['digest'])
+except Exception: pass" 2>/dev/null; done | head -1)
+  if [ -n "$gone" ] && ctr --address "$csock" -n partial content rm "$gone" >/dev/null 2>&1; then
+    fails "containerd: an image with a layer missing from the content store" \
+      "containerd://good: the containerd at unix://$csock \(namespace partial\) does not have all of docker.io/library/good:latest's content \(a layer not pulled, or garbage-collected\): .*$gone" \
+      containerd://good --containerd-address "$csock" --namespace partial
+  else bad "containerd: could not remove a layer blob to test a partial image"; fi
+fi
+fails "containerd: no socket" "^fathom: containerd://app:1: no containerd at unix://$work/none.sock \(no such socket" containerd://app:1 --containerd-address "$work/none.sock"
 
 # ------------------------------------------------------------ Podman
 # Root podman with all its state under $work/podman: vfs storage (no overlay mount), cgroupfs, events
@@ -319,8 +452,7 @@ psock=$pmdir/xdg/podman/podman.sock
 # and equal (--strict) to the report of the archive `podman save -o` writes.
 podman_same() {
   local compare="$here/Tests/e2e/compare_reports.py" out
-  out=$(python3 "$compare" "$work/archive.json" "$2" 2>&1
-        python3 "$compare" --strict "$work/archive.json" "$2" 2>&1 | grep -v '^\.layer\[[0-9]*\]\.id: '
+  out=$(python3 "$compare" --strict "$work/archive.json" "$2" 2>&1 | grep -v '^\.layer\[[0-9]*\]\.id: '
         python3 "$compare" --strict "$work/podman-saved.json" "$2" 2>&1)
   if [ -z "$out" ]; then ok "$1"; else bad "$1" "$out"; fi
 }

@@ -4,6 +4,8 @@ import Foundation
 struct HTTPRequest: Sendable {
     var url: String
     var method = "GET"
+    /// A POST's body (a form); nil: empty.
+    var body: [UInt8]?
     /// Extra request headers (`Accept`, `Authorization`…).
     var headers: [(name: String, value: String)] = []
     /// The Engine API's Unix socket; the URL's host is then only the `Host` header.

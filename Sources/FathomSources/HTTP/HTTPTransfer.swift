@@ -140,8 +140,11 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
         if let socket = request.unixSocketPath { fathom_curl_set_string(handle, CURLOPT_UNIX_SOCKET_PATH, socket) }
         if request.method == "POST" {
             fathom_curl_set_long(handle, CURLOPT_POST, 1)
-            fathom_curl_set_string(handle, CURLOPT_POSTFIELDS, "")
-            fathom_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, 0)
+            // COPYPOSTFIELDS: curl keeps its own copy (the Swift buffer lives only for the call)
+            var body = request.body ?? []
+            fathom_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            body.append(0)
+            body.withUnsafeMutableBytes { fathom_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
         }
         fathom_curl_set_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, me in
             Unmanaged<HTTPTransfer>.fromOpaque(me!).takeUnretainedValue().header(UnsafeRawBufferPointer(start: data, count: size * count))
