@@ -78,12 +78,12 @@ start_registry() {  # start_registry NAME PORT [AUTH_YAML]: a distribution serve
     echo "version: 0.1"
     echo "log: {level: error, accesslog: {disabled: true}}"
     echo "storage: {filesystem: {rootdirectory: $work/$name/data}}"
-    echo "http: {addr: 127.0.0.1:$port}"
+    echo "http: {addr: ${REG_ADDR:-127.0.0.1}:$port}"
     [ $# -ge 3 ] && printf '%s\n' "$3"
   } >"$work/$name/config.yml"
   /usr/bin/docker-registry serve "$work/$name/config.yml" >"$work/$name/log" 2>&1 &
   pids+=($!)
-  wait_http "http://127.0.0.1:$port/v2/" || { echo "registry $name did not start:"; cat "$work/$name/log"; exit 1; }
+  wait_http "http://${REG_ADDR:-127.0.0.1}:$port/v2/" || { echo "registry $name did not start:"; cat "$work/$name/log"; exit 1; }
 }
 
 for tool in /usr/bin/docker-registry skopeo htpasswd curl python3; do
@@ -189,30 +189,46 @@ if fathom "registry://$fake/dupblob/wasteful:latest" --insecure --json "$work/du
 else bad "one blob named by 50 layers" "$(cat "$work/err")"; fi
 
 # ------------------------------------------------------------ a real HTTP proxy (tinyproxy) on loopback
+# Loopback destinations are never proxied (as in Go's registry clients), so the proxied registry listens
+# on this machine's first non-loopback address.
+ext=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' | grep -v '^127\.' | head -1)
 if ! command -v tinyproxy >/dev/null; then
   bad "tinyproxy is not installed (make deps-test installs it)"
+elif [ -z "$ext" ]; then
+  skip "HTTP proxy: this machine has no non-loopback IPv4 address (loopback is never proxied)"
 else
+  eport=$(free_port)
+  REG_ADDR=$ext start_registry external "$eport"
+  xreg=$ext:$eport
+  skopeo copy -q --dest-tls-verify=false "docker-archive:$sample" "docker://$xreg/wasteful:latest" || bad "skopeo push to $xreg"
   pport=$(free_port)
   printf 'Port %s\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\nLogFile "%s"\nLogLevel Connect\nPidFile "%s"\n' \
     "$pport" "$work/tinyproxy.log" "$work/tinyproxy.pid" >"$work/tinyproxy.conf"
   tinyproxy -d -c "$work/tinyproxy.conf" >"$work/tinyproxy.out" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 50); do curl -s -o /dev/null -x "http://127.0.0.1:$pport" "http://$reg/v2/" && break; sleep 0.1; done
-  : >"$work/tinyproxy.log"
-  if HTTP_PROXY=http://127.0.0.1:$pport fathom "registry://$reg/wasteful:latest" --insecure --json "$work/proxied.json" 2>"$work/err"; then
-    if grep -q "$reg/v2/wasteful/blobs/" "$work/tinyproxy.log"; then
-      same_report "registry through HTTP_PROXY (tinyproxy saw the blob requests)" "$work/archive.json" "$work/proxied.json"
-    else bad "registry through HTTP_PROXY: tinyproxy's log has no request for $reg" "$(tail -5 "$work/tinyproxy.log")"; fi
-  else bad "registry through HTTP_PROXY" "$(cat "$work/err")"; fi
-  : >"$work/tinyproxy.log"
-  if http_proxy=http://127.0.0.1:$pport NO_PROXY=localhost,127.0.0.1 fathom "registry://$reg/wasteful:latest" --insecure --json "$work/noproxy.json" 2>"$work/err" \
-     && ! grep -q "$reg" "$work/tinyproxy.log"; then
-    same_report "NO_PROXY=localhost,127.0.0.1: the registry is reached directly, the proxy sees nothing" "$work/archive.json" "$work/noproxy.json"
-  else bad "NO_PROXY honoured" "$(cat "$work/err")" "$(tail -3 "$work/tinyproxy.log")"; fi
+  for _ in $(seq 1 50); do curl -s -o /dev/null -x "http://127.0.0.1:$pport" "http://$xreg/v2/" && break; sleep 0.1; done
+  proxied() {  # proxied NAME WANT(yes|no) ENV...: fathom reads $xreg with ENV; tinyproxy saw its blobs or not
+    local name=$1 want=$2; shift 2
+    : >"$work/tinyproxy.log"
+    if env -u CI -u NO_COLOR TMPDIR="$work/tmp" "$@" "$bin" "registry://$xreg/wasteful:latest" --insecure --json "$work/proxied.json" 2>"$work/err"; then
+      local saw=no; grep -q "$xreg/v2/wasteful/blobs/" "$work/tinyproxy.log" && saw=yes
+      if [ "$saw" = "$want" ]; then same_report "$name" "$work/archive.json" "$work/proxied.json"
+      else bad "$name: the proxy saw the blob requests: $saw, want $want" "$(tail -3 "$work/tinyproxy.log")"; fi
+    else bad "$name" "$(cat "$work/err")"; fi
+  }
+  proxied "HTTP_PROXY: the registry through tinyproxy (it saw the blob requests)" yes HTTP_PROXY=http://127.0.0.1:$pport
+  proxied "NO_PROXY=localhost,$ext: reached directly, the proxy sees nothing" no http_proxy=http://127.0.0.1:$pport NO_PROXY=localhost,$ext
+  proxied "NO_PROXY with a CIDR block ($ext/24): reached directly" no HTTP_PROXY=http://127.0.0.1:$pport NO_PROXY=$ext/24
+  proxied "NO_PROXY=$ext:$eport (this port): reached directly" no HTTP_PROXY=http://127.0.0.1:$pport NO_PROXY=$ext:$eport
+  proxied "NO_PROXY=$ext:1 (another port): proxied" yes HTTP_PROXY=http://127.0.0.1:$pport NO_PROXY=$ext:1
+  proxied "NO_PROXY=*: nothing proxied" no HTTP_PROXY=http://127.0.0.1:$pport "NO_PROXY=*"
   deadproxy=$(free_port)
   HTTP_PROXY=http://127.0.0.1:$deadproxy fails "a proxy that refuses: named in the error" \
-    "registry://$reg/wasteful:latest: cannot reach $reg: cannot connect through the proxy http://127.0.0.1:$deadproxy" \
-    "registry://$reg/wasteful:latest" --insecure
+    "registry://$xreg/wasteful:latest: cannot reach $xreg: cannot connect through the proxy http://127.0.0.1:$deadproxy" \
+    "registry://$xreg/wasteful:latest" --insecure
+  if HTTP_PROXY=http://127.0.0.1:$deadproxy fathom "registry://$reg/wasteful:latest" --insecure --json "$work/loopback.json" 2>"$work/err"; then
+    same_report "a loopback registry is never proxied (HTTP_PROXY names a dead proxy)" "$work/archive.json" "$work/loopback.json"
+  else bad "loopback not proxied" "$(cat "$work/err")"; fi
 fi
 
 # ------------------------------------------------------------ credentials: ~/.docker/config.json
@@ -245,6 +261,29 @@ HOME=$work/home fails "a plain-http token realm on another host: refused" \
 if HOME=$work/home fathom "registry://$fake/bearerredirect/wasteful:latest" --insecure --json "$work/redirect.json" 2>"$work/err"; then
   same_report "blobs redirected to another host get no Authorization header (the storage host refuses one)" "$work/archive.json" "$work/redirect.json"
 else bad "bearer + redirect to another host" "$(cat "$work/err")"; fi
+
+# credentials for 127.0.0.1:PORT never go to 127.0.0.2:PORT (another host, same port): a recorder there
+# asks for Basic credentials and logs every Authorization header it is sent
+cat >"$work/recorder.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        with open(sys.argv[3], "a") as f: f.write("%s %s\n" % (self.path, self.headers.get("Authorization", "-")))
+        self.send_response(401); self.send_header("WWW-Authenticate", 'Basic realm="recorder"')
+        self.send_header("Content-Length", "0"); self.end_headers()
+http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), H).serve_forever()
+PY
+: >"$work/recorder.log"
+python3 "$work/recorder.py" 127.0.0.2 "$aport" "$work/recorder.log" &
+pids+=($!)
+wait_http "http://127.0.0.2:$aport/v2/"
+HOME=$work/home fails "credentials for $areg are not sent to 127.0.0.2:$aport" \
+  "registry://127.0.0.2:$aport/wasteful:latest: 401 Unauthorized \(no credentials for 127.0.0.2:$aport in ~/.docker/config.json\)" \
+  "registry://127.0.0.2:$aport/wasteful:latest" --insecure
+if grep -qv ' -$' "$work/recorder.log" || ! grep -q '^/v2/' "$work/recorder.log"; then
+  bad "127.0.0.2 was sent an Authorization header (or no request)" "$(cat "$work/recorder.log")"
+else ok "127.0.0.2:$aport got requests, none with an Authorization header"; fi
 
 # ------------------------------------------------------------ credential helpers (issue 19)
 # helper scripts written here, run as docker-credential-NAME get: the server URL on standard input
@@ -422,7 +461,7 @@ else
   zstd -dc "$here/SampleImages/good.docker.tar.zst" >"$work/good.tar"
   ctr --address "$csock" -n partial images import --no-unpack "$work/good.tar" >/dev/null 2>&1
   gone=$(ctr --address "$csock" -n partial content ls -q 2>/dev/null | while read -r d; do
-    ctr --address "$csock" -n partial content get "$d" | python3 -c "import json,sys
+    ctr --address "$csock" -n partial content get "$d" 2>/dev/null | python3 -c "import json,sys
 try: m=json.load(sys.stdin); print(m['layers'][3]['digest'])
 except Exception: pass" 2>/dev/null; done | head -1)
   if [ -n "$gone" ] && ctr --address "$csock" -n partial content rm "$gone" >/dev/null 2>&1; then

@@ -36,7 +36,7 @@ enum HTTPClient {
             if Origin(request.url) != origin {
                 request.headers.removeAll { $0.name.caseInsensitiveCompare("Authorization") == .orderedSame }
             }
-            if response.status == 303 { request.method = "GET" }
+            if response.status == 303 { request.method = "GET"; request.body = nil }
         }
         throw TransferFailure.other("more than \(maximumRedirects) redirects")
     }
@@ -54,30 +54,4 @@ enum HTTPClient {
             port = components?.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil)
         }
     }
-}
-
-/// The proxy conventions users expect (curl's and Go's): `https_proxy`/`HTTPS_PROXY` for https URLs,
-/// `http_proxy`/`HTTP_PROXY` for http ones, `all_proxy`/`ALL_PROXY` for either, and
-/// `no_proxy`/`NO_PROXY` (comma-separated hosts, `.domain` suffixes, `*`) for hosts reached directly.
-/// The lowercase name wins where both are set. The Engine API's Unix socket never uses a proxy.
-struct ProxySettings: Sendable {
-    var environment: [String: String]
-
-    func choice(for url: String) -> ProxyChoice? {
-        let scheme = URLComponents(string: url)?.scheme?.lowercased() ?? "https"
-        let names = scheme == "http" ? ["http_proxy", "HTTP_PROXY"] : ["https_proxy", "HTTPS_PROXY"]
-        guard let proxy = (names + ["all_proxy", "ALL_PROXY"]).lazy.compactMap({ self.value($0) }).first else { return nil }
-        return ProxyChoice(url: proxy, noProxy: value("no_proxy") ?? value("NO_PROXY"))
-    }
-
-    private func value(_ name: String) -> String? {
-        guard let v = environment[name]?.trimmingSpaces(), !v.isEmpty else { return nil }
-        return v
-    }
-}
-
-/// A proxy URL and the hosts that bypass it (handed to libcurl, which matches them).
-struct ProxyChoice: Sendable, Equatable {
-    var url: String
-    var noProxy: String?
 }

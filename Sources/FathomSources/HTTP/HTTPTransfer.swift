@@ -135,8 +135,9 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
         fathom_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         fathom_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
         fathom_curl_set_string(handle, CURLOPT_USERAGENT, "fathom/\(FathomVersion.current)")
+        // fathom chose (ProxySettings): curl must not look at the environment's proxy variables itself
         fathom_curl_set_string(handle, CURLOPT_PROXY, request.proxy?.url ?? "")
-        if let noProxy = request.proxy?.noProxy { fathom_curl_set_string(handle, CURLOPT_NOPROXY, noProxy) }
+        fathom_curl_set_string(handle, CURLOPT_NOPROXY, "")
         if let socket = request.unixSocketPath { fathom_curl_set_string(handle, CURLOPT_UNIX_SOCKET_PATH, socket) }
         if request.method == "POST" {
             fathom_curl_set_long(handle, CURLOPT_POST, 1)
