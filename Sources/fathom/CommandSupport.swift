@@ -28,6 +28,12 @@ enum CommandSupport {
         _ = try? Array(text.utf8).withUnsafeBytes { try writeAll(2, $0) }
     }
 
+    /// `-` with standard input on a terminal: refused before any screen opens (exit 2), since the
+    /// reader would wait for the keys.
+    static func refuseTerminalInput(_ argument: String) {
+        if argument == "-" && isatty(STDIN_FILENO) == 1 { fail(ArchiveError.terminalInput.description) }
+    }
+
     /// The one line for an error that stopped reading `input`: the error's own description when it
     /// names the input already (archive, image and source errors do), else `INPUT: error`.
     static func describe(_ error: Error, input: String) -> String {

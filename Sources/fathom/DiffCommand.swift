@@ -99,6 +99,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
+        for path in [oldPath, newPath] { CommandSupport.refuseTerminalInput(path) }
         var options = LoadOptions(imageName: imageName, verify: verify)
         if let platform {
             guard let p = Platform(parsing: platform) else { fail("--platform: '\(platform)' is not os/arch[/variant]") }

@@ -99,6 +99,17 @@ struct FathomCommand: ParsableCommand {
             completion: .list(["high", "medium", "low", "disabled"]))
     var failOnAdvice: String?
 
+    /// The image picker: the choice, or nil when the user left it.
+    static func pick(_ choices: [ImageChoice], archive: String) -> ImageChoice? {
+        final class Box: @unchecked Sendable { var chosen: ImageChoice? }
+        let box = Box()
+        let outcome = CursesTerminal.run(title: archive, load: { _ in choices }, makeScreen: { choices, width, height in
+            ImagePicker(archive: archive, choices: choices, width: width, height: height)
+        }, finished: { box.chosen = $0.chosen })
+        if case let .failed(e) = outcome { CommandSupport.fail("\(e)") }
+        return box.chosen
+    }
+
     func validate() throws {
         if ciTop < 0 { throw ValidationError("--ci-top: \(ciTop) is negative; give how many inefficient files to list (0 or more)") }
         if top < 0 { throw ValidationError("--top: \(top) is negative; give how many of the largest files to list (0 or more)") }
@@ -137,17 +148,25 @@ struct FathomCommand: ParsableCommand {
 
         let spec = imageOptions.spec(imagePath)
         if interactive {
-            let options = LoadOptions(imageName: imageOptions.imageName, platform: wantedPlatform, verify: imageOptions.verify)
+            var options = LoadOptions(imageName: imageOptions.imageName, platform: wantedPlatform, verify: imageOptions.verify)
             let sourceOptions = imageOptions.sourceOptions()
-            let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { events in
-                var s = sourceOptions
-                s.progress = { events.progress($0) }
-                return Analysis(image: try ImageSources.load(spec, options: events.attach(to: options), source: s))
-            }
-            switch outcome {
-            case .quit: return
-            case .cancelled: throw ExitCode(130)
-            case let .failed(e): fail(CommandSupport.describe(e, input: imagePath))
+            while true {
+                let chosenOptions = options
+                let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { events in
+                    var s = sourceOptions
+                    s.progress = { events.progress($0) }
+                    return Analysis(image: try ImageSources.load(spec, options: events.attach(to: chosenOptions), source: s))
+                }
+                switch outcome {
+                case .quit: return
+                case .cancelled: throw ExitCode(130)
+                case let .failed(ImageError.severalImages(_, _, choices)) where !choices.isEmpty && imagePath != "-":
+                    // several images: a picker, then the explorer on the chosen one (the archive is read again)
+                    guard let choice = Self.pick(choices, archive: imagePath) else { throw ExitCode(130) }
+                    options.imageName = choice.name
+                    if let platform = choice.platform { options.platform = Platform(parsing: platform) }
+                case let .failed(e): fail(CommandSupport.describe(e, input: imagePath))
+                }
             }
         }
 

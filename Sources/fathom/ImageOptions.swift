@@ -42,8 +42,10 @@ struct ImageOptions: ParsableArguments {
         return p
     }
 
-    /// IMAGE understood with `--source`; exits 2 with one line when it contradicts it.
+    /// IMAGE understood with `--source`; exits 2 with one line when it contradicts it, or when it is `-`
+    /// and standard input is a terminal.
     func spec(_ argument: String) -> SourceSpec {
+        CommandSupport.refuseTerminalInput(argument)
         do { return try SourceSpec.parse(argument, source: source) } catch { CommandSupport.fail("\(error)") }
     }
 

@@ -153,6 +153,27 @@ check "viewer: a binary file opens in hex" "00000000  7f 45 4c 46 02 01 01 03  0
 keys q q
 check "viewer: q in the explorer quits" "EXITED rc=0"
 
+# Issue 20: `fathom -` with standard input on the terminal is refused at once (the reader would wait
+# for the keys); an archive with several images opens on a picker; the tree's title shows the full path.
+start "$bin -"
+check "fathom - on a terminal: one line, exit 2" "standard input: nothing is piped to it \(it is a terminal\)"
+check "fathom - on a terminal: exit 2 at once" "EXITED rc=2"
+start "$bin $fixtures/real/multi.docker20.tar.zst"
+check "several images: a picker" "holds 2 images: choose one"
+check "picker: the images with layers and sizes" "b:2 +3 +2\.1 MB"
+keys Down Enter
+check "picker: Enter opens the chosen image's explorer" "Current Layer Contents"
+keys q
+check "picker: the explorer quits normally" "EXITED rc=0"
+start "$bin $fixtures/real/multi.docker20.tar.zst"
+check "picker again" "holds 2 images"
+keys q
+check "picker: q leaves (exit 130, nothing chosen)" "EXITED rc=130"
+start "$bin $sample"
+check "explorer for the path title" "Current Layer Contents"
+keys Down Down Down Down Tab Tab Down
+check "the tree's title shows the selected entry's full path" "Current Layer Contents  \(layer 4\)  /app/\.env"
+
 # A crash (SIGSEGV, as a stack overflow raises it) restores the terminal too: the handler runs on a stack
 # of its own and puts back the modes saved at start, the main screen and the cursor.
 stty_dir=$(mktemp -d /tmp/fathom-tui-stty.XXXXXX)

@@ -16,6 +16,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     /// Two members of the archive have the same path: which copy counts is ambiguous (`docker load`
     /// keeps the last one written; another reader may take the first), so the archive is refused.
     case duplicateMember(archive: String, member: String)
+    /// `-` was given but standard input is a terminal: nothing is piped.
+    case terminalInput
 
     public var description: String {
         switch self.named {
@@ -28,6 +30,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case let .noMembers(a): "\(a): a tar archive with no members (only end-of-archive blocks), not an image archive"
         case let .notAnImageLayout(a): "\(a): a directory, but not an image layout (no index.json, manifest.json or oci-layout at its top)"
         case let .limitExceeded(a, w): "\(a): \(w) (fathom's limit)"
+        case .terminalInput: "standard input: nothing is piped to it (it is a terminal); pipe an image archive, e.g. docker save app:1 | fathom -"
         case let .duplicateMember(a, m): "\(a): two members are named '\(m)'; which copy counts is ambiguous, so the archive is refused"
         }
     }
@@ -47,6 +50,7 @@ extension ArchiveError {
         case let .notAnImageLayout(a): return .notAnImageLayout(archive: n(a))
         case let .limitExceeded(a, w): return .limitExceeded(archive: n(a), what: w)
         case let .duplicateMember(a, m): return .duplicateMember(archive: n(a), member: m)
+        case .terminalInput: return .terminalInput
         }
     }
 }

@@ -14,13 +14,15 @@ struct OuterArchive {
     /// A pull-based source instead of a path (a Docker engine's `/images/{name}/get` body).
     private let source: ByteStream?
 
-    /// - Throws: `ArchiveError.notFound` when the path does not exist.
+    /// - Throws: `ArchiveError.notFound` when the path does not exist, `.terminalInput` for `-` on a terminal.
     init(path: String) throws {
         displayPath = path
         source = nil
         if path != "-" && !FileManager.default.fileExists(atPath: path) {
             throw ArchiveError.notFound(archive: path)
         }
+        // a terminal would have its keys read as archive bytes, and the reader would wait for them
+        if path == "-" && isatty(STDIN_FILENO) == 1 { throw ArchiveError.terminalInput }
     }
 
     /// An archive read from a byte stream, in one pass; `name` is used in messages.

@@ -7,7 +7,8 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
     case noImage(archive: String)
     /// index.json lists no usable image manifest (`entries` descriptors, all skipped or none).
     case noImageInIndex(archive: String, entries: Int)
-    case severalImages(archive: String, names: [String])
+    /// Several images and no `--image`: `choices` says what each is (for a picker).
+    case severalImages(archive: String, names: [String], choices: [ImageChoice] = [])
     case imageNotFound(archive: String, wanted: String, names: [String])
     case severalPlatforms(archive: String, platforms: [String])
     case platformNotFound(archive: String, wanted: String, platforms: [String])
@@ -31,7 +32,7 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
         case let .noImage(a): "\(a): no image found (neither manifest.json nor index.json)"
         case let .noImageInIndex(a, n):
             n == 0 ? "\(a): index.json lists no manifest" : "\(a): index.json lists \(n) entries but no image manifest (only attestations, unknown platforms or media types)"
-        case let .severalImages(a, n): "\(a): several images in the archive (\(Self.list(n))): choose one with --image"
+        case let .severalImages(a, n, _): "\(a): several images in the archive (\(Self.list(n))): choose one with --image"
         case let .imageNotFound(a, w, n): "\(a): no image named \(w) (the archive has: \(Self.list(n)))"
         case let .severalPlatforms(a, p): "\(a): several platforms (\(Self.list(p))): choose one with --platform"
         case let .platformNotFound(a, w, p): "\(a): no image for platform \(w) (the archive has: \(Self.list(p)))"
@@ -55,5 +56,22 @@ public enum ImageError: Error, CustomStringConvertible, Sendable {
         let names = all.filter { seen.insert($0).inserted }
         let shown = names.prefix(10).joined(separator: ", ")
         return names.count > 10 ? shown + " and \(names.count - 10) more" : shown
+    }
+}
+
+/// One image of an archive that holds several: its name (a tag, else its config or manifest digest),
+/// how many layers it has and their bytes as stored (bytes; nil when the archive does not say).
+public struct ImageChoice: Sendable, Equatable {
+    public var name: String
+    public var layers: Int
+    public var storedBytes: Int64?
+    /// The platform, when the index names one.
+    public var platform: String?
+
+    public init(name: String, layers: Int, storedBytes: Int64?, platform: String?) {
+        self.name = name
+        self.layers = layers
+        self.storedBytes = storedBytes
+        self.platform = platform
     }
 }

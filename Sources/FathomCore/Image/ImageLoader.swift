@@ -175,7 +175,11 @@ struct Resolver {
         let allNames = entries.map { ($0.RepoTags ?? []).first ?? $0.Config }
         guard let wanted = options.imageName else {
             if entries.count == 1 { return entries[0] }
-            throw ImageError.severalImages(archive: archive, names: allNames)
+            let choices = entries.map { e in
+                ImageChoice(name: (e.RepoTags ?? []).first ?? e.Config, layers: e.Layers.count,
+                            storedBytes: e.Layers.reduce(Int64(0)) { $0 + (contents.candidates[$1] ?? 0) }, platform: nil)
+            }
+            throw ImageError.severalImages(archive: archive, names: allNames, choices: choices)
         }
         let matches = entries.filter { e in
             (e.RepoTags ?? []).contains { ImageName.matches(tag: $0, wanted: wanted) } || ImageName.matchesDigest(e.Config, wanted: wanted)
@@ -319,7 +323,12 @@ struct Resolver {
         } else {
             let distinctNames = Set(all.map { $0.names.sorted().joined(separator: ",") })
             if distinctNames.count > 1 {
-                throw ImageError.severalImages(archive: archive, names: all.map { $0.names.first ?? $0.manifestDigest })
+                let choices = all.map { c in
+                    ImageChoice(name: c.names.first ?? c.manifestDigest, layers: c.manifest.layers.count,
+                                storedBytes: c.manifest.layers.reduce(Int64(0)) { $0 + max(0, $1.size ?? 0) },
+                                platform: c.platform?.description)
+                }
+                throw ImageError.severalImages(archive: archive, names: all.map { $0.names.first ?? $0.manifestDigest }, choices: choices)
             }
         }
         return pool[try Platform.choose(pool.map(\.platform), wanted: options.platform, archive: archive)]

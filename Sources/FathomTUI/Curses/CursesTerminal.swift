@@ -35,11 +35,14 @@ public enum CursesTerminal {
     }
 
     /// The same for any screen that needs no loading explorer: `makeScreen` builds it from `load`'s result.
+    /// `finished` is given the screen as it was when the user quit (what a picker chose).
     public static func run<Content: Sendable, Screen: TerminalScreen>(
         title: String, load: @escaping @Sendable (LoadEvents) throws -> Content,
-        makeScreen: (Content, _ width: Int, _ height: Int) -> Screen
+        makeScreen: (Content, _ width: Int, _ height: Int) -> Screen, finished: (Screen) -> Void = { _ in }
     ) -> Outcome {
-        run(title: title, bindings: KeyBindings(), load: load) { content, loading in makeScreen(content, loading.width, loading.height) }
+        run(title: title, bindings: KeyBindings(), load: load, makeScreen: { content, loading in
+            makeScreen(content, loading.width, loading.height)
+        }, finished: finished)
     }
 
     /// The terminal loop: `load` runs on the loading thread while a `LoadingModel` shows its reports (ten
@@ -47,7 +50,7 @@ public enum CursesTerminal {
     /// model's last state.
     public static func run<Content: Sendable, Screen: TerminalScreen>(
         title: String, bindings: KeyBindings, load: @escaping @Sendable (LoadEvents) throws -> Content,
-        makeScreen: (Content, LoadingModel) -> Screen
+        makeScreen: (Content, LoadingModel) -> Screen, finished: (Screen) -> Void = { _ in }
     ) -> Outcome {
         let job = LoadJob<Content>()
         let thread = Thread {
@@ -114,12 +117,14 @@ public enum CursesTerminal {
         wtimeout(fathom_stdscr(), -1)
 
         loading = loading.handle(.resize(width: Int(getmaxx(fathom_stdscr())), height: Int(getmaxy(fathom_stdscr()))))
-        var model = makeScreen(content!, loading).interrupted(by: statusLineInterrupt(color: color))
+        let clock = StatusClock()
+        var model = makeScreen(content!, loading).interrupted(by: statusLineInterrupt(color: color, clock: clock))
         draw(model.render(), color: color)
         loop: while true {
             var ch: wint_t = 0
             let rc = wget_wch(fathom_stdscr(), &ch)
             guard let key = decode(rc, ch) else { continue }
+            clock.last = Date()   // work that ends within 0.1 s shows no mark
             model = model.handle(key)
             switch model.effect {
             case .quit: break loop
@@ -134,20 +139,24 @@ public enum CursesTerminal {
             draw(model.render(), color: color)
         }
         endwin()
+        finished(model)
         return .quit
     }
 
-    /// Long work on this thread (a search) shows what it does on the bottom line, at most ten times a
-    /// second, and stops when Esc, `q` or Ctrl+C is pressed meanwhile (other keys are dropped).
-    static func statusLineInterrupt(color: Bool) -> Interrupt {
-        final class Clock: @unchecked Sendable { var last = Date.distantPast }
-        let clock = Clock()
-        return Interrupt { doing, fraction in
+    /// When the status line last showed work (or the key that started it was read).
+    final class StatusClock: @unchecked Sendable { var last = Date.distantPast }
+
+    /// Long work on this thread (a search, a sort, a filter) shows what it does on the bottom line once
+    /// it has taken 0.1 s, then at most ten times a second, and stops (where it can) when Esc, `q` or
+    /// Ctrl+C is pressed meanwhile (other keys are dropped).
+    static func statusLineInterrupt(color: Bool, clock: StatusClock) -> Interrupt {
+        Interrupt { doing, fraction in
             guard Date().timeIntervalSince(clock.last) >= 0.1 else { return false }
             clock.last = Date()
             let width = Int(getmaxx(fathom_stdscr())), y = getmaxy(fathom_stdscr()) - 1
             let percent = fraction.map { " \(Int(($0 * 100).rounded(.down))) %" } ?? ""
-            let line = DisplayWidth.truncate(TerminalText.escape(" ⏳ \(doing)\(percent) · Esc stops"), to: max(0, width - 1))
+            let stoppable = !doing.hasSuffix("…")
+            let line = DisplayWidth.truncate(TerminalText.escape(" ⏳ \(doing)\(percent)" + (stoppable ? " · Esc stops" : "")), to: max(0, width - 1))
             attrset(attributes(.statusBar, color: color))
             mvaddstr(y, 0, line + String(repeating: " ", count: max(0, width - 1 - DisplayWidth.of(line))))
             attrset(0)

@@ -19,4 +19,10 @@ public struct Interrupt: Sendable {
     func check(_ doing: String, _ fraction: Double?) throws {
         if shouldStop(doing, fraction) { throw Stopped() }
     }
+
+    /// Shows that work which cannot stop halfway (a sort, a filter) is running: `doing` ends in `…`,
+    /// which tells the terminal loop not to offer Esc.
+    func busy(_ doing: String, _ fraction: Double?) {
+        _ = shouldStop(doing + "…", fraction)
+    }
 }

@@ -418,6 +418,8 @@ public struct ScreenModel: TerminalScreen {
         let filtersActive = regex != nil || minSizeBytes > 0 || wastedOnly
         var visible = Array(repeating: false, count: n)
         for id in stride(from: n - 1, to: 0, by: -1) where snapshot.included[id] {
+            // a busy mark on the status line when this takes long (the answer cannot stop it halfway)
+            if id & 0x3FFF == 0 { interrupt.busy(filtersActive ? "filtering" : "listing", Double(n - id) / Double(n) / 2) }
             let isDir = snapshot.states[id]?.kind == .directory
             if visible[id] { visible[Int(paths.parents[id])] = true; continue }  // a child made it visible
             guard !hiddenStatuses.contains(snapshot.status[id]) else { continue }
@@ -460,6 +462,7 @@ public struct ScreenModel: TerminalScreen {
         var out: [TreeRow] = []
         var stack: [(kids: [PathTable.NodeID], next: Int, depth: Int, prefix: String)] = [(sortedChildren(PathTable.root), 0, 0, "")]
         while !stack.isEmpty {
+            if out.count & 0x1FFF == 0x1FFF { interrupt.busy(sortBySize ? "sorting by size" : "sorting", min(1, 0.5 + Double(out.count) / Double(2 * n))) }
             let top = stack.count - 1
             let (kids, i, depth, prefix) = stack[top]
             guard i < kids.count else { stack.removeLast(); continue }

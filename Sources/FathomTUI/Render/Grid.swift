@@ -101,6 +101,19 @@ public enum DisplayWidth {
         }
         return out + "…"
     }
+
+    /// `s` cut at the left to at most `width` columns, with `…` first when cut (a path's end matters most).
+    public static func truncateLeft(_ s: String, to width: Int) -> String {
+        if of(s) <= width { return s }
+        guard width > 1 else { return width == 1 ? "…" : "" }
+        var out = [Character](), used = 0
+        for ch in s.reversed() {
+            let w = of(ch)
+            if used + w > width - 1 { break }
+            out.append(ch); used += w
+        }
+        return "…" + String(out.reversed())
+    }
 }
 
 /// Names as bytes shown safely: valid UTF-8 as text, control characters and invalid bytes as

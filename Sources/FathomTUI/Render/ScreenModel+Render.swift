@@ -126,7 +126,14 @@ extension ScreenModel {
     private func renderTree(_ g: inout Grid, _ r: Rect) {
         var extra = compareMode == .layer ? "layer \(selectedLayer)" : "layers 1–\(selectedLayer) vs 0"
         extra += sortBySize ? ", by size" : ""
-        g.paneTitle(r, "Current Layer Contents", focused: focus == .tree, extra: "(\(extra))")
+        extra = "(\(extra))"
+        if treeCursor < rows.count {
+            // the selected entry's full path, cut at the left when it does not fit (y copies it)
+            let room = r.width - 2 - DisplayWidth.of("▶ Current Layer Contents  " + extra + "  ")
+            let path = "/" + DisplayName.of(analysis.replay.paths.pathBytes(rows[treeCursor].node))
+            if room >= 12 { extra += "  " + DisplayWidth.truncateLeft(path, to: room) }
+        }
+        g.paneTitle(r, "Current Layer Contents", focused: focus == .tree, extra: extra)
         guard r.height > 1 else { return }
         // below 72 columns the full attribute columns would leave no room for names: size only
         let compact = r.width < 72

@@ -1,0 +1,49 @@
+import FathomCore
+import FathomTestSupport
+import Foundation
+import Testing
+@testable import FathomTUI
+
+/// Issue 20's explorer items, on the screen model: the image picker, the busy mark of long sorts and
+/// filters, the selected entry's full path in the tree's title.
+@Suite struct EverydayTests {
+    static let choices = [ImageChoice(name: "a:1", layers: 3, storedBytes: 2_100_000, platform: nil),
+                          ImageChoice(name: "registry.example/b:2", layers: 12, storedBytes: nil, platform: "linux/arm64")]
+
+    @Test func pickerListsChoosesAndLeaves() {
+        let p = ImagePicker(archive: "multi.tar", choices: Self.choices, width: 90, height: 12)
+        let lines = p.render().lines
+        #expect(lines[0].contains("multi.tar holds 2 images: choose one"))
+        #expect(lines.contains { $0.contains("a:1") && $0.contains("3") && $0.contains("2.1 MB") })
+        #expect(lines.contains { $0.contains("registry.example/b:2") && $0.contains("linux/arm64") && $0.contains("12") })
+        #expect(p.render().cells[3 * 90 + 5].style == .selected, "the first image is selected")
+        let chosen = p.handle(.down).handle(.enter)
+        #expect(chosen.effect == .quit && chosen.chosen == Self.choices[1])
+        let left = p.handle(.down).handle(.char("q"))
+        #expect(left.effect == .quit && left.chosen == nil)
+        #expect(p.handle(.up).cursor == 0 && p.handle(.end).cursor == 1)
+    }
+
+    @Test func longSortsAndFiltersShowABusyMark() throws {
+        var layer = TarWriter()
+        for d in 0..<200 { layer.add("d\(d)/", kind: .directory, mode: 0o755) }
+        for i in 0..<20_000 { layer.add("d\(i % 200)/f\(i)", data: [UInt8](repeating: 1, count: i % 97)) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-busy-\(UUID().uuidString).tar")
+        try Data(DockerArchiveBuilder(layers: [layer.finished()]).build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let analysis = Analysis(image: try ImageLoader.load(path: url.path))
+        final class Seen: @unchecked Sendable { var doing: [String] = [] }
+        let seen = Seen()
+        let m = ScreenModel(analysis: analysis, width: 120, height: 40)
+            .interrupted(by: Interrupt { doing, _ in seen.doing.append(doing); return false })
+        _ = m.handle(.tab).handle(.tab).handle(.ctrl("o"))
+        #expect(seen.doing.contains("sorting by size…"), "\(Set(seen.doing))")
+        #expect(seen.doing.allSatisfy { $0.hasSuffix("…") }, "a sort cannot stop halfway: no Esc offered")
+    }
+
+    @Test func theTreeTitleShowsTheSelectedPath() {
+        let m = ScreenModelTests().model()
+        let moved = ScreenModelTests().press(m, [.down, .down, .down, .down, .tab, .tab, .down])
+        #expect(moved.render().lines[0].contains("(layer 4)  /app/.env"))
+    }
+}
