@@ -1,5 +1,5 @@
 # bash completion for fathom (installed by make install and the .deb). Hand-written, since fathom's
-# subcommands (diff, cat, ls, extract, help) share the first position with IMAGE, which the generated
+# subcommands (diff, cat, ls, extract, init, help) share the first position with IMAGE, which the generated
 # script cannot tell apart; Tests/CLITests/CompletionTests.swift keeps the option lists in step with --help.
 _fathom() {
     local cur prev command i
@@ -8,7 +8,7 @@ _fathom() {
     command=
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        diff|cat|ls|extract|help) [ "$i" = 1 ] && command=${COMP_WORDS[i]}; break ;;
+        diff|cat|ls|extract|init|help) [ "$i" = 1 ] && command=${COMP_WORDS[i]}; break ;;
         esac
     done
     local image="--source --insecure --timeout --pull --namespace --containerd-address --image --platform --verify"
@@ -20,7 +20,8 @@ _fathom() {
     cat) options="--layer $image -h --help" ;;
     ls) options="--layer -l --json $image -h --help" ;;
     extract) options="-o --output --layer --force --keep-special-bits --same-owner $image -h --help" ;;
-    help) COMPREPLY=($(compgen -W "diff cat ls extract" -- "$cur")); return ;;
+    init) options="--flavour -o --output --force -h --help" ;;
+    help) COMPREPLY=($(compgen -W "diff cat ls extract init" -- "$cur")); return ;;
     *) options="$image -j --json --ci --ci-config --ci-top --top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
                 --highest-reclaimable-bytes --highestReclaimableBytes --fail-on-advice --highestAdviceSeverity --version -h --help" ;;
     esac
@@ -28,6 +29,7 @@ _fathom() {
     --source) COMPREPLY=($(compgen -W "docker podman containerd docker-archive oci-archive oci registry" -- "$cur")); return ;;
     --namespace) COMPREPLY=($(compgen -W "default k8s.io moby" -- "$cur")); return ;;
     --containerd-address) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --flavour) COMPREPLY=($(compgen -W "generic node python go java" -- "$cur")); return ;;
     --fail-on-advice|--highestAdviceSeverity) COMPREPLY=($(compgen -W "high medium low disabled" -- "$cur")); return ;;
     --platform) COMPREPLY=($(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")); return ;;
     -j|--json|--ci-config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -40,7 +42,7 @@ _fathom() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
     elif [ "$COMP_CWORD" = 1 ]; then
-        COMPREPLY=($(compgen -W "diff cat ls extract help" -- "$cur") $(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "diff cat ls extract init help" -- "$cur") $(compgen -f -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

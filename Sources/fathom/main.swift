@@ -41,9 +41,9 @@ func emptyValuesSpelledOut(_ arguments: [String]) -> [String] {
     return out
 }
 
-// `fathom diff OLD NEW`, `fathom cat`, `fathom ls`, `fathom extract` and `fathom help` are parsed on their own:
+// `fathom diff OLD NEW`, `fathom cat`, `fathom ls`, `fathom extract`, `fathom init` and `fathom help` are parsed on their own:
 // as real subcommands they would clash with the root's positional IMAGE. An image file named `diff` (or `cat`,
-// `ls`, `extract`, `help`) is given as `./diff`.
+// `ls`, `extract`, `init`, `help`) is given as `./diff`.
 let arguments = emptyValuesSpelledOut(Array(CommandLine.arguments.dropFirst()))
 switch arguments.first {
 case "help":   // `fathom help`, `fathom help diff`: the help of the command named
@@ -52,13 +52,15 @@ case "help":   // `fathom help`, `fathom help diff`: the help of the command nam
     case "cat": runCommand(CatCommand.self, ["--help"], helpHint: "fathom help cat")
     case "ls": runCommand(LsCommand.self, ["--help"], helpHint: "fathom help ls")
     case "extract": runCommand(ExtractCommand.self, ["--help"], helpHint: "fathom help extract")
+    case "init": runCommand(InitCommand.self, ["--help"], helpHint: "fathom help init")
     case nil: runCommand(FathomCommand.self, ["--help"], helpHint: "fathom --help")
-    case let other?: CommandSupport.fail("help: no command '\(other)' (fathom help, fathom help diff|cat|ls|extract)")
+    case let other?: CommandSupport.fail("help: no command '\(other)' (fathom help, fathom help diff|cat|ls|extract|init)")
     }
 case "diff": runCommand(DiffCommand.self, Array(arguments.dropFirst()), helpHint: "fathom diff --help")
 case "cat": runCommand(CatCommand.self, Array(arguments.dropFirst()), helpHint: "fathom cat --help")
 case "ls": runCommand(LsCommand.self, Array(arguments.dropFirst()), helpHint: "fathom ls --help")
 case "extract": runCommand(ExtractCommand.self, Array(arguments.dropFirst()), helpHint: "fathom extract --help")
+case "init": runCommand(InitCommand.self, Array(arguments.dropFirst()), helpHint: "fathom init --help")
 default: break
 }
 runCommand(FathomCommand.self, arguments, helpHint: "fathom --help")

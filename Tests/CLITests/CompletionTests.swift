@@ -25,7 +25,7 @@ import Testing
         return Set(regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { (text as NSString).substring(with: $0.range) })
     }
 
-    @Test(arguments: [([], ""), (["diff"], "diff "), (["cat"], "cat "), (["ls"], "ls "), (["extract"], "extract ")])
+    @Test(arguments: [([], ""), (["diff"], "diff "), (["cat"], "cat "), (["ls"], "ls "), (["extract"], "extract "), (["init"], "init ")])
     func everyOptionOfHelpIsOffered(_ command: [String], _ prefix: String) throws {
         let offered = Set(try complete("fathom \(prefix)x -"))
         let listed = try helpOptions(command + ["--help"])

@@ -18,7 +18,7 @@ import Testing
         let diff = options(try CLI.run(["diff", "--help"]).stdout)
         #expect(main.count > 15 && diff.count > 10, "\(main) \(diff)")
         var all = main.union(diff)
-        for command in ["cat", "ls", "extract"] {
+        for command in ["cat", "ls", "extract", "init"] {
             let help = try CLI.run([command, "--help"])
             #expect(help.status == 0 && help.stdout.contains("fathom \(command)"))
             all.formUnion(options(help.stdout))

@@ -7,6 +7,8 @@ public struct CIConfig: Sendable {
     public var sources: [CIRule: String]
     /// The `fathom diff` rules, from the file's `diff:` key.
     public var diff = DiffRuleConfig()
+    /// The path rules, from the file's `path-rules:` key.
+    public var pathRules = PathRules()
 
     /// Only the defaults.
     public init() {
@@ -18,10 +20,11 @@ public struct CIConfig: Sendable {
         }
     }
 
-    /// Applies a `.dive-ci` YAML document (`rules:` with the rule keys; fathom's `diff:` with the diff rules).
+    /// Applies a `.dive-ci` YAML document (`rules:` with the rule keys; fathom's `diff:` with the diff rules
+    /// and `path-rules:` with the path rules).
     ///
-    /// Unknown keys under `rules:` or `diff:` are an error (dive ignores them silently; fathom says so, because a
-    /// misspelt rule would otherwise never run), and so are top-level keys other than `rules` and `diff` (dive ignores both).
+    /// Unknown keys under `rules:`, `diff:` or `path-rules:` are an error (dive ignores them silently; fathom
+    /// says so, because a misspelt rule would otherwise never run), and so are other top-level keys (dive ignores them).
     /// - Throws: `CIConfigError`.
     public mutating func apply(yaml: String, file: String) throws {
         let node: YAMLNode?
@@ -33,10 +36,11 @@ public struct CIConfig: Sendable {
             if node.isNull { return }
             throw CIConfigError.notAMapping(file: file, key: "(top level)")
         }
-        for pair in top where pair.key.string != "rules" && pair.key.string != "diff" {
+        for pair in top where !["rules", "diff", "path-rules"].contains(pair.key.string ?? "") {
             throw CIConfigError.unknownKey(file: file, key: pair.key.label)
         }
         if let diffRules = node["diff"] { try diff.apply(mapping: diffRules, file: file) }
+        if let paths = node["path-rules"] { try pathRules.apply(mapping: paths, file: file) }
         guard let rules = node["rules"] else { return }
         if rules.isNull { return }
         guard let mapping = rules.mapping else { throw CIConfigError.notAMapping(file: file, key: "rules") }

@@ -7,6 +7,9 @@ public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknownKey(file: String, key: String)
     case notAScalar(file: String, rule: String)
     case invalidValue(source: String, rule: String, value: String, reason: String)
+    case unknownPathRule(file: String, key: String)
+    case notAList(file: String, key: String)
+    case invalidPattern(file: String, key: String, pattern: String, reason: String)
 
     public var description: String {
         switch self {
@@ -16,7 +19,10 @@ public enum CIConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .unknownDiffRule(f, k):
             "\(f): unknown rule \(Self.quoted(k)) under diff: (known: \(DiffRule.allCases.map(\.rawValue).joined(separator: ", ")))"
         case let .notAMapping(f, k): "\(f): '\(k)' must be a mapping"
-        case let .unknownKey(f, k): "\(f): unknown key \(Self.quoted(k)) (a .dive-ci file holds 'rules:' and 'diff:')"
+        case let .unknownKey(f, k): "\(f): unknown key \(Self.quoted(k)) (a .dive-ci file holds 'rules:', 'path-rules:' and 'diff:')"
+        case let .unknownPathRule(f, k): "\(f): unknown key \(Self.quoted(k)) under path-rules: (known: block, deny-waste)"
+        case let .notAList(f, k): "\(f): \(k) must be a list of path patterns"
+        case let .invalidPattern(f, k, p, r): "\(f): \(k): invalid pattern '\(Self.cut(p))': \(r)"
         case let .notAScalar(f, r): "\(f): \(r): the value must be a number, a byte amount or 'disabled', not a list or mapping"
         case let .invalidValue(s, rule, v, r):
             // the rule is named unless the source already names it (`--highestWastedBytes`); a long value is cut

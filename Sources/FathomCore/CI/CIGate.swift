@@ -13,9 +13,11 @@ public struct CIGate: Sendable {
     }
 
     public var results: [Result]
+    /// The path rules' results, one per pattern (after the threshold rules).
+    public var pathResults: [PathRules.Result] = []
 
     /// True when no rule failed.
-    public var passed: Bool { !results.contains { $0.outcome == .fail } }
+    public var passed: Bool { !results.contains { $0.outcome == .fail } && !pathResults.contains { $0.outcome == .fail } }
 
     /// Evaluates every rule, in name order (as dive prints them).
     public init(analysis a: Analysis, config: CIConfig) {
@@ -63,6 +65,7 @@ public struct CIGate: Sendable {
                 return Result(rule: rule, threshold: threshold, outcome: .skip, detail: "rule disabled")
             }
         }
+        pathResults = config.pathRules.evaluate(a)
     }
 
     /// The rules block and the summary line.
@@ -78,12 +81,18 @@ public struct CIGate: Sendable {
             }
             out += TerminalText.escape("  \(status): \(r.rule.rawValue): \(r.detail)") + "\n"
         }
-        let passed = results.filter { $0.outcome == .pass }.count
-        let failed = results.filter { $0.outcome == .fail }.count
-        let skipped = results.filter { $0.outcome == .skip }.count
+        for r in pathResults {
+            let status = r.outcome == .pass ? (color ? TerminalText.styled("PASS", sgr: "32") : "PASS")
+                : (color ? TerminalText.styled("FAIL", sgr: "1;31") : "FAIL")
+            out += TerminalText.escape("  \(status): \(r.name): \(r.detail)") + "\n"
+        }
+        let outcomes = results.map(\.outcome) + pathResults.map(\.outcome)
+        let passed = outcomes.filter { $0 == .pass }.count
+        let failed = outcomes.filter { $0 == .fail }.count
+        let skipped = outcomes.filter { $0 == .skip }.count
         let verdict = self.passed ? "PASS" : "FAIL"
         let colored = color ? TerminalText.styled(verdict, sgr: self.passed ? "32" : "1;31") : verdict
-        out += "Result:\(colored) [Total:\(results.count)] [Passed:\(passed)] [Failed:\(failed)] [Warn:0] [Skipped:\(skipped)]\n"
+        out += "Result:\(colored) [Total:\(outcomes.count)] [Passed:\(passed)] [Failed:\(failed)] [Warn:0] [Skipped:\(skipped)]\n"
         return out
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// `fathom init` and the path rules through the real binary: the starter file is written once, read
+/// back by `--ci`, and a failing path rule exits 1 naming its paths; a bad pattern exits 2.
+@Suite struct InitCLITests {
+    static let wasteful = CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar").path
+    static let good = CLI.repositoryRoot.appendingPathComponent("SampleImages/good.docker.tar.zst").path
+
+    @Test func initWritesAStarterThatGatesBothSamples() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["init", "--flavour", "python"], cwd: dir)
+        #expect(r.status == 0 && r.stdout == "wrote .dive-ci (python); run: fathom IMAGE --ci\n", "\(r.stderr)")
+        let text = try String(contentsOf: dir.appendingPathComponent(".dive-ci"), encoding: .utf8)
+        #expect(text.contains("    - \"/root/.cache/pip/**\"") && text.contains("fail-on-advice: high"))
+        let again = try CLI.run(["init"], cwd: dir)
+        #expect(again.status == 2 && again.stderr == "fathom: .dive-ci: exists; --force replaces it\n")
+        #expect(try CLI.run(["init", "--force"], cwd: dir).status == 0)
+        let pass = try CLI.run([Self.good, "--ci"], cwd: dir)
+        #expect(pass.status == 0 && pass.stdout.contains("  Using CI config: .dive-ci\n"), "\(pass.stdout)\(pass.stderr)")
+        let fail = try CLI.run([Self.wasteful, "--ci"], cwd: dir)
+        #expect(fail.status == 1)
+        #expect(fail.stdout.contains("  FAIL: path-rules.block '**/.git/**': 10 paths in the final image: /app/.git/HEAD,"))
+        #expect(fail.stdout.contains("  FAIL: path-rules.block '**/.env': 1 path in the final image: /app/.env; written by layer 4: "))
+        let bad = try CLI.run(["init", "--flavour", "cobol"], cwd: dir)
+        #expect(bad.status == 2 && bad.stderr.hasPrefix("fathom: --flavour: 'cobol' is not one of generic, node, python, go, java"))
+        let out = try CLI.run(["init", "--flavour", "go", "-o", "-"], cwd: dir)
+        #expect(out.status == 0 && out.stdout.hasPrefix("# .dive-ci for a go image"))
+    }
+
+    @Test func aMalformedPatternIsAConfigurationError() throws {
+        let dir = try CLI.temporaryDirectory()
+        try Data("path-rules:\n  deny-waste: [\"/var/**cache\"]\n".utf8).write(to: dir.appendingPathComponent("ci.yaml"))
+        let r = try CLI.run([Self.wasteful, "--ci", "--ci-config", "ci.yaml"], cwd: dir)
+        #expect(r.status == 2 && r.stdout.isEmpty)
+        #expect(r.stderr == "fathom: ci.yaml: path-rules.deny-waste: invalid pattern '/var/**cache': '**' must be a whole path segment (as in **/x or a/**)\n")
+    }
+}
