@@ -14,7 +14,7 @@ _fathom() {
     local image="--source --insecure --timeout --pull --namespace --containerd-address --image --platform --verify"
     local options
     case $command in
-    diff) options="--insecure --timeout --namespace --containerd-address --top --image --old-image --new-image --platform --verify -j --json --ci --ci-config
+    diff) options="--insecure --timeout --namespace --containerd-address --theme --top --image --old-image --new-image --platform --verify -j --json --ci --ci-config
                    --highestGrowthBytes --highest-growth-bytes --highestGrowthPercent --highest-growth-percent
                    --highestDownloadBytes --highest-download-bytes -h --help" ;;
     cat) options="--layer $image -h --help" ;;
@@ -22,13 +22,14 @@ _fathom() {
     extract) options="-o --output --layer --force --keep-special-bits --same-owner $image -h --help" ;;
     init) options="--flavour -o --output --force -h --help" ;;
     help) COMPREPLY=($(compgen -W "diff cat ls extract init" -- "$cur")); return ;;
-    *) options="$image -j --json --ci --ci-config --ci-top --top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
+    *) options="$image --theme -j --json --ci --ci-config --ci-top --top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
                 --highest-reclaimable-bytes --highestReclaimableBytes --fail-on-advice --highestAdviceSeverity --version -h --help" ;;
     esac
     case $prev in
     --source) COMPREPLY=($(compgen -W "docker podman containerd docker-archive oci-archive oci registry" -- "$cur")); return ;;
     --namespace) COMPREPLY=($(compgen -W "default k8s.io moby" -- "$cur")); return ;;
     --containerd-address) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --theme) COMPREPLY=($(compgen -W "default light high-contrast dracula gruvbox nord" -- "$cur")); return ;;
     --flavour) COMPREPLY=($(compgen -W "generic node python go java" -- "$cur")); return ;;
     --fail-on-advice|--highestAdviceSeverity) COMPREPLY=($(compgen -W "high medium low disabled" -- "$cur")); return ;;
     --platform) COMPREPLY=($(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")); return ;;

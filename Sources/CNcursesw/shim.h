@@ -11,4 +11,6 @@
 
 /* ncurses' current window; a C global that Swift 6 cannot read safely by itself. */
 static inline WINDOW *fathom_stdscr(void) { return stdscr; }
+/* how many colours the terminal has (COLORS, another C global): 8, 16, 256, or 2^24 for direct colour */
+static inline int fathom_colors(void) { return COLORS; }
 #endif

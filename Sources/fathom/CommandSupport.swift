@@ -1,4 +1,5 @@
 import FathomCore
+import FathomTUI
 import FathomSources
 import Foundation
 
@@ -26,6 +27,32 @@ enum CommandSupport {
     /// Writes to standard error; a failure there has nowhere to be told, and is ignored.
     static func printError(_ text: String) {
         _ = try? Array(text.utf8).withUnsafeBytes { try writeAll(2, $0) }
+    }
+
+    /// fathom's config directory: `$XDG_CONFIG_HOME/fathom`, else `~/.config/fathom`.
+    static func configDirectory() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/fathom" }
+        if let home = env["HOME"], !home.isEmpty { return home + "/.config/fathom" }
+        return nil
+    }
+
+    /// The explorer's config file (key bindings, theme, tab order), when there is one.
+    static func configFile() -> String? {
+        configDirectory().map { $0 + "/config.yaml" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+    }
+
+    /// The explorer's theme: `--theme`, else `theme:` of the config file, else `default`; exits 2 with one
+    /// line for an unknown theme or a bad theme file.
+    static func theme(flag: String?) -> Theme {
+        var name = flag
+        if name == nil, let file = configFile(), let text = try? String(contentsOfFile: file, encoding: .utf8),
+           let root = try? YAMLDocument.parse(text), let value = root["theme"] {
+            guard let s = value.string else { fail("\(file): theme: a theme's name") }
+            name = s
+        }
+        guard let name else { return .standard }
+        do { return try Theme.named(name, configDirectory: configDirectory()) } catch { fail("\(error)") }
     }
 
     /// `-` with standard input on a terminal: refused before any screen opens (exit 2), since the

@@ -49,6 +49,11 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var containerd: ContainerdOptions
 
+    @Option(name: .customLong("theme"),
+            help: ArgumentHelp("The view's colours: a built-in theme (default, light, high-contrast, dracula, gruvbox, nord) or a theme file.", valueName: "NAME"),
+            completion: .list(Theme.builtIns.map(\.name)))
+    var themeName: String?
+
     @Option(parsing: .unconditional,
             help: ArgumentHelp("Registry or engine: give up on a transfer that brings less than 1 KiB/s on average (nothing at all included) for this many seconds (default 30).", valueName: "SECONDS"))
     var timeout: String?
@@ -132,7 +137,7 @@ struct DiffCommand: ParsableCommand {
         if CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath) {
             let (old, new, loader) = (oldPath, newPath, sourceLoader)
             let (oldLoadOptions, newLoadOptions) = (oldOptions, newOptions)
-            let outcome = CursesTerminal.run(title: "\(old) and \(new)", load: { _ in
+            let outcome = CursesTerminal.run(title: "\(old) and \(new)", theme: CommandSupport.theme(flag: themeName), load: { _ in
                 try ImageDiff.load(old: old, new: new, oldOptions: oldLoadOptions, newOptions: newLoadOptions, loader: loader)
             }, makeScreen: { diff, width, height in DiffScreen(diff: diff, width: width, height: height) })
             switch outcome {

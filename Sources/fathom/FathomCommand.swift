@@ -68,6 +68,11 @@ struct FathomCommand: ParsableCommand {
                                valueName: "PATH"), completion: .file())
     var jsonPath: String?
 
+    @Option(name: .customLong("theme"),
+            help: ArgumentHelp("The explorer's colours: default, light, high-contrast, dracula, gruvbox, nord, or a theme file's name (themes/NAME.yaml in the config directory) or path (default: theme: in config.yaml, else default).", valueName: "NAME"),
+            completion: .list(Theme.builtIns.map(\.name)))
+    var themeName: String?
+
     @Flag(help: "Run the CI gate: print the analysis and the rule results; exit 1 when a rule fails.")
     var ci = false
 
@@ -100,10 +105,10 @@ struct FathomCommand: ParsableCommand {
     var failOnAdvice: String?
 
     /// The image picker: the choice, or nil when the user left it.
-    static func pick(_ choices: [ImageChoice], archive: String) -> ImageChoice? {
+    static func pick(_ choices: [ImageChoice], archive: String, theme: Theme) -> ImageChoice? {
         final class Box: @unchecked Sendable { var chosen: ImageChoice? }
         let box = Box()
-        let outcome = CursesTerminal.run(title: archive, load: { _ in choices }, makeScreen: { choices, width, height in
+        let outcome = CursesTerminal.run(title: archive, theme: theme, load: { _ in choices }, makeScreen: { choices, width, height in
             ImagePicker(archive: archive, choices: choices, width: width, height: height)
         }, finished: { box.chosen = $0.chosen })
         if case let .failed(e) = outcome { CommandSupport.fail("\(e)") }
@@ -140,19 +145,21 @@ struct FathomCommand: ParsableCommand {
 
         let interactive = CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath)
         var bindings = KeyBindings()
-        if interactive, let file = Self.keyBindingFile() {
+        if interactive, let file = CommandSupport.configFile() {
             do { try bindings.apply(yaml: (try? String(contentsOfFile: file, encoding: .utf8)) ?? "", file: file) } catch {
                 fail("\(error)")
             }
         }
 
         let spec = imageOptions.spec(imagePath)
+        let theme = interactive || themeName != nil ? CommandSupport.theme(flag: themeName) : .standard   // a bad --theme is an error anywhere
         if interactive {
             var options = LoadOptions(imageName: imageOptions.imageName, platform: wantedPlatform, verify: imageOptions.verify)
             let sourceOptions = imageOptions.sourceOptions()
             while true {
                 let chosenOptions = options
-                let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings) { events in
+                let outcome = CursesTerminal.run(title: imagePath == "-" ? "standard input" : imagePath, bindings: bindings,
+                                                 theme: theme) { events in
                     var s = sourceOptions
                     s.progress = { events.progress($0) }
                     return Analysis(image: try ImageSources.load(spec, options: events.attach(to: chosenOptions), source: s))
@@ -162,7 +169,7 @@ struct FathomCommand: ParsableCommand {
                 case .cancelled: throw ExitCode(130)
                 case let .failed(ImageError.severalImages(_, _, choices)) where !choices.isEmpty && imagePath != "-":
                     // several images: a picker, then the explorer on the chosen one (the archive is read again)
-                    guard let choice = Self.pick(choices, archive: imagePath) else { throw ExitCode(130) }
+                    guard let choice = Self.pick(choices, archive: imagePath, theme: theme) else { throw ExitCode(130) }
                     options.imageName = choice.name
                     if let platform = choice.platform { options.platform = Platform(parsing: platform) }
                 case let .failed(e): fail(CommandSupport.describe(e, input: imagePath))
@@ -191,14 +198,6 @@ struct FathomCommand: ParsableCommand {
     }
 
     /// The key-binding file: `$XDG_CONFIG_HOME/fathom/config.yaml`, else `~/.config/fathom/config.yaml`, when it exists.
-    static func keyBindingFile() -> String? {
-        let env = ProcessInfo.processInfo.environment
-        var candidates: [String] = []
-        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty { candidates.append(xdg + "/fathom/config.yaml") }
-        if let home = env["HOME"], !home.isEmpty { candidates.append(home + "/.config/fathom/config.yaml") }
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
-    }
-
     /// `CI` set to a true value (Go `strconv.ParseBool` true forms, as dive, plus `yes`).
     static func environmentEnablesCI() -> Bool {
         guard let v = ProcessInfo.processInfo.environment["CI"] else { return false }

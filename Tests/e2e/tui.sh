@@ -174,6 +174,20 @@ check "explorer for the path title" "Current Layer Contents"
 keys Down Down Down Down Tab Tab Down
 check "the tree's title shows the selected entry's full path" "Current Layer Contents  \(layer 4\)  /app/\.env"
 
+# Themes reach the terminal: dracula's focused title is purple (#bd93f9: 256-colour index 141), its text on
+# dracula's background (#282a36: 236); NO_COLOR turns colours off whatever the theme.
+start "TERM=xterm-256color $bin $sample --theme dracula"
+check "dracula: explorer up" "Current Layer Contents"
+if tm capture-pane -t "s$session" -p -e | grep -q '48;5;141m ▶ Layers'; then passed=$((passed + 1)); echo "ok   dracula: the focused title in its purple (256-colour 141)"
+else failed=$((failed + 1)); echo "FAIL dracula colours"; tm capture-pane -t "s$session" -p -e | head -3 | cat -v | sed 's/^/    | /'; fi
+start "NO_COLOR=1 TERM=xterm-256color $bin $sample --theme dracula"
+check "NO_COLOR with a theme: explorer up" "Current Layer Contents"
+if tm capture-pane -t "s$session" -p -e | head -5 | grep -q '38;5\|48;5'; then failed=$((failed + 1)); echo "FAIL NO_COLOR: colours drawn"
+else passed=$((passed + 1)); echo "ok   NO_COLOR wins over the theme: no colour drawn"; fi
+start "$bin $sample --theme solarized"
+check "an unknown theme: one line, exit 2" "fathom: --theme: no theme 'solarized' \(built in: default, light, high-contrast, dracula, gruvbox, nord"
+check "an unknown theme: exit 2" "EXITED rc=2"
+
 # A crash (SIGSEGV, as a stack overflow raises it) restores the terminal too: the handler runs on a stack
 # of its own and puts back the modes saved at start, the main screen and the cursor.
 stty_dir=$(mktemp -d /tmp/fathom-tui-stty.XXXXXX)

@@ -30,17 +30,20 @@ public enum CursesTerminal {
     /// The terminal needs a UTF-8 locale; the loading thread keeps the C locale, because in a UTF-8
     /// locale libarchive normalises member names to NFC and would merge distinct files
     /// (fixture synthetic/wide-chars).
-    public static func run(title: String, bindings: KeyBindings, load: @escaping @Sendable (LoadEvents) throws -> Analysis) -> Outcome {
-        run(title: title, bindings: bindings, load: load) { analysis, loading in ScreenModel(analysis: analysis, continuing: loading) }
+    public static func run(title: String, bindings: KeyBindings, theme: Theme = .standard,
+                           load: @escaping @Sendable (LoadEvents) throws -> Analysis) -> Outcome {
+        run(title: title, bindings: bindings, theme: theme, load: load, makeScreen: { analysis, loading in
+            ScreenModel(analysis: analysis, continuing: loading)
+        })
     }
 
     /// The same for any screen that needs no loading explorer: `makeScreen` builds it from `load`'s result.
     /// `finished` is given the screen as it was when the user quit (what a picker chose).
     public static func run<Content: Sendable, Screen: TerminalScreen>(
-        title: String, load: @escaping @Sendable (LoadEvents) throws -> Content,
+        title: String, theme: Theme = .standard, load: @escaping @Sendable (LoadEvents) throws -> Content,
         makeScreen: (Content, _ width: Int, _ height: Int) -> Screen, finished: (Screen) -> Void = { _ in }
     ) -> Outcome {
-        run(title: title, bindings: KeyBindings(), load: load, makeScreen: { content, loading in
+        run(title: title, bindings: KeyBindings(), theme: theme, load: load, makeScreen: { content, loading in
             makeScreen(content, loading.width, loading.height)
         }, finished: finished)
     }
@@ -49,7 +52,7 @@ public enum CursesTerminal {
     /// frames a second) and takes keys; `makeScreen` builds the screen from the result and the loading
     /// model's last state.
     public static func run<Content: Sendable, Screen: TerminalScreen>(
-        title: String, bindings: KeyBindings, load: @escaping @Sendable (LoadEvents) throws -> Content,
+        title: String, bindings: KeyBindings, theme: Theme = .standard, load: @escaping @Sendable (LoadEvents) throws -> Content,
         makeScreen: (Content, LoadingModel) -> Screen, finished: (Screen) -> Void = { _ in }
     ) -> Outcome {
         let job = LoadJob<Content>()
@@ -76,16 +79,12 @@ public enum CursesTerminal {
         keypad(fathom_stdscr(), true)
         _ = curs_set(0)
         set_escdelay(25)
-        let color = has_colors() && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        if color {
+        let wantsColor = has_colors() && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        if wantsColor {
             start_color()
             use_default_colors()
-            init_pair(1, Int16(COLOR_GREEN), -1)
-            init_pair(2, Int16(COLOR_RED), -1)
-            init_pair(3, Int16(COLOR_YELLOW), -1)
-            init_pair(4, Int16(COLOR_MAGENTA), -1)
-            init_pair(5, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
         }
+        let color = CursesColors(palette: Palette(theme: theme, colors: wantsColor ? Int(fathom_colors()) : 0, monochrome: !wantsColor))
         mousemask(mmask_t(button1Pressed | button1Clicked | button4Pressed | button5Pressed), nil)
 
         // Loading: a frame at once, redrawn ten times a second and after each key until the result is ready.
@@ -149,7 +148,7 @@ public enum CursesTerminal {
     /// Long work on this thread (a search, a sort, a filter) shows what it does on the bottom line once
     /// it has taken 0.1 s, then at most ten times a second, and stops (where it can) when Esc, `q` or
     /// Ctrl+C is pressed meanwhile (other keys are dropped).
-    static func statusLineInterrupt(color: Bool, clock: StatusClock) -> Interrupt {
+    static func statusLineInterrupt(color: CursesColors, clock: StatusClock) -> Interrupt {
         Interrupt { doing, fraction in
             guard Date().timeIntervalSince(clock.last) >= 0.1 else { return false }
             clock.last = Date()
@@ -157,7 +156,7 @@ public enum CursesTerminal {
             let percent = fraction.map { " \(Int(($0 * 100).rounded(.down))) %" } ?? ""
             let stoppable = !doing.hasSuffix("…")
             let line = DisplayWidth.truncate(TerminalText.escape(" ⏳ \(doing)\(percent)" + (stoppable ? " · Esc stops" : "")), to: max(0, width - 1))
-            attrset(attributes(.statusBar, color: color))
+            attrset(color.attributes(.statusBar))
             mvaddstr(y, 0, line + String(repeating: " ", count: max(0, width - 1 - DisplayWidth.of(line))))
             attrset(0)
             refresh()
@@ -182,28 +181,8 @@ public enum CursesTerminal {
         sequence.utf8CString.withUnsafeBufferPointer { _ = write(CrashRestore.fd, $0.baseAddress, $0.count - 1) }
     }
 
-    static func attributes(_ style: Style, color: Bool) -> Int32 {
-        switch style {
-        case .normal: return 0
-        case .dim: return dim
-        case .bold: return bold
-        case .title: return color ? pair(5) : underline
-        case .titleFocused: return color ? pair(5) | bold | reverse : reverse | bold
-        case .selected: return reverse
-        case .selectedUnfocused: return underline
-        case .added: return color ? pair(1) : 0
-        case .removed: return color ? pair(2) : 0
-        case .modified: return color ? pair(3) : 0
-        case .statusBar: return reverse
-        case .statusKey: return reverse | bold
-        case .warning: return color ? pair(3) | bold : bold
-        case .compareBottom: return color ? pair(1) | bold : bold
-        case .compareTop: return color ? pair(4) | bold : bold
-        }
-    }
-
     /// Draws the grid: one `addstr` per run of cells with the same style.
-    static func draw(_ grid: Grid, color: Bool) {
+    static func draw(_ grid: Grid, color: CursesColors) {
         erase()
         for y in 0..<grid.height {
             var x = 0
@@ -217,7 +196,7 @@ public enum CursesTerminal {
                 }
                 // the bottom-right cell cannot be written without scrolling: leave it
                 if y == grid.height - 1 && x == grid.width { text = String(text.dropLast()) }
-                attrset(attributes(style, color: color))
+                attrset(color.attributes(style))
                 mvaddstr(Int32(y), Int32(start), text)
             }
         }
@@ -308,4 +287,32 @@ private enum CrashRestore {
 public struct TerminalError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+/// A palette as ncurses attributes: one colour pair per coloured style (pairs 1…), made once at start.
+struct CursesColors: @unchecked Sendable {
+    private var attrs: [Style: Int32] = [:]
+
+    init(palette: Palette) {
+        var number: Int32 = 1
+        for style in Style.allCases {
+            let e = palette[style]
+            var a: Int32 = 0
+            if e.colored {
+                // extended pairs take direct (24-bit) colour numbers; plain ones 8, 16 or 256 colours
+                if init_extended_pair(number, Int32(e.fg), Int32(e.bg)) == ERR {
+                    _ = init_pair(Int16(number), Int16(clamping: e.fg), Int16(clamping: e.bg))
+                }
+                a |= CursesTerminal.pair(number)
+                number += 1
+            }
+            if e.bold { a |= CursesTerminal.bold }
+            if e.reverse { a |= CursesTerminal.reverse }
+            if e.underline { a |= CursesTerminal.underline }
+            if e.dim { a |= CursesTerminal.dim }
+            attrs[style] = a
+        }
+    }
+
+    func attributes(_ style: Style) -> Int32 { attrs[style] ?? 0 }
 }

@@ -103,6 +103,9 @@ public struct KeyBindings: Sendable {
     var waste: [Key: Action] = [:]
     /// The keys of each action (for the help overlay and the status bar).
     public private(set) var keys: [Action: [Key]] = [:]
+    /// `tab-order: dive` in the config file: Tab switches between the layers and the tree only, as in
+    /// dive (fathom's default also visits the inefficient-files table).
+    public var diveTabOrder = false
 
     public init() {
         for (action, scope, keys) in Action.defaults { bind(action, scope, keys) }
@@ -142,6 +145,13 @@ public struct KeyBindings: Sendable {
         let root: YAMLNode?
         do { root = try YAMLDocument.parse(yaml) } catch {
             throw KeyBindingError(message: "\(file): invalid YAML: \(error)")
+        }
+        if let order = root?["tab-order"] {
+            switch order.string {
+            case "dive": diveTabOrder = true
+            case "fathom": diveTabOrder = false
+            default: throw KeyBindingError(message: "\(file): tab-order: 'dive' (layers ↔ tree) or 'fathom' (layers → inefficient files → tree)")
+            }
         }
         guard let table = root?["keybinding"]?.mapping else { return }
         for pair in table {

@@ -154,8 +154,12 @@ public struct ScreenModel: TerminalScreen {
         case .help: showHelp = true
         case .advice: showAdvice = true
         case .toggleView:
-            let all = Pane.allCases
-            focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
+            if bindings.diveTabOrder {
+                focus = focus == .tree ? .layers : .tree   // dive's Tab: layers ↔ tree
+            } else {
+                let all = Pane.allCases
+                focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
+            }
         case .filterFiles: input = .pathFilter; focus = .tree
         case .sizeFilter: input = .sizeFilter; if minSizeBytes == 0 { sizeInputText = "" }
         case .closeFilterFiles:

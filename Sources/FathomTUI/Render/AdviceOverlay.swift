@@ -68,9 +68,9 @@ extension ScreenModel {
 
     private func severityStyle(_ s: Finding.Severity) -> Style {
         switch s {
-        case .high: .removed
-        case .medium: .modified
-        case .low: .normal
+        case .high: .severityHigh
+        case .medium: .severityMedium
+        case .low: .severityLow
         }
     }
 }

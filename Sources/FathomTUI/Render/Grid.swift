@@ -4,6 +4,7 @@ import FathomCore
 public enum Style: UInt8, Sendable, CaseIterable {
     case normal, dim, bold, title, titleFocused, selected, selectedUnfocused
     case added, removed, modified, statusBar, statusKey, warning, compareBottom, compareTop
+    case severityHigh, severityMedium, severityLow
 }
 
 /// A screen as a value: `width × height` cells, row-major (`y * width + x`).
