@@ -46,4 +46,44 @@ import Testing
         let moved = ScreenModelTests().press(m, [.down, .down, .down, .down, .tab, .tab, .down])
         #expect(moved.render().lines[0].contains("(layer 4)  /app/.env"))
     }
+
+    /// `A` splits the tree: this layer's changes above, the filesystem at the layer below (the same rows as
+    /// the aggregated view), both following the layer; Tab visits the upper tree, then the lower.
+    @Test func splitViewFollowsTheLayerAndTakesItsOwnKeys() {
+        let t = ScreenModelTests()
+        var m = t.press(t.model(), [.down, .down, .down, .down, .char("A")])
+        #expect(m.isSplit)
+        func aggregatedRows(_ layer: Int) -> [TreeRow] {
+            t.press(t.model(), Array(repeating: .down, count: layer) + [.ctrl("a")]).rows
+        }
+        #expect(m.lower!.model.rows == aggregatedRows(4))
+        #expect(m.render().text.contains("Filesystem at layer 4  (layers 1–4 vs 0)"))
+        m = t.press(m, [.down])   // layers pane: layer 5, both trees follow
+        #expect(m.selectedLayer == 5 && m.lower!.model.rows == aggregatedRows(5))
+        #expect(m.render().text.contains("Filesystem at layer 5"))
+        m = t.press(m, [.tab, .tab])
+        #expect(m.focus == .tree && !m.lowerFocused)
+        m = t.press(m, [.tab])
+        #expect(m.focus == .tree && m.lowerFocused)
+        let upperCursor = m.treeCursor
+        m = t.press(m, [.down, .down])
+        #expect(m.treeCursor == upperCursor && m.lower!.model.treeCursor == 2, "the lower tree moves alone")
+        m = t.press(m, [.ctrl("u")])   // a filter applies to both halves
+        #expect(m.hiddenStatuses.contains(.unmodified) && m.lower!.model.hiddenStatuses.contains(.unmodified))
+        m = t.press(m, [.tab])
+        #expect(m.focus == .layers && !m.lowerFocused)
+        m = t.press(m, [.char("A")])
+        #expect(!m.isSplit && !m.render().text.contains("Filesystem at layer"))
+    }
+
+    /// A file opened from the lower tree is viewed on the whole screen, as the layer shows it.
+    @Test func splitViewOpensFilesFromTheLowerTree() {
+        let t = ScreenModelTests()
+        var m = t.press(t.model(), Array(repeating: .down, count: 12) + [.char("A"), .tab, .tab, .tab])
+        #expect(m.lowerFocused)
+        let lower = m.lower!.model
+        let envRow = lower.rows.firstIndex { lower.analysis.replay.paths.path($0.node) == "etc/passwd" }!
+        m = t.press(m, Array(repeating: .down, count: envRow) + [.char("v")])
+        #expect(m.isViewerOpen && m.render().text.contains("/etc/passwd"))
+    }
 }

@@ -174,6 +174,16 @@ check "explorer for the path title" "Current Layer Contents"
 keys Down Down Down Down Tab Tab Down
 check "the tree's title shows the selected entry's full path" "Current Layer Contents  \(layer 4\)  /app/\.env"
 
+# The split view: A splits the tree, the lower half is the filesystem at the selected layer.
+start "$bin $sample"
+check "split: explorer up" "Current Layer Contents"
+keys Down Down Down Down A
+check "split: A shows the filesystem at the layer below the changes" "Filesystem at layer 4  \(layers 1–4 vs 0\)"
+keys Down
+check "split: the lower tree follows the layer" "Filesystem at layer 5"
+keys A
+check "split: A again closes it" "Filesystem at layer" absent
+
 # Themes reach the terminal: dracula's focused title is purple (#bd93f9: 256-colour index 141), its text on
 # dracula's background (#282a36: 236); NO_COLOR turns colours off whatever the theme.
 start "TERM=xterm-256color $bin $sample --theme dracula"

@@ -15,6 +15,7 @@ public enum Action: String, Sendable, CaseIterable {
     // fathom's
     case help, sizeFilter = "size-filter", toggleWastedOnly = "toggle-wasted-only", select, advice
     case view = "view-file", copyPath = "copy-path", copyContent = "copy-content", extract
+    case splitView = "split-view"
 
     /// Where a binding applies.
     public enum Scope: Sendable { case global, layers, tree, waste }
@@ -35,6 +36,7 @@ public enum Action: String, Sendable, CaseIterable {
         (.end, .global, [.end]),
         (.help, .global, [.char("?")]),
         (.advice, .global, [.char("a")]),
+        (.splitView, .global, [.char("A")]),
         (.compareLayer, .layers, [.ctrl("l")]),
         (.compareAll, .layers, [.ctrl("a")]),
         (.toggleCollapseDir, .tree, [.char(" ")]),
@@ -91,6 +93,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .copyPath: "tree: copy the path to the clipboard (OSC 52: works over SSH and in tmux)"
         case .copyContent: "tree: copy the file's text (64 KiB at most) to the clipboard"
         case .extract: "tree: write the file or directory, as it is in this layer, under a folder"
+        case .splitView: "split the tree: this layer's changes above, the filesystem at this layer below (Tab moves between them)"
         }
     }
 }

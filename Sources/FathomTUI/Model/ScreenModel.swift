@@ -40,24 +40,24 @@ struct TreeRow: Equatable {
 public struct ScreenModel: TerminalScreen {
     public let analysis: Analysis
     public let bindings: KeyBindings
-    public private(set) var width: Int
-    public private(set) var height: Int
-    public private(set) var focus: Pane = .layers
-    public private(set) var selectedLayer = 0
-    public private(set) var compareMode: CompareMode = .layer
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    public internal(set) var focus: Pane = .layers
+    public internal(set) var selectedLayer = 0
+    public internal(set) var compareMode: CompareMode = .layer
     public private(set) var layerScroll = 0
     public private(set) var wasteCursor = 0
     public private(set) var wasteScroll = 0
-    public private(set) var treeCursor = 0
-    public private(set) var treeScroll = 0
+    public internal(set) var treeCursor = 0
+    public internal(set) var treeScroll = 0
     public private(set) var collapsed = Set<PathTable.NodeID>()
-    public private(set) var hiddenStatuses = Set<DiffStatus>()
-    public private(set) var sortBySize = false
-    public private(set) var showAttributes = true
-    public private(set) var wrapNames = false
-    public private(set) var wastedOnly = false
-    public private(set) var minSizeBytes: Int64 = 0
-    public private(set) var filterText = ""
+    public internal(set) var hiddenStatuses = Set<DiffStatus>()
+    public internal(set) var sortBySize = false
+    public internal(set) var showAttributes = true
+    public internal(set) var wrapNames = false
+    public internal(set) var wastedOnly = false
+    public internal(set) var minSizeBytes: Int64 = 0
+    public internal(set) var filterText = ""
     public private(set) var filterError: String?
     /// Which text input has the keyboard: none, the path filter, the size filter.
     public internal(set) var input: Input = .none
@@ -73,7 +73,7 @@ public struct ScreenModel: TerminalScreen {
 
     public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter, extractTo }
     /// The folder typed for `x` (extract), and the node it extracts.
-    public private(set) var extractInputText = "."
+    public internal(set) var extractInputText = "."
     var extractNode: PathTable.NodeID?
     /// The file viewer, when open (it takes the keys and the screen).
     var viewer: ViewerModel?
@@ -81,12 +81,19 @@ public struct ScreenModel: TerminalScreen {
     var interrupt = Interrupt.never
     public var isViewerOpen: Bool { viewer != nil }
 
+    /// The split view's lower tree (`A`); nil when not split.
+    var lower: LowerTree?
+    /// The lower tree has the keyboard (split view, tree focused).
+    public internal(set) var lowerFocused = false
+    /// The page height of this model's tree when it is a split view's lower tree.
+    var treeHeightOverride: Int?
+
     var snapshot: TreeSnapshot
     /// With "wasted only" on: each directory's bytes of the wasted files shown below it (a folder's full size
     /// would hide where the waste is); empty otherwise.
     var wastedSizes: [Int64] = []
     var rows: [TreeRow] = []
-    private var regex: LinearRegex?
+    var regex: LinearRegex?
     /// Nodes whose inode the final filesystem does not show ("wasted only" filter).
     private let wastedInodes: Set<Int32>
 
@@ -116,11 +123,14 @@ public struct ScreenModel: TerminalScreen {
         var m = self
         m.effect = .none
         m.message = nil
+        if m.forwardsToLower(key) { m.forwardToLower(key); return m }
+        let before = m.splitSignature
         m.apply(key)
+        if m.lower != nil && (m.splitSignature != before || key.isResize) { m.syncLower() }
         return m
     }
 
-    private mutating func apply(_ key: Key) {
+    mutating func apply(_ key: Key) {
         if case let .resize(w, h) = key { width = w; height = h; viewer?.width = w; viewer?.height = h; clampAll(); return }
         if showHelp {
             switch bindings.action(for: key, in: .global) {
@@ -154,12 +164,17 @@ public struct ScreenModel: TerminalScreen {
         case .help: showHelp = true
         case .advice: showAdvice = true
         case .toggleView:
-            if bindings.diveTabOrder {
+            if lower != nil && focus == .tree && !lowerFocused {
+                lowerFocused = true   // split: the upper tree, then the lower one
+            } else if bindings.diveTabOrder {
                 focus = focus == .tree ? .layers : .tree   // dive's Tab: layers ↔ tree
+                lowerFocused = false
             } else {
                 let all = Pane.allCases
                 focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
+                lowerFocused = false
             }
+        case .splitView: toggleSplit()
         case .filterFiles: input = .pathFilter; focus = .tree
         case .sizeFilter: input = .sizeFilter; if minSizeBytes == 0 { sizeInputText = "" }
         case .closeFilterFiles:
@@ -286,7 +301,11 @@ public struct ScreenModel: TerminalScreen {
 
     private mutating func click(x: Int, y: Int) {
         let l = layout
-        if l.tree.contains(x: x, y: y) {
+        if let bottom = treeRects.bottom, bottom.contains(x: x, y: y) {
+            focus = .tree
+            lowerFocused = true
+        } else if l.tree.contains(x: x, y: y) {
+            lowerFocused = false
             focus = .tree
             let row = treeScroll + (y - l.tree.y - 2)
             if row >= 0 && row < rows.count { treeCursor = row }
@@ -314,7 +333,7 @@ public struct ScreenModel: TerminalScreen {
 
     /// Rebuilds the tree for the selected layer and mode; the cursor stays on its path (a compare-mode
     /// switch) or goes back to the top (a new layer: its changes start there).
-    private mutating func reloadSnapshot(keepingSelection: Bool = true) {
+    mutating func reloadSnapshot(keepingSelection: Bool = true) {
         let current = keepingSelection && rows.indices.contains(treeCursor) ? rows[treeCursor].node : nil
         if !keepingSelection { treeCursor = 0; treeScroll = 0 }
         snapshot = TreeSnapshot(analysis: analysis, layer: selectedLayer, mode: compareMode)
@@ -491,11 +510,11 @@ public struct ScreenModel: TerminalScreen {
         switch pane {
         case .layers: return max(1, l.layers.height - 2)
         case .waste: return max(1, l.image.y + l.image.height - l.wasteTableTop)
-        case .tree: return max(1, l.tree.height - 2)
+        case .tree: return max(1, (treeHeightOverride ?? treeRects.top.height) - 2)
         }
     }
 
-    private mutating func clampAll() {
+    mutating func clampAll() {
         let layerCount = analysis.image.layers.count
         selectedLayer = min(max(0, selectedLayer), max(0, layerCount - 1))
         layerScroll = Self.scroll(layerScroll, cursor: selectedLayer, page: pageHeight(for: .layers), count: layerCount)

@@ -16,7 +16,11 @@ extension ScreenModel {
         renderLayers(&g, l.layers)
         renderDetails(&g, l.details)
         renderImage(&g, l.image, tableTop: l.wasteTableTop)
-        renderTree(&g, l.tree)
+        let rects = treeRects
+        renderTree(&g, rects.top, focused: focus == .tree && !lowerFocused, title: "Current Layer Contents")
+        if let bottom = rects.bottom, let m = lower?.model {
+            m.renderTree(&g, bottom, focused: focus == .tree && lowerFocused, title: "Filesystem at layer \(selectedLayer)")
+        }
         renderStatus(&g, y: l.statusY)
         if showAdvice { renderAdvice(&g) }
         if let viewer {
@@ -123,17 +127,17 @@ extension ScreenModel {
 
     // MARK: tree
 
-    private func renderTree(_ g: inout Grid, _ r: Rect) {
+    private func renderTree(_ g: inout Grid, _ r: Rect, focused: Bool, title: String) {
         var extra = compareMode == .layer ? "layer \(selectedLayer)" : "layers 1–\(selectedLayer) vs 0"
         extra += sortBySize ? ", by size" : ""
         extra = "(\(extra))"
         if treeCursor < rows.count {
             // the selected entry's full path, cut at the left when it does not fit (y copies it)
-            let room = r.width - 2 - DisplayWidth.of("▶ Current Layer Contents  " + extra + "  ")
+            let room = r.width - 2 - DisplayWidth.of("▶ " + title + "  " + extra + "  ")
             let path = "/" + DisplayName.of(analysis.replay.paths.pathBytes(rows[treeCursor].node))
             if room >= 12 { extra += "  " + DisplayWidth.truncateLeft(path, to: room) }
         }
-        g.paneTitle(r, "Current Layer Contents", focused: focus == .tree, extra: extra)
+        g.paneTitle(r, title, focused: focused, extra: extra)
         guard r.height > 1 else { return }
         // below 72 columns the full attribute columns would leave no room for names: size only
         let compact = r.width < 72
@@ -154,7 +158,7 @@ extension ScreenModel {
             case .modified: .modified
             case .unmodified: .normal
             }
-            if selected { style = focus == .tree ? .selected : .selectedUnfocused }
+            if selected { style = focused ? .selected : .selectedUnfocused }
             if selected { g.fill(x: r.x, y: y, count: r.width, style: style) }
             var text = String(status.marker) + " "
             if showAttributes, let s = snapshot.states[id] {
