@@ -244,7 +244,7 @@ import Testing
     }
 
     @Test func helpOverlayListsEveryKeyAndClosesWithEsc() {
-        var m = model().handle(.char("?"))
+        var m = model(height: 60).handle(.char("?"))
         let text = m.render().text
         #expect(text.contains("Keys"))
         for a in Action.allCases { #expect(text.contains(a.summary), "help lists \(a)") }

@@ -100,4 +100,20 @@ import Testing
         #expect(ScreenModelTests().model().handle(.tab).focus == .waste, "fathom's order visits the inefficient files")
         #expect(throws: KeyBindingError.self) { try bindings.apply(yaml: "tab-order: vim\n", file: "config.yaml") }
     }
+
+    /// `frames: true`: every pane in a box whose top edge holds its title; the rows keep their content
+    /// inside, and a page is one row shorter.
+    @Test func framesDrawBoxesAroundThePanes() throws {
+        var bindings = KeyBindings()
+        try bindings.apply(yaml: "frames: true\n", file: "config.yaml")
+        let framed = ScreenModel(analysis: ScreenModelTests.wasteful, width: 120, height: 40, bindings: bindings)
+        let lines = framed.render().lines
+        #expect(lines[0].hasPrefix("┌─ ▶ Layers  (this layer's changes) ─") && lines[0].contains("┐┌─ Current Layer Contents  (layer 0)"))
+        #expect(lines[38].hasPrefix("└") && lines[38].hasSuffix("┘"))
+        #expect(lines[3].contains("│ + -rwxr-xr-x         0:0     2.0 MB      └── busybox"))
+        #expect(framed.pageHeight(for: .tree) == ScreenModelTests().model().pageHeight(for: .tree) - 1)
+        #expect(framed.render().cells[0].style == .border)
+        #expect(!ScreenModelTests().model().render().lines[0].contains("┌"), "the compact look stays the default")
+        #expect(throws: KeyBindingError.self) { try bindings.apply(yaml: "frames: maybe\n", file: "config.yaml") }
+    }
 }

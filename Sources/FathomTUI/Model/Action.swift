@@ -93,7 +93,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .copyPath: "tree: copy the path to the clipboard (OSC 52: works over SSH and in tmux)"
         case .copyContent: "tree: copy the file's text (64 KiB at most) to the clipboard"
         case .extract: "tree: write the file or directory, as it is in this layer, under a folder"
-        case .splitView: "split the tree: this layer's changes above, the filesystem at this layer below (Tab moves between them)"
+        case .splitView: "split the tree: this layer's changes / the filesystem at this layer (Tab between)"
         }
     }
 }
@@ -109,6 +109,9 @@ public struct KeyBindings: Sendable {
     /// `tab-order: dive` in the config file: Tab switches between the layers and the tree only, as in
     /// dive (fathom's default also visits the inefficient-files table).
     public var diveTabOrder = false
+    /// `frames: true` in the config file: panes in box frames, as dive draws them (the default is the
+    /// compact look: a title bar each, one more row and two more columns of content per pane).
+    public var frames = false
 
     public init() {
         for (action, scope, keys) in Action.defaults { bind(action, scope, keys) }
@@ -154,6 +157,13 @@ public struct KeyBindings: Sendable {
             case "dive": diveTabOrder = true
             case "fathom": diveTabOrder = false
             default: throw KeyBindingError(message: "\(file): tab-order: 'dive' (layers ↔ tree) or 'fathom' (layers → inefficient files → tree)")
+            }
+        }
+        if let f = root?["frames"] {
+            switch f.string?.lowercased() {
+            case "true", "yes", "on": frames = true
+            case "false", "no", "off": frames = false
+            default: throw KeyBindingError(message: "\(file): frames: true (boxes around the panes, as dive) or false (the compact look)")
             }
         }
         guard let table = root?["keybinding"]?.mapping else { return }

@@ -507,10 +507,11 @@ public struct ScreenModel: TerminalScreen {
 
     func pageHeight(for pane: Pane) -> Int {
         let l = layout
+        let edge = bindings.frames ? 1 : 0   // a frame's bottom edge takes a row
         switch pane {
-        case .layers: return max(1, l.layers.height - 2)
-        case .waste: return max(1, l.image.y + l.image.height - l.wasteTableTop)
-        case .tree: return max(1, (treeHeightOverride ?? treeRects.top.height) - 2)
+        case .layers: return max(1, l.layers.height - 2 - edge)
+        case .waste: return max(1, l.image.y + l.image.height - l.wasteTableTop - edge)
+        case .tree: return max(1, (treeHeightOverride ?? treeRects.top.height) - 2 - edge)
         }
     }
 

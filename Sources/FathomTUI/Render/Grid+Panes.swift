@@ -3,6 +3,13 @@ extension Grid {
     /// A pane's title bar across `r`'s top row: `▶ ` when focused, then `text` and `extra`.
     mutating func paneTitle(_ r: Rect, _ text: String, focused: Bool, extra: String = "") {
         let style: Style = focused ? .titleFocused : .title
+        if framed {
+            // the title in the frame's top edge: ─ ▶ Layers  (…) ────
+            put(String(repeating: "─", count: max(0, r.width)), x: r.x, y: r.y, style: .border)
+            let label = " " + (focused ? "▶ " : "") + text + (extra.isEmpty ? "" : "  " + extra) + " "
+            put(DisplayWidth.truncate(label, to: max(0, r.width - 2)), x: r.x + 1, y: r.y, style: style, maxWidth: r.width - 2)
+            return
+        }
         fill(x: r.x, y: r.y, count: r.width, style: style)
         let label = (focused ? "▶ " : "  ") + text + (extra.isEmpty ? "" : "  " + extra)
         put(DisplayWidth.truncate(label, to: r.width - 1), x: r.x + 1, y: r.y, style: style, maxWidth: r.width - 1)
@@ -29,9 +36,26 @@ extension Grid {
                 y: height / 2 - lines.count / 2 + i, style: boldFirst && i == 0 ? .bold : style)
         }
     }
+    /// A pane's box around `r`: corners, sides and bottom edge (the top edge is the pane's title row).
+    mutating func frame(_ r: Rect) {
+        guard r.width >= 2, r.height >= 2 else { return }
+        put("┌", x: r.x, y: r.y, style: .border)
+        put("┐", x: r.x + r.width - 1, y: r.y, style: .border)
+        for y in (r.y + 1)..<(r.y + r.height - 1) {
+            put("│", x: r.x, y: y, style: .border)
+            put("│", x: r.x + r.width - 1, y: y, style: .border)
+        }
+        put("└" + String(repeating: "─", count: r.width - 2) + "┘", x: r.x, y: r.y + r.height - 1, style: .border)
+    }
+
+    /// The part of `r` inside its frame (the title row stays the top row).
+    static func inside(_ r: Rect) -> Rect {
+        Rect(x: r.x + 1, y: r.y, width: max(0, r.width - 2), height: max(0, r.height - 1))
+    }
 }
 
 extension KeyBindings {
     /// The first key bound to `action`, as the status bar names it.
     func label(_ action: Action) -> String { keys[action]?.first?.label ?? "?" }
+
 }

@@ -5,6 +5,8 @@ public enum Style: UInt8, Sendable, CaseIterable {
     case normal, dim, bold, title, titleFocused, selected, selectedUnfocused
     case added, removed, modified, statusBar, statusKey, warning, compareBottom, compareTop
     case severityHigh, severityMedium, severityLow
+    /// Pane frames (`frames: true` in the config file).
+    case border
 }
 
 /// A screen as a value: `width × height` cells, row-major (`y * width + x`).
@@ -19,6 +21,8 @@ public struct Grid: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: ContiguousArray<Cell>
+    /// Panes are drawn in box frames: a pane's title sits in its top edge (`Grid+Panes`).
+    public var framed = false
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)

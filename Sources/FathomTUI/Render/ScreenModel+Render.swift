@@ -13,13 +13,19 @@ extension ScreenModel {
                           "(this terminal is \(width)×\(height))", "q quits"], style: .warning)
             return g
         }
-        renderLayers(&g, l.layers)
-        renderDetails(&g, l.details)
-        renderImage(&g, l.image, tableTop: l.wasteTableTop)
+        g.framed = bindings.frames
         let rects = treeRects
-        renderTree(&g, rects.top, focused: focus == .tree && !lowerFocused, title: "Current Layer Contents")
+        // framed: each pane draws inside its box, whose top edge is the pane's title row
+        func inner(_ r: Rect) -> Rect { bindings.frames ? Grid.inside(r) : r }
+        renderLayers(&g, inner(l.layers))
+        renderDetails(&g, inner(l.details))
+        renderImage(&g, inner(l.image), tableTop: l.wasteTableTop)
+        renderTree(&g, inner(rects.top), focused: focus == .tree && !lowerFocused, title: "Current Layer Contents")
         if let bottom = rects.bottom, let m = lower?.model {
-            m.renderTree(&g, bottom, focused: focus == .tree && lowerFocused, title: "Filesystem at layer \(selectedLayer)")
+            m.renderTree(&g, inner(bottom), focused: focus == .tree && lowerFocused, title: "Filesystem at layer \(selectedLayer)")
+        }
+        if bindings.frames {
+            for r in [l.layers, l.details, l.image, rects.top] + (rects.bottom.map { [$0] } ?? []) { g.frame(r) }
         }
         renderStatus(&g, y: l.statusY)
         if showAdvice { renderAdvice(&g) }
@@ -140,7 +146,7 @@ extension ScreenModel {
         g.paneTitle(r, title, focused: focused, extra: extra)
         guard r.height > 1 else { return }
         // below 72 columns the full attribute columns would leave no room for names: size only
-        let compact = r.width < 72
+        let compact = r.width < 70
         let header = !showAttributes ? "  Filetree" : compact ? "      Size  Filetree" : "  Permission     UID:GID       Size  Filetree"
         g.put(DisplayWidth.truncate(header, to: r.width - 1), x: r.x + 1, y: r.y + 1, style: .bold)
         let paths = analysis.replay.paths

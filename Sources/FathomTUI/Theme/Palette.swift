@@ -41,7 +41,7 @@ public struct Palette: Sendable, Equatable {
     static func mono(_ style: Style) -> Entry {
         var e = Entry(fg: -1, bg: -1)
         switch style {
-        case .normal, .added, .removed, .modified, .severityLow: break
+        case .normal, .added, .removed, .modified, .severityLow, .border: break
         case .dim: e.dim = true
         case .bold, .warning, .compareBottom, .compareTop, .severityHigh, .severityMedium: e.bold = true
         case .title, .selectedUnfocused: e.underline = true

@@ -38,7 +38,7 @@ public struct Theme: Sendable, Equatable {
         ("selection", .selected), ("selection-unfocused", .selectedUnfocused), ("added", .added), ("removed", .removed),
         ("modified", .modified), ("status-bar", .statusBar), ("status-key", .statusKey), ("warning", .warning),
         ("compare-bottom", .compareBottom), ("compare-top", .compareTop), ("severity-high", .severityHigh),
-        ("severity-medium", .severityMedium), ("severity-low", .severityLow),
+        ("severity-medium", .severityMedium), ("severity-low", .severityLow), ("frames", .border),
     ]
 
     init(name: String, looks: [Style: Look]) {
@@ -57,6 +57,7 @@ public struct Theme: Sendable, Equatable {
         .statusBar: Look(reverse: true), .statusKey: Look(bold: true, reverse: true), .warning: Look(fg: .ansi(3), bold: true),
         .compareBottom: Look(fg: .ansi(2), bold: true), .compareTop: Look(fg: .ansi(5), bold: true),
         .severityHigh: Look(fg: .ansi(1)), .severityMedium: Look(fg: .ansi(3)), .severityLow: Look(),
+        .border: Look(fg: .ansi(6)),
     ])
 
     /// For light backgrounds: dark accents, a pale selection.
@@ -72,7 +73,7 @@ public struct Theme: Sendable, Equatable {
             .warning: Look(fg: .rgb(0x9A6700), bg: paper, bold: true),
             .compareBottom: Look(fg: .rgb(0x1A7F37), bg: paper, bold: true), .compareTop: Look(fg: .rgb(0x8250DF), bg: paper, bold: true),
             .severityHigh: Look(fg: .rgb(0xCF222E), bg: paper, bold: true), .severityMedium: Look(fg: .rgb(0x9A6700), bg: paper),
-            .severityLow: Look(fg: .rgb(0x6E7781), bg: paper),
+            .severityLow: Look(fg: .rgb(0x6E7781), bg: paper), .border: Look(fg: .rgb(0x8C959F), bg: paper),
         ])
     }()
 
@@ -87,7 +88,7 @@ public struct Theme: Sendable, Equatable {
         .warning: Look(fg: .ansi(11), bg: .ansi(0), bold: true),
         .compareBottom: Look(fg: .ansi(10), bg: .ansi(0), bold: true), .compareTop: Look(fg: .ansi(13), bg: .ansi(0), bold: true),
         .severityHigh: Look(fg: .ansi(9), bg: .ansi(0), bold: true), .severityMedium: Look(fg: .ansi(11), bg: .ansi(0), bold: true),
-        .severityLow: Look(fg: .ansi(15), bg: .ansi(0)),
+        .severityLow: Look(fg: .ansi(15), bg: .ansi(0)), .border: Look(fg: .ansi(15), bg: .ansi(0)),
     ])
 
     /// Dracula (draculatheme.com): its background, foreground and accents.
@@ -118,7 +119,7 @@ public struct Theme: Sendable, Equatable {
             .warning: Look(fg: .rgb(orange), bg: bg, bold: true),
             .compareBottom: Look(fg: .rgb(green), bg: bg, bold: true), .compareTop: Look(fg: .rgb(purple), bg: bg, bold: true),
             .severityHigh: Look(fg: .rgb(red), bg: bg, bold: true), .severityMedium: Look(fg: .rgb(orange), bg: bg),
-            .severityLow: Look(fg: .rgb(comment), bg: bg),
+            .severityLow: Look(fg: .rgb(comment), bg: bg), .border: Look(fg: .rgb(comment), bg: bg),
         ]
     }
 
