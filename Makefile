@@ -49,6 +49,8 @@ deps-test: deps
 	$(call install_missing,$(TEST_PACKAGES))
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema 2>/dev/null || \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-jsonschema
+	@# cyclonedx-python-lib: the official CycloneDX JSON schemas and their validator, for the --sbom tests
+	@python3 -c 'import cyclonedx.validation.json' 2>/dev/null || python3 -m pip install -q "cyclonedx-python-lib[json-validation]==11.12.0"
 	@# zstandard: the fixtures' reference model (tools/truth.py) reads zstd layers with it (Tests/e2e/contents.py)
 	@python3 -c 'import zstandard' 2>/dev/null || python3 -m pip install -q zstandard 2>/dev/null || \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-zstandard

@@ -68,6 +68,11 @@ struct FathomCommand: ParsableCommand {
                                valueName: "PATH"), completion: .file())
     var jsonPath: String?
 
+    @Option(name: .customLong("sbom"),
+            help: ArgumentHelp("Write the packages (dpkg, apk) as a CycloneDX 1.5 JSON SBOM to PATH, or - for standard output.", valueName: "PATH|-"),
+            completion: .file())
+    var sbomPath: String?
+
     @Option(name: .customLong("theme"),
             help: ArgumentHelp("The explorer's colours: default, light, high-contrast, dracula, gruvbox, nord, or a theme file's name (themes/NAME.yaml in the config directory) or path (default: theme: in config.yaml, else default).", valueName: "NAME"),
             completion: .list(Theme.builtIns.map(\.name)))
@@ -116,6 +121,7 @@ struct FathomCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if jsonPath == "-" && sbomPath == "-" { throw ValidationError("--json - and --sbom - cannot both write to standard output") }
         if ciTop < 0 { throw ValidationError("--ci-top: \(ciTop) is negative; give how many inefficient files to list (0 or more)") }
         if top < 0 { throw ValidationError("--top: \(top) is negative; give how many of the largest files to list (0 or more)") }
     }
@@ -143,7 +149,7 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
-        let interactive = CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath)
+        let interactive = CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath ?? sbomPath)
         var bindings = KeyBindings()
         if interactive, let file = CommandSupport.configFile() {
             do { try bindings.apply(yaml: (try? String(contentsOfFile: file, encoding: .utf8)) ?? "", file: file) } catch {
@@ -179,21 +185,27 @@ struct FathomCommand: ParsableCommand {
 
         let image = imageOptions.load(imagePath)
         let analysis = Analysis(image: image)
+        // the package databases are read once, and only when something shows them
+        let packages = sbomPath != nil || ciMode || jsonPath == nil ? PhaseTimer.measure("packages") { PackageHistory.read(analysis) } : nil
+        if let sbomPath, let packages {
+            PhaseTimer.measure("sbom") { CommandSupport.streamJSON(to: sbomPath) { CycloneDX.write(packages, analysis: analysis, to: $0) } }
+        }
 
         if let jsonPath { PhaseTimer.measure("json") { CommandSupport.streamJSON(to: jsonPath) { JSONReport.write(analysis, to: $0) } } }
         if ciMode {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
-            let toStderr = jsonPath == "-"
+            let toStderr = jsonPath == "-" || sbomPath == "-"
             let color = Self.useColor(fd: toStderr ? 2 : 1)
-            var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, largest: top, color: color)
+            var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, largest: top, color: color, packages: packages)
             let gate = CIGate(analysis: analysis, config: ciConfig)
             text += gate.render(color: color)
             CommandSupport.printOut(TerminalText.forTerminal(text), fd: toStderr ? 2 : 1)
             if !gate.passed { throw ExitCode(1) }
             return
         }
-        if jsonPath == nil {
-            CommandSupport.printOut(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, largest: top, color: Self.useColor(fd: 1))))
+        if jsonPath == nil && sbomPath != "-" {
+            CommandSupport.printOut(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, largest: top, color: Self.useColor(fd: 1),
+                                                                               packages: packages)))
         }
     }
 

@@ -36,3 +36,34 @@ import Testing
         #expect(r.stderr == "fathom: ci.yaml: path-rules.deny-waste: invalid pattern '/var/**cache': '**' must be a whole path segment (as in **/x or a/**)\n")
     }
 }
+
+/// `--sbom`: a CycloneDX 1.5 document that the official schema (cyclonedx-python-lib's strict
+/// validator) accepts, with every package of the image and its layer.
+@Suite struct SBOMCLITests {
+    @Test func sbomOfTheDebianFixtureValidates() throws {
+        let dir = try CLI.temporaryDirectory()
+        let image = CLI.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real/debian-apt.oci-zstd.tar").path
+        let sbom = dir.appendingPathComponent("sbom.json")
+        let r = try CLI.run([image, "--sbom", sbom.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Packages (dpkg, debian): 88 in the final image"))
+        #expect(r.stdout.contains("  layer 4: 1 upgraded: tzdata 2026b-0+deb12u1 → 2026f-0+deb12u1"))
+        let check = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", """
+            import sys, json
+            from cyclonedx.validation.json import JsonStrictValidator
+            from cyclonedx.schema import SchemaVersion
+            text = open(sys.argv[1]).read()
+            error = JsonStrictValidator(SchemaVersion.V1_5).validate_str(text)
+            print("invalid: %s" % error if error else "valid")
+            bom = json.loads(text)
+            print(len(bom["components"]))
+            adduser = [c for c in bom["components"] if c["name"] == "adduser"][0]
+            print(adduser["purl"])
+            print({p["name"]: p["value"] for p in adduser["properties"]}["fathom:layer"])
+            """, sbom.path])
+        #expect(check.stdout == "valid\n88\npkg:deb/debian/adduser@3.134?arch=all\n0\n", "\(check.stdout)\(check.stderr)")
+        let piped = try CLI.run([image, "--sbom", "-"])
+        #expect(piped.status == 0 && piped.stdout.hasPrefix("{\n  \"bomFormat\": \"CycloneDX\""))
+        #expect(try CLI.run([image, "--sbom", "-", "--json", "-"]).status == 2)
+    }
+}

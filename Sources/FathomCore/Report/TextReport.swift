@@ -6,7 +6,9 @@ public enum TextReport {
     ///   - top: At most this many inefficient files are listed; a line says how many more.
     ///   - color: Bold headings with ANSI escapes.
     ///   - largest: How many of the final filesystem's largest files and directories are listed.
-    public static func render(_ a: Analysis, top: Int = 20, largest: Int = 10, color: Bool = false) -> String {
+    ///   - packages: The image's packages (`PackageHistory.read`), listed after the largest paths; nil: not listed.
+    public static func render(_ a: Analysis, top: Int = 20, largest: Int = 10, color: Bool = false,
+                              packages: PackageHistory? = nil) -> String {
         let bold = { (s: String) in color ? TerminalText.styled(s, sgr: "1") : s }
         let m = a.dive.metrics
         var out = TextSummary.render(a.image)
@@ -58,6 +60,11 @@ public enum TextReport {
             line(bold("Largest in the final filesystem:") + " files, then directories (--top N lists more)")
             for e in l.files { line(pad(ByteFormat.si(e.bytes), 9) + "  " + e.path) }
             for e in l.directories { line(pad(ByteFormat.si(e.bytes), 9) + "  " + e.path + "/") }
+        }
+        if let packages, !packages.isEmpty {
+            let lines = PackageText.lines(packages)
+            line(bold(lines[0]))
+            for l in lines.dropFirst() { line(l) }
         }
         if a.advice.isEmpty { line(bold("Advice:") + " none: nothing to reclaim, no secret, not root") }
         if !a.advice.isEmpty {

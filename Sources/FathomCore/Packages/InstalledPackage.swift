@@ -1,0 +1,42 @@
+/// A package as a package manager's database records it.
+public struct InstalledPackage: Sendable, Equatable, Hashable {
+    /// Which database, and the purl type of its packages.
+    public enum Ecosystem: String, Sendable, CaseIterable, Hashable {
+        case deb, apk
+    }
+
+    public var ecosystem: Ecosystem
+    public var name: String
+    public var version: String
+    /// `amd64`, `all`, `x86_64`; empty when the database does not say.
+    public var architecture: String
+    /// The paths the package owns, without the leading `/` (directories included where listed).
+    public var files: [String]
+
+    public init(ecosystem: Ecosystem, name: String, version: String, architecture: String, files: [String]) {
+        self.ecosystem = ecosystem
+        self.name = name
+        self.version = version
+        self.architecture = architecture
+        self.files = files
+    }
+
+    static func percent(_ byte: UInt8) -> String {
+        let hex = Array("0123456789ABCDEF")
+        return "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+    }
+
+    /// The package URL (purl spec, `pkg:deb/debian/adduser@3.134?arch=all`). `distro` is the
+    /// namespace (`debian`, `ubuntu`, `alpine`).
+    public func purl(distro: String) -> String {
+        func enc(_ s: String) -> String {
+            s.unicodeScalars.map { c -> String in
+                c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || ".-_~".unicodeScalars.contains(c))
+                    ? String(c) : String(c).utf8.map { Self.percent($0) }.joined()
+            }.joined()
+        }
+        var s = "pkg:\(ecosystem.rawValue)/\(enc(distro))/\(enc(name))@\(enc(version))"
+        if !architecture.isEmpty { s += "?arch=\(enc(architecture))" }
+        return s
+    }
+}

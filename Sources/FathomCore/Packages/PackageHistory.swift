@@ -1,0 +1,270 @@
+/// The packages of an image layer by layer: the package databases (`DpkgDatabase`, `ApkDatabase`) read
+/// as the union filesystem stands after each layer that changed them, what each such layer installed,
+/// removed and upgraded with the bytes it wrote for each, and the final image's packages with their
+/// bytes, files and wasted bytes, and the bytes no package owns.
+///
+/// Only the database files are read (one pass over each layer that holds some), never every file.
+public struct PackageHistory: Sendable {
+    /// A package a layer installed, removed or upgraded.
+    public struct Change: Sendable {
+        public var package: InstalledPackage
+        /// The version before (an upgrade or a downgrade); nil for an install or a removal.
+        public var previousVersion: String?
+        /// Bytes of the package's regular files that this layer wrote (0 for a removal).
+        public var bytes: Int64
+        public var files: Int
+    }
+
+    /// One layer's package changes.
+    public struct LayerChanges: Sendable {
+        public var layer: Int
+        public var installed: [Change] = []
+        public var removed: [Change] = []
+        /// Version changed (up or down).
+        public var upgraded: [Change] = []
+        public var bytes: Int64 { (installed + upgraded).reduce(0) { $0 + $1.bytes } }
+    }
+
+    /// A package of the final image.
+    public struct Owned: Sendable {
+        public var package: InstalledPackage
+        /// Bytes of its regular files in the final filesystem (an inode once, to its first owner).
+        public var bytes: Int64
+        public var files: Int
+        /// Bytes shipped at its paths by some layer and hidden by a later one.
+        public var wastedBytes: Int64
+        /// The layer that installed its current version.
+        public var layer: Int?
+    }
+
+    /// Bytes of the final filesystem no package owns, by top-level directory (`/app`, `/usr`).
+    public struct Unowned: Sendable {
+        public var directory: String
+        public var bytes: Int64
+        public var files: Int
+    }
+
+    /// The layers that changed a package database, in order.
+    public let layers: [LayerChanges]
+    /// The final image's packages, largest first.
+    public let final: [Owned]
+    /// The final filesystem's bytes no package owns, largest directory first.
+    public let unowned: [Unowned]
+    /// The databases found (`dpkg`, `apk`).
+    public let databases: [String]
+    /// `debian`, `ubuntu`, `alpine`… (`/etc/os-release` `ID`): the purl namespace.
+    public let distro: String
+    /// Why some database could not be read.
+    public let warnings: [String]
+
+    public var isEmpty: Bool { databases.isEmpty }
+
+    static let dpkgStatus = "var/lib/dpkg/status", dpkgStatusDir = "var/lib/dpkg/status.d", dpkgInfo = "var/lib/dpkg/info"
+    static let apkInstalled = "lib/apk/db/installed"
+    /// A database file larger than this is not read (a real status file is a few MB).
+    static let maximumDatabaseBytes = 64 << 20
+
+    /// Reads the packages of an analysed image.
+    public static func read(_ a: Analysis) -> PackageHistory {
+        var reader = Reader(analysis: a)
+        return reader.history()
+    }
+}
+
+extension PackageHistory {
+    /// The work of `read`: file contents cached by (layer, row), so a list that several snapshots share
+    /// is read once.
+    struct Reader {
+        let analysis: Analysis
+        let files: ImageFiles
+        var cache: [Int: [Int: [UInt8]]] = [:]
+        var canonical: [String: PathTable.NodeID?] = [:]
+        var warnings: [String] = []
+
+        init(analysis: Analysis) {
+            self.analysis = analysis
+            files = ImageFiles(analysis: analysis)
+        }
+
+        var paths: PathTable { analysis.replay.paths }
+
+        func node(_ path: String) -> PathTable.NodeID? { paths.existingNode(forPath: Array(path.utf8)) }
+
+        /// The node a package's path names in the final filesystem, its directories' symbolic links
+        /// followed (merged /usr: dpkg lists `/bin/bash`, the layers hold `usr/bin/bash`).
+        mutating func owned(_ path: String) -> PathTable.NodeID? {
+            if let known = canonical[path] { return known }
+            let n = node(path) ?? (try? files.lookup(path, atLayer: files.lastLayer, followLast: false))?.node
+            canonical[path] = .some(n)
+            return n
+        }
+
+        /// The layers after which a database differs from the layer before.
+        func triggerLayers() -> [Int] {
+            let watched = [PackageHistory.dpkgStatus, PackageHistory.apkInstalled].compactMap(node)
+                + (node(PackageHistory.dpkgStatusDir).map { [$0] + paths.children[Int($0)] } ?? [])
+            guard !watched.isEmpty else { return [] }
+            return (0..<analysis.image.layers.count).filter { l in watched.contains { analysis.replay.changed($0, inLayers: l...l) } }
+        }
+
+        /// The bytes of regular files after `layer`, read one pass per layer that holds them.
+        mutating func contents(_ wanted: [String], atLayer layer: Int) -> [String: [UInt8]] {
+            var located: [String: (layer: Int, row: Int)] = [:]
+            for path in wanted {
+                guard let found = try? files.lookup(path, atLayer: layer), let state = found.state,
+                      state.kind == .file || state.kind == .hardlink, state.sizeBytes <= PackageHistory.maximumDatabaseBytes,
+                      let where_ = files.content(of: state) else { continue }
+                located[path] = where_
+            }
+            var byLayer: [Int: [Int]] = [:]
+            for (_, at) in located where cache[at.layer]?[at.row] == nil { byLayer[at.layer, default: []].append(at.row) }
+            for (l, rows) in byLayer {
+                do {
+                    try LayerContent.forEach(rows: rows, of: analysis.image.layers[l], archive: analysis.image.archivePath) { row, next in
+                        var bytes: [UInt8] = []
+                        while true {
+                            let block = try next()
+                            if block.isEmpty { break }
+                            if bytes.count < PackageHistory.maximumDatabaseBytes { bytes.append(contentsOf: block) }
+                        }
+                        cache[l, default: [:]][row] = bytes
+                    }
+                } catch {
+                    let w = "packages: the databases in layer \(l) could not be read: \(error)"
+                    if !warnings.contains(w) { warnings.append(w) }
+                }
+            }
+            return located.compactMapValues { cache[$0.layer]?[$0.row] }
+        }
+
+        /// The installed packages after `layer`, with their files.
+        mutating func snapshot(atLayer layer: Int) -> [InstalledPackage] {
+            var out: [InstalledPackage] = []
+            // dpkg: status, else status.d (distroless); file lists from info/*.list or status.d/*.md5sums
+            let statusD = node(PackageHistory.dpkgStatusDir).map { dir in
+                files.children(of: dir, atLayer: layer).map { PackageHistory.dpkgStatusDir + "/" + String(decoding: paths.nameBytes($0.node), as: UTF8.self) }
+            } ?? []
+            let docs = contents([PackageHistory.dpkgStatus] + statusD.filter { !$0.hasSuffix(".md5sums") }, atLayer: layer)
+            var debs = DpkgDatabase.packages(status: [docs[PackageHistory.dpkgStatus]].compactMap { $0 })
+            let distroless = DpkgDatabase.packages(status: statusD.filter { !$0.hasSuffix(".md5sums") }.compactMap { docs[$0] })
+            if !debs.isEmpty || !distroless.isEmpty {
+                var listNames: [String: String] = [:]
+                for p in debs {
+                    for name in ["\(p.name):\(p.architecture).list", "\(p.name).list"] {
+                        listNames[PackageHistory.dpkgInfo + "/" + name] = p.name + ":" + p.architecture
+                    }
+                }
+                for p in distroless {
+                    listNames[PackageHistory.dpkgStatusDir + "/" + p.name + ".md5sums"] = p.name + ":" + p.architecture
+                }
+                let lists = contents(Array(listNames.keys), atLayer: layer)
+                var byPackage: [String: [String]] = [:]
+                for (path, bytes) in lists {
+                    let key = listNames[path]!
+                    if byPackage[key] != nil { continue }   // NAME:ARCH.list found first for multi-arch packages
+                    byPackage[key] = path.hasSuffix(".md5sums") ? DpkgDatabase.md5sumsPaths(bytes) : DpkgDatabase.listedPaths(bytes)
+                }
+                debs += distroless
+                for i in debs.indices { debs[i].files = byPackage[debs[i].name + ":" + debs[i].architecture] ?? [] }
+                out += debs
+            }
+            if let apk = contents([PackageHistory.apkInstalled], atLayer: layer)[PackageHistory.apkInstalled] {
+                out += ApkDatabase.packages(apk)
+            }
+            return out
+        }
+
+        mutating func history() -> PackageHistory {
+            let triggers = triggerLayers()
+            guard !triggers.isEmpty else {
+                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: [])
+            }
+            let replay = analysis.replay
+            var previous: [String: InstalledPackage] = [:]
+            var changes: [LayerChanges] = []
+            var installedBy: [String: Int] = [:]
+            for l in triggers {
+                let now = Dictionary(snapshot(atLayer: l).map { ($0.ecosystem.rawValue + "/" + $0.name + ":" + $0.architecture, $0) },
+                                     uniquingKeysWith: { a, _ in a })
+                var c = LayerChanges(layer: l)
+                func written(_ p: InstalledPackage) -> (Int64, Int) {
+                    var bytes: Int64 = 0, count = 0
+                    for f in p.files {
+                        guard let n = owned(f), let s = replay.state(n, atLayer: l), s.layer == l, s.kind == .file else { continue }
+                        bytes += s.sizeBytes
+                        count += 1
+                    }
+                    return (bytes, count)
+                }
+                for (key, p) in now.sorted(by: { $0.key < $1.key }) {
+                    if let old = previous[key] {
+                        if old.version != p.version {
+                            let (b, n) = written(p)
+                            c.upgraded.append(Change(package: p, previousVersion: old.version, bytes: b, files: n))
+                            installedBy[key] = l
+                        }
+                    } else {
+                        let (b, n) = written(p)
+                        c.installed.append(Change(package: p, previousVersion: nil, bytes: b, files: n))
+                        installedBy[key] = l
+                    }
+                }
+                for (key, p) in previous.sorted(by: { $0.key < $1.key }) where now[key] == nil {
+                    c.removed.append(Change(package: p, previousVersion: nil, bytes: 0, files: 0))
+                }
+                for list in [\LayerChanges.installed, \LayerChanges.upgraded] { c[keyPath: list].sort { $0.bytes > $1.bytes } }
+                if !c.installed.isEmpty || !c.removed.isEmpty || !c.upgraded.isEmpty { changes.append(c) }
+                previous = now
+            }
+            // the final image: each inode to its first owner; the rest unowned
+            var hiddenAt: [Int32: Int64] = [:]
+            for inode in replay.inodes where inode.visibleCount == 0 && inode.hiddenBy >= 0 && inode.sizeBytes > 0 {
+                hiddenAt[Int32(inode.node), default: 0] += inode.sizeBytes
+            }
+            var counted = Set<Int32>()
+            var ownedNodes = Set<PathTable.NodeID>()
+            var ownedList: [Owned] = []
+            for (key, p) in previous.sorted(by: { $0.key < $1.key }) {
+                var o = Owned(package: p, bytes: 0, files: 0, wastedBytes: 0, layer: installedBy[key])
+                for f in p.files {
+                    guard let n = owned(f) else { continue }
+                    o.wastedBytes += hiddenAt[Int32(n)] ?? 0
+                    guard let s = replay.currentState(Int(n)), s.kind == .file || s.kind == .hardlink, !ownedNodes.contains(n) else { continue }
+                    ownedNodes.insert(n)
+                    o.files += 1
+                    if s.inode >= 0 && counted.insert(s.inode).inserted { o.bytes += s.sizeBytes }
+                }
+                ownedList.append(o)
+            }
+            ownedList.sort { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.package.name < $1.package.name }
+            var unowned: [String: Unowned] = [:]
+            for n in 1..<replay.nodeCount {
+                guard let s = replay.currentState(n), s.kind == .file || s.kind == .hardlink, !ownedNodes.contains(PathTable.NodeID(n)) else { continue }
+                let path = paths.path(PathTable.NodeID(n))
+                let top = "/" + (path.split(separator: "/").first.map(String.init) ?? path)
+                var u = unowned[top] ?? Unowned(directory: top, bytes: 0, files: 0)
+                u.files += 1
+                if s.inode >= 0 && counted.insert(s.inode).inserted { u.bytes += s.sizeBytes }
+                unowned[top] = u
+            }
+            let kinds = Set(previous.values.map(\.ecosystem))
+            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk")].filter { kinds.contains($0.0) }.map(\.1)
+            return PackageHistory(layers: changes, final: ownedList,
+                                  unowned: unowned.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.directory < $1.directory },
+                                  databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings)
+        }
+
+        /// `ID=` of `/etc/os-release` (else `/usr/lib/os-release`), else the database's usual distribution.
+        mutating func distro(_ kinds: Set<InstalledPackage.Ecosystem>) -> String {
+            let last = analysis.image.layers.count - 1
+            for path in ["etc/os-release", "usr/lib/os-release"] {
+                guard let bytes = contents([path], atLayer: last)[path] else { continue }
+                for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("ID=") {
+                    let id = line.dropFirst(3).filter { $0 != "\"" && $0 != "'" }
+                    if !id.isEmpty { return String(id) }
+                }
+            }
+            return kinds.contains(.apk) ? "alpine" : "debian"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import FathomCore
+
+/// The package databases: dpkg's and apk's formats, and the real debian-apt fixture checked against
+/// dpkg-query run on its extracted database (the machine's own dpkg, an independent reader).
+@Suite struct PackageTests {
+    @Test func dpkgStatusAndLists() {
+        let status = """
+            Package: adduser
+            Status: install ok installed
+            Version: 3.134
+            Architecture: all
+            Description: add and remove users
+             continuation: not a field
+            
+            Package: gone
+            Status: deinstall ok config-files
+            Version: 1.0
+            Architecture: amd64
+            
+            Package: libc6
+            Status: install ok installed
+            Architecture: amd64
+            Version: 2.36-9+deb12u4
+            """
+        let p = DpkgDatabase.packages(status: [Array(status.utf8)])
+        #expect(p.map(\.name) == ["adduser", "libc6"] && p[1].version == "2.36-9+deb12u4" && p[1].architecture == "amd64")
+        #expect(DpkgDatabase.listedPaths(Array("/.\n/usr\n/usr/sbin/adduser\n".utf8)) == ["usr", "usr/sbin/adduser"])
+        #expect(DpkgDatabase.md5sumsPaths(Array("d41d8cd98f00b204e9800998ecf8427e  usr/lib/os-release\n".utf8)) == ["usr/lib/os-release"])
+        #expect(p[0].purl(distro: "debian") == "pkg:deb/debian/adduser@3.134?arch=all")
+        #expect(InstalledPackage(ecosystem: .deb, name: "libstdc++6", version: "12.2.0-14", architecture: "amd64", files: [])
+            .purl(distro: "debian") == "pkg:deb/debian/libstdc%2B%2B6@12.2.0-14?arch=amd64")
+    }
+
+    @Test func apkInstalledDatabase() {
+        let db = """
+            C:Q1abc=
+            P:musl
+            V:1.2.4-r2
+            A:x86_64
+            F:lib
+            R:ld-musl-x86_64.so.1
+            R:libc.musl-x86_64.so.1
+
+            P:busybox
+            V:1.36.1-r5
+            A:x86_64
+            F:bin
+            R:busybox
+            F:etc
+            R:securetty
+            """
+        let p = ApkDatabase.packages(Array(db.utf8))
+        #expect(p.map(\.name) == ["musl", "busybox"] && p[0].version == "1.2.4-r2")
+        #expect(p[1].files == ["bin", "bin/busybox", "etc", "etc/securetty"])
+        #expect(p[0].purl(distro: "alpine") == "pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64")
+    }
+
+    /// debian-apt: every package dpkg-query lists from the image's own database, with its version; the
+    /// package bytes plus the unowned bytes are the final filesystem's bytes; layer 4 upgraded tzdata.
+    @Test func debianAptAgreesWithDpkgQuery() throws {
+        let analysis = try Analysis(image: ImageLoader.load(path: Fixtures.url("real/debian-apt.oci-zstd.tar").path))
+        let h = PackageHistory.read(analysis)
+        #expect(h.databases == ["dpkg"] && h.distro == "debian" && h.warnings.isEmpty)
+        // dpkg-query on the final database, extracted by the analysis's own reader into a temporary admindir
+        let files = ImageFiles(analysis: analysis)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-dpkg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("info"), withIntermediateDirectories: true)
+        let status = try #require(files.lookup("/var/lib/dpkg/status", atLayer: files.lastLayer).state)
+        let at = try #require(files.content(of: status))
+        let bytes = try LayerContent.bytes(row: at.row, of: analysis.image.layers[at.layer], archive: "fixture", limit: 64 << 20)
+        try Data(bytes).write(to: dir.appendingPathComponent("status"))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/dpkg-query")
+        p.arguments = ["--admindir=\(dir.path)", "-W", "-f", "${Package}:${Architecture} ${Version} ${db:Status-Abbrev}\\n"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let listed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let installed = listed.split(separator: "\n").filter { $0.hasSuffix("ii ") || $0.hasSuffix("ii") }
+            .map { $0.split(separator: " ").prefix(2).joined(separator: " ") }.sorted()
+        #expect(installed.count == 88)
+        #expect(h.final.map { "\($0.package.name):\($0.package.architecture) \($0.package.version)" }.sorted() == installed)
+        #expect(h.final.reduce(0) { $0 + $1.bytes } + h.unowned.reduce(0) { $0 + $1.bytes } == analysis.finalBytes)
+        #expect(h.final.allSatisfy { !$0.package.files.isEmpty }, "every package has its .list")
+        let tz = try #require(h.layers.first { $0.layer == 4 })
+        #expect(tz.upgraded.map(\.package.name) == ["tzdata"] && tz.installed.isEmpty && tz.removed.isEmpty)
+        #expect(tz.upgraded[0].previousVersion == "2026b-0+deb12u1" && tz.upgraded[0].bytes > 1_000_000)
+        #expect(h.final.first { $0.package.name == "tzdata" }?.wastedBytes ?? 0 > 1_000_000, "the old tzdata files are wasted")
+        #expect(!h.unowned.contains { $0.directory == "/usr" }, "merged /usr: /bin paths of the lists are found under usr/bin")
+    }
+
+    @Test func anImageWithoutDatabasesHasNoPackages() throws {
+        let analysis = try Analysis(image: ImageLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("SampleImages/good.docker.tar.zst").path))
+        #expect(PackageHistory.read(analysis).isEmpty)
+    }
+}
