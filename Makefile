@@ -4,10 +4,10 @@
 SWIFT      ?= swift
 FIXTURES   ?= ../shared/fixtures
 SAMPLE     ?= SampleImages/wasteful.docker.tar
-# The libraries fathom links (DESIGN.md "Dependencies" says why each): libarchive, zlib, xxhash, ncursesw,
+# The libraries fathom links (DESIGN.md "Dependencies" says why each): libarchive, ISA-L, xxhash, ncursesw,
 # libcurl (OpenSSL flavour), OpenSSL's libcrypto, libyaml.
 # `make run` and `make release` need only these.
-APT_PACKAGES := libarchive-dev zlib1g-dev libxxhash-dev libncursesw5-dev libcurl4-openssl-dev libssl-dev libyaml-dev \
+APT_PACKAGES := libarchive-dev libisal-dev libxxhash-dev libncursesw5-dev libcurl4-openssl-dev libssl-dev libyaml-dev \
                 pkg-config
 # `make test` adds what the tests drive: tmux (the explorer), zstd, gzip and python3 (fixtures, checks);
 # Tests/e2e/sources.sh: a real registry (CNCF distribution), htpasswd for its auth, skopeo to fill it,
@@ -100,7 +100,7 @@ conformance:
 	python3 $(FIXTURES)/tools/conformance.py .build/debug/fathom $(FIXTURES) 
 
 # A self-contained binary, dist/fathom: the Swift runtime and Foundation linked in, stripped; only
-# Debian's libraries stay dynamic (libarchive, libcurl, libcrypto, libyaml, xxhash, ncursesw, zlib).
+# Debian's libraries stay dynamic (libarchive, ISA-L, libcurl, libcrypto, libyaml, xxhash, ncursesw).
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-release
 	mkdir -p dist

@@ -17,10 +17,11 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // gzip layers: ISA-L's inflate (SIMD Huffman decoding), with CRC-32 and length checked as zlib does.
         .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
+            name: "CIsal",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
         ),
         .systemLibrary(
             name: "CXXHash",
@@ -55,7 +56,7 @@ let package = Package(
             dependencies: [
                 "CArchive",
                 "CAsciiMultibyte",
-                "CZlib",
+                "CIsal",
                 "CXXHash",
                 "CCrypto",
                 "CYaml",

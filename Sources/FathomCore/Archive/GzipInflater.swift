@@ -1,13 +1,14 @@
-import CZlib
+import CIsal
 
-/// gzip decompression with zlib, every member's CRC-32 and length checked.
+/// gzip decompression with ISA-L's `isal_inflate` (Intel's Intelligent Storage Acceleration Library:
+/// SIMD Huffman decoding, 3-4 times zlib's speed on real layers), every member's CRC-32 and length
+/// checked (`crc_flag` `ISAL_GZIP`: header parsed, trailer verified).
 ///
-/// libarchive's gzip filter does not verify the trailer (its source says
-/// "XXX TODO: Verify the length and CRC"), so a corrupt stored block would pass
-/// unnoticed; zlib's own gzip mode (`windowBits` 16+15) checks both. Several
-/// concatenated members (eStargz, `pigz`) are read one after another, as `gzip -d` does.
+/// libarchive's gzip filter does not verify the trailer (its source says "XXX TODO: Verify the
+/// length and CRC"), so a corrupt stored block would pass unnoticed. Several concatenated members
+/// (eStargz, `pigz`) are read one after another, as `gzip -d` does; zero padding may follow the last.
 final class GzipInflater {
-    private var z = z_stream()
+    private let state: UnsafeMutablePointer<inflate_state>
     private let output: UnsafeMutableRawBufferPointer
     private let source: ByteStream
     private var input = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -18,11 +19,13 @@ final class GzipInflater {
     init(source: ByteStream) {
         self.source = source
         output = .allocate(byteCount: 1 << 18, alignment: 16)
-        _ = inflateInit2_(&z, 16 + 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        state = .allocate(capacity: 1)
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
     }
 
     deinit {
-        inflateEnd(&z)
+        state.deallocate()
         output.deallocate()
     }
 
@@ -32,10 +35,10 @@ final class GzipInflater {
     }
 
     private func refill() throws -> Bool {
-        if !input.isEmpty && z.avail_in > 0 { return true }
+        if !input.isEmpty && state.pointee.avail_in > 0 { return true }
         input = try source.next()
-        z.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-        z.avail_in = uInt(input.count)
+        state.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        state.pointee.avail_in = UInt32(input.count)
         return !input.isEmpty
     }
 
@@ -48,25 +51,22 @@ final class GzipInflater {
             }
             if !inMember {
                 // Between members: only another member, or zero padding, may follow.
-                if z.next_in.pointee == 0 {
+                if state.pointee.next_in.pointee == 0 {
                     try skipZeroPadding()
                     continue
                 }
                 inMember = true
             }
-            z.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            z.avail_out = uInt(output.count)
-            let rc = inflate(&z, Z_NO_FLUSH)
-            let produced = output.count - Int(z.avail_out)
-            switch rc {
-            case Z_STREAM_END:
+            state.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            state.pointee.avail_out = UInt32(output.count)
+            let rc = isal_inflate(state)
+            let produced = output.count - Int(state.pointee.avail_out)
+            if rc < 0 { throw LayerError.corrupt(.gzip, Self.message(rc)) }
+            if state.pointee.block_state == ISAL_BLOCK_FINISH {
+                // the member's trailer was checked; ISA-L hands back the bytes it read past it
                 inMember = false
-                inflateReset(&z)
-            case Z_OK, Z_BUF_ERROR:
-                break
-            default:
-                let message = z.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-                throw LayerError.corrupt(.gzip, message)
+                isal_inflate_reset(state)
+                state.pointee.crc_flag = UInt32(ISAL_GZIP)
             }
             if produced > 0 { return UnsafeRawBufferPointer(start: output.baseAddress, count: produced) }
         }
@@ -75,12 +75,25 @@ final class GzipInflater {
 
     private func skipZeroPadding() throws {
         while true {
-            while z.avail_in > 0 {
-                if z.next_in.pointee != 0 { throw LayerError.corrupt(.gzip, "trailing garbage after the last member") }
-                z.next_in += 1
-                z.avail_in -= 1
+            while state.pointee.avail_in > 0 {
+                if state.pointee.next_in.pointee != 0 { throw LayerError.corrupt(.gzip, "trailing garbage after the last member") }
+                state.pointee.next_in += 1
+                state.pointee.avail_in -= 1
             }
             guard try refill() else { finished = true; return }
+        }
+    }
+
+    /// ISA-L's error codes (`igzip_lib.h`) in zlib's words, where zlib has them.
+    static func message(_ rc: Int32) -> String {
+        switch rc {
+        case ISAL_INVALID_BLOCK: "invalid block"
+        case ISAL_INVALID_SYMBOL: "invalid code"
+        case ISAL_INVALID_LOOKBACK: "invalid distance too far back"
+        case ISAL_INVALID_WRAPPER: "incorrect header check"
+        case ISAL_UNSUPPORTED_METHOD: "unknown compression method"
+        case ISAL_INCORRECT_CHECKSUM: "incorrect data check"
+        default: "ISA-L error \(rc)"
         }
     }
 }

@@ -36,6 +36,15 @@ struct OuterArchive {
         return source == nil && displayPath != "-" && FileManager.default.fileExists(atPath: displayPath, isDirectory: &dir) && dir.boolValue
     }
 
+    /// True when the file starts with gzip's magic bytes (RFC 1952: 1f 8b).
+    static func isGzip(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic: [UInt8] = [0, 0]
+        return read(fd, &magic, 2) == 2 && magic == [0x1F, 0x8B]
+    }
+
     /// Calls `body` for every member, with a stream of its bytes (empty for non-files).
     /// `body` may leave the stream unread; the rest is skipped.
     /// - Throws: `ArchiveError` for an unreadable, empty, non-tar or truncated input; errors from `body` pass through.
@@ -51,11 +60,27 @@ struct OuterArchive {
             }
         }
         let handle = ArchiveHandle(mode: .outerTar)
-        let opened = source.map { handle.open(stream: $0) } ?? handle.open(path: displayPath == "-" ? nil : displayPath)
+        // a gzip-compressed archive file is inflated by ISA-L (`GzipInflater`), 3-4 times libarchive's zlib
+        var gzipped: ByteStream?
+        var inflater: GzipInflater?
+        defer { withExtendedLifetime(inflater) {} }   // the stream holds it unowned
+        if source == nil && displayPath != "-" && Self.isGzip(displayPath) {
+            let file = try FileRangeSource(path: displayPath)
+            let inflated = GzipInflater(source: ByteStream { try file.next() })
+            inflater = inflated
+            let blocks = inflated.decompressed()
+            gzipped = ByteStream { [displayPath] in
+                do { return try blocks.next() } catch let e as LayerError {
+                    throw ArchiveError.truncated(archive: displayPath, member: nil, reason: e.message)
+                }
+            }
+        }
+        let stream = gzipped ?? source
+        let opened = stream.map { handle.open(stream: $0) } ?? handle.open(path: displayPath == "-" ? nil : displayPath)
         guard opened else {
             if let e = handle.callbackError { throw e }
             let message = handle.errorMessage()
-            if source != nil {
+            if stream != nil {
                 throw ArchiveError.notAnArchive(archive: displayPath, reason: message.contains("Truncated") ? "unexpected end of input" : message)
             }
             if displayPath == "-" && (message.contains("Truncated") || message.localizedCaseInsensitiveContains("unrecognized archive format")) {
@@ -99,7 +124,7 @@ struct OuterArchive {
                 throw ArchiveError.limitExceeded(archive: displayPath, what: "more than \(Limits.archiveMembers) members")
             }
             var member = try Self.member(entry, scratch: &scratch, archive: displayPath)
-            if member.kind == .file, let offset = handle.currentDataOffset {
+            if member.kind == .file, gzipped == nil, let offset = handle.currentDataOffset {
                 member.extent = FileExtent(path: displayPath, offsetBytes: offset, lengthBytes: member.sizeBytes)
             }
             let memberPath = member.path
@@ -111,6 +136,10 @@ struct OuterArchive {
                     if block.isEmpty { exhausted = true }
                     return block
                 } catch let f as ArchiveHandle.Failure {
+                    // the gzip inflater's own error, now with the member it stopped in
+                    if case let .truncated(_, nil, reason)? = handle.callbackError as? ArchiveError {
+                        throw ArchiveError.truncated(archive: displayPath, member: memberPath, reason: reason)
+                    }
                     throw ArchiveError.truncated(archive: displayPath, member: memberPath, reason: f.message)
                 }
             }

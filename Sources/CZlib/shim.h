@@ -1,4 +1,0 @@
-#ifndef FATHOM_CZLIB_SHIM_H
-#define FATHOM_CZLIB_SHIM_H
-#include <zlib.h>
-#endif
