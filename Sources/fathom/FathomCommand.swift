@@ -185,13 +185,15 @@ struct FathomCommand: ParsableCommand {
 
         let image = imageOptions.load(imagePath)
         let analysis = Analysis(image: image)
-        // the package databases are read once, and only when something shows them
-        let packages = sbomPath != nil || ciMode || jsonPath == nil ? PhaseTimer.measure("packages") { PackageHistory.read(analysis) } : nil
-        if let sbomPath, let packages {
+        // the package databases (only their files) are read once, for every face that shows them
+        let packages = PhaseTimer.measure("packages") { PackageHistory.read(analysis) }
+        if let sbomPath {
             PhaseTimer.measure("sbom") { CommandSupport.streamJSON(to: sbomPath) { CycloneDX.write(packages, analysis: analysis, to: $0) } }
         }
 
-        if let jsonPath { PhaseTimer.measure("json") { CommandSupport.streamJSON(to: jsonPath) { JSONReport.write(analysis, to: $0) } } }
+        if let jsonPath {
+            PhaseTimer.measure("json") { CommandSupport.streamJSON(to: jsonPath) { JSONReport.write(analysis, packages: packages, to: $0) } }
+        }
         if ciMode {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
             let toStderr = jsonPath == "-" || sbomPath == "-"

@@ -62,6 +62,19 @@ import Testing
             print({p["name"]: p["value"] for p in adduser["properties"]}["fathom:layer"])
             """, sbom.path])
         #expect(check.stdout == "valid\n88\npkg:deb/debian/adduser@3.134?arch=all\n0\n", "\(check.stdout)\(check.stderr)")
+        // the same packages in the JSON report, which validates against docs/report.schema.json
+        let json = dir.appendingPathComponent("report.json")
+        #expect(try CLI.run([image, "--json", json.path]).status == 0)
+        let report = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", """
+            import sys, json, jsonschema
+            r = json.load(open(sys.argv[1]))
+            jsonschema.validate(r, json.load(open(sys.argv[2])))
+            p = r["fathom"]["packages"]
+            up = p["layers"][-1]["upgraded"][0]
+            print(len(p["final"]), p["distro"], up["name"], up["previousVersion"], "->", up["version"])
+            print(sum(x["bytes"] for x in p["final"]) + sum(u["bytes"] for u in p["unowned"]) == r["fathom"]["summary"]["finalBytes"])
+            """, json.path, CLI.repositoryRoot.appendingPathComponent("docs/report.schema.json").path])
+        #expect(report.stdout == "88 debian tzdata 2026b-0+deb12u1 -> 2026f-0+deb12u1\nTrue\n", "\(report.stdout)\(report.stderr)")
         let piped = try CLI.run([image, "--sbom", "-"])
         #expect(piped.status == 0 && piped.stdout.hasPrefix("{\n  \"bomFormat\": \"CycloneDX\""))
         #expect(try CLI.run([image, "--sbom", "-", "--json", "-"]).status == 2)

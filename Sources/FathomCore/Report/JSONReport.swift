@@ -4,28 +4,29 @@
 public enum JSONReport {
     /// Renders the report. Paths without a leading `/` in `fileList`, as dive writes them.
     /// - Returns: UTF-8 bytes, with no trailing newline (as dive).
-    public static func render(_ a: Analysis) -> [UInt8] {
+    public static func render(_ a: Analysis, packages: PackageHistory? = nil) -> [UInt8] {
         var w = JSONWriter()
-        write(a, &w)
+        write(a, packages: packages, &w)
         return w.bytes
     }
 
     /// Streams the report to `sink` in chunks of about 1 MiB, never holding it whole
     /// (the same bytes as `render`).
-    public static func write(_ a: Analysis, to sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+    /// - Parameter packages: The image's packages (`fathom.packages`), when read.
+    public static func write(_ a: Analysis, packages: PackageHistory? = nil, to sink: @escaping (UnsafeRawBufferPointer) -> Void) {
         var w = JSONWriter(sink: sink)
-        write(a, &w)
+        write(a, packages: packages, &w)
         w.flush()
     }
 
-    static func write(_ a: Analysis, _ w: inout JSONWriter) {
+    static func write(_ a: Analysis, packages: PackageHistory? = nil, _ w: inout JSONWriter) {
         w.beginObject()
         w.key("layer")
         writeDiveLayers(a, &w)
         w.key("image")
         writeDiveImage(a, &w)
         w.key("fathom")
-        writeFathom(a, &w)
+        writeFathom(a, packages: packages, &w)
         w.endObject()
     }
 
@@ -95,7 +96,7 @@ public enum JSONReport {
         }
     }
 
-    static func writeFathom(_ a: Analysis, _ w: inout JSONWriter) {
+    static func writeFathom(_ a: Analysis, packages: PackageHistory?, _ w: inout JSONWriter) {
         let image = a.image
         let m = a.dive.metrics
         w.object { w in
@@ -176,7 +177,57 @@ public enum JSONReport {
                     w.field("snippet", f.snippet)
                 }
             }
+            if let packages, !packages.isEmpty {
+                w.key("packages")
+                writePackages(packages, &w)
+            }
             w.field("warnings", strings: a.warnings)
+        }
+    }
+
+    /// `fathom.packages`: the databases read, each layer's changes, the final packages, the unowned bytes.
+    static func writePackages(_ h: PackageHistory, _ w: inout JSONWriter) {
+        w.object { w in
+            w.field("databases", strings: h.databases)
+            w.field("distro", h.distro)
+            w.array("layers", h.layers) { w, c in
+                w.object { w in
+                    w.field("layer", c.layer)
+                    for (key, list) in [("installed", c.installed), ("upgraded", c.upgraded), ("removed", c.removed)] {
+                        w.array(key, list) { w, ch in
+                            w.object { w in
+                                w.field("name", ch.package.name)
+                                w.field("version", ch.package.version)
+                                if let previous = ch.previousVersion { w.field("previousVersion", previous) }
+                                w.field("bytes", ch.bytes)
+                                w.field("files", ch.files)
+                            }
+                        }
+                    }
+                }
+            }
+            w.array("final", h.final) { w, o in
+                w.object { w in
+                    w.field("ecosystem", o.package.ecosystem.rawValue)
+                    w.field("name", o.package.name)
+                    w.field("version", o.package.version)
+                    w.field("architecture", o.package.architecture)
+                    w.field("purl", o.package.purl(distro: h.distro))
+                    w.field("bytes", o.bytes)
+                    w.field("files", o.files)
+                    w.field("wastedBytes", o.wastedBytes)
+                    w.key("layer")
+                    if let l = o.layer { w.int(l) } else { w.null() }
+                }
+            }
+            w.array("unowned", h.unowned) { w, u in
+                w.object { w in
+                    w.field("directory", u.directory)
+                    w.field("bytes", u.bytes)
+                    w.field("files", u.files)
+                }
+            }
+            w.field("warnings", strings: h.warnings)
         }
     }
 }
