@@ -168,7 +168,9 @@ struct FathomCommand: ParsableCommand {
                                                  theme: theme) { events in
                     var s = sourceOptions
                     s.progress = { events.progress($0) }
-                    return Analysis(image: try ImageSources.load(spec, options: events.attach(to: chosenOptions), source: s))
+                    var a = Analysis(image: try ImageSources.load(spec, options: events.attach(to: chosenOptions), source: s))
+                    a.readPackages()
+                    return a
                 }
                 switch outcome {
                 case .quit: return
@@ -184,9 +186,10 @@ struct FathomCommand: ParsableCommand {
         }
 
         let image = imageOptions.load(imagePath)
-        let analysis = Analysis(image: image)
+        var analysis = Analysis(image: image)
         // the package databases (only their files) are read once, for every face that shows them
-        let packages = PhaseTimer.measure("packages") { PackageHistory.read(analysis) }
+        analysis.readPackages()
+        let packages = analysis.packages!
         if let sbomPath {
             PhaseTimer.measure("sbom") { CommandSupport.streamJSON(to: sbomPath) { CycloneDX.write(packages, analysis: analysis, to: $0) } }
         }

@@ -86,4 +86,17 @@ import Testing
         m = t.press(m, Array(repeating: .down, count: envRow) + [.char("v")])
         #expect(m.isViewerOpen && m.render().text.contains("/etc/passwd"))
     }
+
+    /// Layer details name the packages a layer changed and, in the tree, the selected file's package.
+    @Test func layerDetailsShowPackages() throws {
+        var analysis = try Analysis(image: ImageLoader.load(path: ScreenModelTests.fixtures.appendingPathComponent("real/debian-apt.oci-zstd.tar").path))
+        analysis.readPackages()
+        var m = ScreenModel(analysis: analysis, width: 220, height: 50)
+        #expect(m.render().text.contains("Packages: 88 installed (62 MB): perl-base, coreutils, libc6"))
+        let node = try #require(analysis.replay.paths.existingNode(forPath: Array("etc/adduser.conf".utf8)))
+        m.jump(to: node, layer: 0)
+        #expect(m.focus == .tree && m.render().text.contains("Package: adduser 3.134 ("))
+        m = ScreenModelTests().press(m, [.tab, .down, .down, .down, .down])
+        #expect(m.selectedLayer == 4 && m.render().text.contains("Packages: 1 upgraded (1.4 MB): tzdata"))
+    }
 }

@@ -11,6 +11,14 @@ public struct Analysis: Sendable {
     public let duplicates: [DuplicateGroup]
     /// Advice: which step wastes what and the fix (Advice/Advisor.swift).
     public private(set) var advice: [Finding] = []
+    /// The packages, once `readPackages()` read their databases (a second pass over the layers that
+    /// hold them); nil before.
+    public private(set) var packages: PackageHistory?
+
+    /// Reads the package databases (`PackageHistory.read`) into `packages`.
+    public mutating func readPackages() {
+        packages = PhaseTimer.measure("packages") { PackageHistory.read(self) }
+    }
 
     /// Replays the image and computes every metric. dive's model is independent of the replay:
     /// it is built on a second thread meanwhile.

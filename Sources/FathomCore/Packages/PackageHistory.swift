@@ -56,6 +56,8 @@ public struct PackageHistory: Sendable {
     public let distro: String
     /// Why some database could not be read.
     public let warnings: [String]
+    /// The package that owns each file of the final filesystem (an index into `final`).
+    public let owners: [PathTable.NodeID: Int]
 
     public var isEmpty: Bool { databases.isEmpty }
 
@@ -177,7 +179,7 @@ extension PackageHistory {
         mutating func history() -> PackageHistory {
             let triggers = triggerLayers()
             guard !triggers.isEmpty else {
-                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: [])
+                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: [], owners: [:])
             }
             let replay = analysis.replay
             var previous: [String: InstalledPackage] = [:]
@@ -223,6 +225,7 @@ extension PackageHistory {
             }
             var counted = Set<Int32>()
             var ownedNodes = Set<PathTable.NodeID>()
+            var ownerKey: [PathTable.NodeID: String] = [:]
             var ownedList: [Owned] = []
             for (key, p) in previous.sorted(by: { $0.key < $1.key }) {
                 var o = Owned(package: p, bytes: 0, files: 0, wastedBytes: 0, layer: installedBy[key])
@@ -231,6 +234,7 @@ extension PackageHistory {
                     o.wastedBytes += hiddenAt[Int32(n)] ?? 0
                     guard let s = replay.currentState(Int(n)), s.kind == .file || s.kind == .hardlink, !ownedNodes.contains(n) else { continue }
                     ownedNodes.insert(n)
+                    ownerKey[n] = key
                     o.files += 1
                     if s.inode >= 0 && counted.insert(s.inode).inserted { o.bytes += s.sizeBytes }
                 }
@@ -247,11 +251,16 @@ extension PackageHistory {
                 if s.inode >= 0 && counted.insert(s.inode).inserted { u.bytes += s.sizeBytes }
                 unowned[top] = u
             }
+            let index = Dictionary(uniqueKeysWithValues: ownedList.enumerated().map {
+                ($0.element.package.ecosystem.rawValue + "/" + $0.element.package.name + ":" + $0.element.package.architecture, $0.offset)
+            })
+            let owners = ownerKey.compactMapValues { index[$0] }
             let kinds = Set(previous.values.map(\.ecosystem))
             let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk")].filter { kinds.contains($0.0) }.map(\.1)
             return PackageHistory(layers: changes, final: ownedList,
                                   unowned: unowned.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.directory < $1.directory },
-                                  databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings)
+                                  databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings,
+                                  owners: owners)
         }
 
         /// `ID=` of `/etc/os-release` (else `/usr/lib/os-release`), else the database's usual distribution.

@@ -85,6 +85,21 @@ extension ScreenModel {
             let by = f.hiddenBy.map { "layer \($0.layer) (\(ByteFormat.si($0.bytes)))" }.joined(separator: ", ")
             lines.append(("Hidden later: \(ByteFormat.si(f.reclaimableBytes)) by \(by)", .removed))
         }
+        if let p = analysis.packages {
+            // the selected file's package (tree focused), and what this layer did to the packages
+            if focus == .tree, let node = selectedNode, let owner = p.owners[node] {
+                let o = p.final[owner].package
+                lines.append(("Package: \(o.name) \(o.version) (\(ByteFormat.si(p.final[owner].bytes)))", .bold))
+            }
+            if let c = p.layers.first(where: { $0.layer == selectedLayer }) {
+                var parts: [String] = []
+                if !c.installed.isEmpty { parts.append("\(c.installed.count) installed") }
+                if !c.upgraded.isEmpty { parts.append("\(c.upgraded.count) upgraded") }
+                if !c.removed.isEmpty { parts.append("\(c.removed.count) removed") }
+                let names = (c.installed + c.upgraded).prefix(3).map(\.package.name).joined(separator: ", ")
+                lines.append(("Packages: " + parts.joined(separator: ", ") + " (\(ByteFormat.si(c.bytes)))" + (names.isEmpty ? "" : ": " + names), .normal))
+            }
+        }
         let command = LayerCommand.display(layer.createdBy, comment: layer.history?.comment)
         let wrapped = Self.wrap("Command: " + command, width: r.width - 2)
         for line in wrapped { lines.append((line, .normal)) }
