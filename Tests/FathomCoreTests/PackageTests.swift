@@ -1,3 +1,4 @@
+import FathomTestSupport
 import Foundation
 import Testing
 @testable import FathomCore
@@ -96,5 +97,42 @@ import Testing
     @Test func anImageWithoutDatabasesHasNoPackages() throws {
         let analysis = try Analysis(image: ImageLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("SampleImages/good.docker.tar.zst").path))
         #expect(PackageHistory.read(analysis).isEmpty)
+    }
+
+    /// A dpkg image written here: `(name, version, files with their sizes)` per package.
+    static func dpkgImage(_ packages: [(String, String, [(String, Int)])], name: String) throws -> String {
+        let layer = DockerArchiveBuilder.layer { t in
+            var status = ""
+            for (p, v, files) in packages {
+                status += "Package: \(p)\nStatus: install ok installed\nArchitecture: amd64\nVersion: \(v)\n\n"
+                t.add("var/lib/dpkg/info/\(p).list", data: Array(files.map { "/" + $0.0 }.joined(separator: "\n").utf8))
+                for (f, size) in files { t.add(f, data: [UInt8](repeating: 7, count: size)) }
+            }
+            t.add("var/lib/dpkg/status", data: Array(status.utf8))
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-dpkg-\(name)-\(UUID().uuidString).tar")
+        try Data(DockerArchiveBuilder(layers: [layer]).build()).write(to: url)
+        return url.path
+    }
+
+    /// `fathom diff`'s package comparison: added, removed, version changed, with bytes from each side.
+    @Test func diffComparesPackages() throws {
+        let old = try Self.dpkgImage([("a", "1.0", [("usr/bin/a", 100)]), ("b", "2.0", [("usr/bin/b", 2000)]),
+                                      ("same", "1", [("usr/bin/same", 10)])], name: "old")
+        let new = try Self.dpkgImage([("a", "1.1", [("usr/bin/a", 300)]), ("c", "1.0", [("usr/lib/c.so", 5000)]),
+                                      ("same", "1", [("usr/bin/same", 10)])], name: "new")
+        defer { for p in [old, new] { try? FileManager.default.removeItem(atPath: p) } }
+        let d = try ImageDiff.load(old: old, new: new)
+        let p = d.packages
+        #expect(!p.isEmpty && p.unchanged == 1 && p.count(.added) == 1 && p.count(.removed) == 1 && p.count(.changed) == 1)
+        #expect(p.entries.map(\.name) == ["c", "b", "a"], "largest absolute delta first")
+        let a = try #require(p.entries.first { $0.name == "a" })
+        #expect(a.kind == .changed && a.oldVersion == "1.0" && a.newVersion == "1.1" && a.bytes == (100, 300))
+        let text = DiffTextReport.render(d, top: 10)
+        #expect(text.contains("Packages: 1 added, 1 removed, 1 changed, 1 unchanged\n"))
+        #expect(text.contains("   +5.0 kB  added    c 1.0\n") && text.contains("   -2.0 kB  removed  b 2.0\n") && text.contains("    +200 B  changed  a 1.0 → 1.1\n"), "\(text)")
+        let json = try JSONSerialization.jsonObject(with: Data(DiffJSONReport.render(d))) as! [String: Any]
+        let packages = (json["diff"] as! [String: Any])["packages"] as! [String: Any]
+        #expect(packages["changed"] as? Int == 1 && (packages["changes"] as! [[String: Any]]).first?["name"] as? String == "c")
     }
 }

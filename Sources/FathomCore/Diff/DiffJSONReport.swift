@@ -16,10 +16,32 @@ public enum DiffJSONReport {
                 w.key("config"); config(d.config, baseChanged: d.layers.baseLayersChanged, &w)
                 w.key("files"); files(d.files, &w)
                 advice(d.advice, &w)
+                if !d.packages.isEmpty { packages(d.packages, &w) }
                 w.field("warnings", strings: d.old.warnings.map { "OLD: " + $0 } + d.new.warnings.map { "NEW: " + $0 })
             }
         }
         return w.bytes
+    }
+
+    private static func packages(_ p: PackageComparison, _ w: inout JSONWriter) {
+        w.key("packages")
+        w.object { w in
+            for kind in PackageComparison.Kind.allCases { w.field(kind.rawValue, p.count(kind)) }
+            w.field("unchanged", p.unchanged)
+            w.array("changes", p.entries) { w, e in
+                w.object { w in
+                    w.field("kind", e.kind.rawValue)
+                    w.field("ecosystem", e.ecosystem.rawValue)
+                    w.field("name", e.name)
+                    w.field("architecture", e.architecture)
+                    w.field("oldVersion", optional: e.oldVersion)
+                    w.field("newVersion", optional: e.newVersion)
+                    w.field("bytesBefore", e.bytes.old)
+                    w.field("bytesAfter", e.bytes.new)
+                    w.field("deltaBytes", e.deltaBytes)
+                }
+            }
+        }
     }
 
     private static func advice(_ a: AdviceComparison, _ w: inout JSONWriter) {

@@ -101,6 +101,23 @@ public enum DiffTextReport {
                  + ": " + TextSummary.truncated(e.title, 110))
         }
 
+        let p = d.packages
+        if !p.isEmpty {
+            line()
+            line(bold("Packages:") + " " + PackageComparison.Kind.allCases.map { "\(p.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+                 + ", \(p.unchanged) unchanged")
+            for e in p.entries.prefix(max(top, 0)) {
+                let versions = switch e.kind {
+                case .added: e.newVersion ?? ""
+                case .removed: e.oldVersion ?? ""
+                case .changed: "\(e.oldVersion ?? "") → \(e.newVersion ?? "")"
+                }
+                line(pad(signedBytes(e.deltaBytes), 10) + "  " + e.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                     + " \(e.name) \(versions)")
+            }
+            if p.entries.count > top { line("  … and \(p.entries.count - top) more (--top N lists more)") }
+        }
+
         let f = d.files
         line()
         line(bold("Files:") + " " + FileChangeKind.allCases.map { "\(f.count($0)) \(kindLabel($0))" }.joined(separator: ", "))

@@ -10,6 +10,8 @@ public struct ImageDiff: Sendable {
     public let config: ConfigComparison
     /// The advice of both, rule by rule (empty when the analyses were made without advice).
     public let advice: AdviceComparison
+    /// The packages of both (empty when neither analysis read its package databases).
+    public let packages: PackageComparison
 
     /// Compares two analysed images.
     public init(old: Analysis, new: Analysis) {
@@ -20,6 +22,7 @@ public struct ImageDiff: Sendable {
         totals = DiffTotals(old: old, new: new)
         config = ConfigComparison(old: old.image.config, new: new.image.config)
         advice = AdviceComparison(old: old.advice, new: new.advice)
+        packages = PackageComparison(old: old.packages, new: new.packages)
     }
 
     /// Loads and analyses both images at the same time (two threads), then compares them.
@@ -33,7 +36,11 @@ public struct ImageDiff: Sendable {
         let loads = [(oldPath, oldOptions), (newPath, newOptions)].map { path, options in
             Concurrent<Result<Analysis, any Error>> {
                 Result {
-                    do { return Analysis(image: try loader(path, options)) } catch {
+                    do {
+                        var a = Analysis(image: try loader(path, options))
+                        a.readPackages()
+                        return a
+                    } catch {
                         throw LoadError(path: path, underlying: error)
                     }
                 }
