@@ -203,6 +203,15 @@ import Testing
         #expect(c.entries.map { "\($0.rule):\($0.status.rawValue)" } == ["d:fixed", "e:introduced", "b:larger", "a:smaller", "c:unchanged"])
     }
 
+    /// A base layer without a command shows its history comment, as the single-image report does.
+    @Test func baseLayerCommandAsInTheReport() throws {
+        let path = Fixtures.url("real/debian-apt.oci-zstd.tar").path
+        let d = try ImageDiff.load(old: path, new: path)
+        let text = DiffTextReport.render(d, top: 3)
+        #expect(text.contains("  0  shared (OLD 0)   19 MB  zstd         (no command: debootstrap --variant=minbase bookworm (slimmed))\n"))
+        #expect(TextSummary.render(d.new.image).contains("(no command: debootstrap --variant=minbase bookworm (slimmed))"))
+    }
+
     /// The comparison is symmetric: OLD → NEW added is NEW → OLD removed, deltas negated.
     @Test func swappingTheImagesSwapsAddedAndRemoved() throws {
         let d = try ImageDiff.load(old: Self.sample("wasteful.docker.tar"), new: Self.sample("good.docker.tar.zst"))

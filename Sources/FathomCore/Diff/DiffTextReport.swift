@@ -27,7 +27,7 @@ public enum DiffTextReport {
         line(bold("Layers:") + " \(shared) of NEW's \(l.layers.count) shared with OLD (same diff ID), \(l.layers.count - shared) new; "
              + "\(l.dropped.count) of OLD's \(d.old.image.layers.count) dropped")
         if let miss = l.firstCacheMiss {
-            line("  first cache miss: layer \(miss.index): \(LayerCommand.display(miss.command))")
+            line("  first cache miss: layer \(miss.index): \(LayerCommand.display(miss.command, comment: miss.comment))")
         } else {
             line("  first cache miss: none (NEW's layers are OLD's first \(l.layers.count))")
         }
@@ -45,11 +45,11 @@ public enum DiffTextReport {
         for x in l.layers {
             let status = x.oldIndex.map { "shared (OLD \($0))" } ?? (x.downloaded ? "new" : "new (repeat)")
             rows.append(["\(x.index)", status, ByteFormat.si(x.storedBytes), x.compression.rawValue,
-                         TextSummary.truncated(LayerCommand.display(x.command), 100)])
+                         TextSummary.truncated(LayerCommand.display(x.command, comment: x.comment), 100)])
         }
         table(rows, rightAligned: [0, 2], into: &out)
         for x in l.dropped {
-            line("  dropped OLD layer \(x.index): \(TextSummary.truncated(LayerCommand.display(x.command), 100))")
+            line("  dropped OLD layer \(x.index): \(TextSummary.truncated(LayerCommand.display(x.command, comment: x.comment), 100))")
         }
 
         let t = d.totals

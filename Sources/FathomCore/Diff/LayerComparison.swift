@@ -17,6 +17,8 @@ public struct LayerComparison: Sendable {
         public var tarBytes: Int64
         /// The history command (`created_by`), nil when unknown.
         public var command: String?
+        /// The history entry's comment (a base layer's `debootstrap …`), shown when there is no command.
+        public var comment: String?
         /// The OLD layer with the same diff ID: the one at the same index if it matches, else the first; nil for a new layer.
         public var oldIndex: Int?
         /// True when a host that has OLD must download this blob: a new diff ID, counted at its
@@ -30,6 +32,7 @@ public struct LayerComparison: Sendable {
         public var index: Int
         public var diffID: Digest
         public var command: String?
+        public var comment: String?
     }
 
     /// How the download figure measures blobs.
@@ -78,11 +81,11 @@ public struct LayerComparison: Sendable {
                 if l.blob.compression == .none { uncompressedSeen = true } else { compressedSeen = true }
             }
             return NewLayer(index: l.index, diffID: l.blob.diffID, digest: l.blob.digest, compression: l.blob.compression,
-                            storedBytes: l.blob.storedBytes, tarBytes: l.blob.tarBytes, command: l.createdBy,
+                            storedBytes: l.blob.storedBytes, tarBytes: l.blob.tarBytes, command: l.createdBy, comment: l.history?.comment,
                             oldIndex: oldIndex, downloaded: downloaded)
         }
         dropped = old.layers.filter { !newDiffIDs.contains($0.blob.diffID) }
-            .map { DroppedLayer(index: $0.index, diffID: $0.blob.diffID, command: $0.createdBy) }
+            .map { DroppedLayer(index: $0.index, diffID: $0.blob.diffID, command: $0.createdBy, comment: $0.history?.comment) }
         var prefix = 0
         while prefix < old.layers.count, prefix < new.layers.count,
               old.layers[prefix].blob.diffID == new.layers[prefix].blob.diffID { prefix += 1 }

@@ -141,7 +141,7 @@ public struct DiffScreen: TerminalScreen {
                 + "reclaimable \(ByteFormat.si(t.reclaimableBytes.old)) → \(ByteFormat.si(t.reclaimableBytes.new))",
             "Layers: \(l.layers.filter(\.shared).count) of NEW's \(l.layers.count) shared; download given OLD "
                 + "\(ByteFormat.si(l.downloadBytes)) (\(l.downloadMeasure.rawValue))",
-            l.firstCacheMiss.map { "First cache miss: layer \($0.index): \(LayerCommand.display($0.command))" } ?? "First cache miss: none (every layer of NEW is in OLD)",
+            l.firstCacheMiss.map { "First cache miss: layer \($0.index): \(LayerCommand.display($0.command, comment: $0.comment))" } ?? "First cache miss: none (every layer of NEW is in OLD)",
             "Files: " + FileChangeKind.allCases.map { "\(f.count($0)) \(Self.label($0))" }.joined(separator: ", "),
             Self.adviceLine(diff.advice),
         ]
