@@ -135,4 +135,46 @@ import Testing
         let packages = (json["diff"] as! [String: Any])["packages"] as! [String: Any]
         #expect(packages["changed"] as? Int == 1 && (packages["changes"] as! [[String: Any]]).first?["name"] as? String == "c")
     }
+
+    /// `apt-recommends`: layer 1's `apt-get install -y foo` brought baz (recommended by foo) and qux (which
+    /// baz depends on); bar is a dependency, not flagged. `--no-install-recommends`, or apt.conf.d turning
+    /// recommends off, silences it.
+    @Test(arguments: [("apt-get update && apt-get install -y foo", "", true),
+                      ("apt-get install -y --no-install-recommends foo", "", false),
+                      ("apt-get install -y foo", "APT::Install-Recommends \"false\";\n", false)])
+    func aptRecommends(_ command: String, _ aptConf: String, _ flagged: Bool) throws {
+        func paragraph(_ name: String, _ extra: String = "") -> String {
+            "Package: \(name)\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\n\(extra)\n"
+        }
+        let base = DockerArchiveBuilder.layer { t in
+            t.add("var/lib/dpkg/status", data: Array(paragraph("base-files").utf8))
+            t.add("var/lib/dpkg/info/base-files.list", data: Array("/etc/debian_version".utf8))
+            t.add("etc/debian_version", data: Array("12\n".utf8))
+            if !aptConf.isEmpty { t.add("etc/apt/apt.conf.d/99norecommends", data: Array(aptConf.utf8)) }
+        }
+        let install = DockerArchiveBuilder.layer { t in
+            let status = paragraph("base-files") + paragraph("foo", "Depends: bar (>= 1)\nRecommends: baz | other\n")
+                + paragraph("bar") + paragraph("baz", "Depends: qux:any\n") + paragraph("qux")
+            t.add("var/lib/dpkg/status", data: Array(status.utf8))
+            for (name, size) in [("foo", 1000), ("bar", 2000), ("baz", 3_000_000), ("qux", 400_000)] {
+                t.add("var/lib/dpkg/info/\(name).list", data: Array("/usr/lib/\(name).so".utf8))
+                t.add("usr/lib/\(name).so", data: [UInt8](repeating: 1, count: size))
+            }
+        }
+        var builder = DockerArchiveBuilder(layers: [base, install])
+        builder.commands = ["debootstrap", command]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-apt-\(UUID().uuidString).tar")
+        try Data(builder.build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var analysis = try Analysis(image: ImageLoader.load(path: url.path))
+        analysis.readPackages()
+        let finding = analysis.advice.first { $0.rule == "apt-recommends" }
+        #expect((finding != nil) == flagged)
+        guard let finding else { return }
+        #expect(finding.layers == [1] && finding.severity == .medium && finding.reclaimableBytes == 3_400_000)
+        #expect(finding.title == "Layer 1's apt install also installed 2 recommended packages (3.4 MB): baz 3.0 MB, qux 400 kB")
+        #expect(finding.paths.map(\.path) == ["/usr/lib/baz.so", "/usr/lib/qux.so"])
+        #expect(finding.fix.hasPrefix("Add --no-install-recommends to `apt-get update && apt-get install -y foo`"))
+        #expect(analysis.advice.map(\.title) == Advisor.sorted(analysis.advice).map(\.title), "in the advice's order")
+    }
 }

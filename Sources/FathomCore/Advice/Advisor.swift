@@ -26,13 +26,35 @@ public enum Advisor {
         out += duplicateContent(a, &claims)
         out += other
         if let root = runsAsRoot(a) { out.append(root) }
-        return out.sorted { x, y in
+        return sorted(out)
+    }
+
+    /// Severity first, then bytes, layers, rule and title: an order that never depends on hashing.
+    static func sorted(_ out: [Finding]) -> [Finding] {
+        out.sorted { x, y in
             if x.severity != y.severity { return x.severity > y.severity }
             if x.reclaimableBytes != y.reclaimableBytes { return x.reclaimableBytes > y.reclaimableBytes }
             if x.layers != y.layers { return x.layers.lexicographicallyPrecedes(y.layers) }
             if x.rule != y.rule { return x.rule < y.rule }
             return x.title < y.title
         }
+    }
+
+    /// `apt-recommends`: an apt install that also installed packages only recommended.
+    static func recommends(_ hit: RecommendsRule.Hit, image: Image) -> Finding {
+        let names = hit.packages.prefix(5).map { "\($0.name) \(ByteFormat.si($0.bytes))" }.joined(separator: ", ")
+            + (hit.packages.count > 5 ? ", … \(hit.packages.count - 5) more" : "")
+        let full = LayerCommand.display(image.layers[hit.layer].createdBy)
+        let shown = full.count > 80 ? String(full.prefix(80)) + "…" : full
+        return Finding(
+            rule: "apt-recommends", severity: hit.bytes >= 1_000_000 ? .medium : .low,
+            title: "Layer \(hit.layer)'s apt install also installed \(hit.packages.count) recommended package\(hit.packages.count == 1 ? "" : "s") (\(ByteFormat.si(hit.bytes))): \(names)",
+            layers: [hit.layer],
+            paths: hit.largestFiles.map { Finding.PathBytes(path: $0.path, bytes: $0.bytes) },
+            pathCount: hit.packages.reduce(0) { $0 + $1.files },
+            reclaimableBytes: hit.bytes,
+            fix: "Add --no-install-recommends to `\(shown)`: these packages are recommended by what it installs, not required (install the ones you need by name).",
+            snippet: "RUN apt-get update && apt-get install -y --no-install-recommends <packages> && rm -rf /var/lib/apt/lists/*")
     }
 
     /// A layer's command as a fix quotes it (cut at 80 characters).

@@ -14,10 +14,16 @@ public struct Analysis: Sendable {
     /// The packages, once `readPackages()` read their databases (a second pass over the layers that
     /// hold them); nil before.
     public private(set) var packages: PackageHistory?
+    /// The advice was computed (not skipped by `advice: false`).
+    private var hasAdvice = false
 
     /// Reads the package databases (`PackageHistory.read`) into `packages`.
+    /// The package-based advice (`apt-recommends`) joins `advice`, in its order, when advice was computed.
     public mutating func readPackages() {
-        packages = PhaseTimer.measure("packages") { PackageHistory.read(self) }
+        let read = PhaseTimer.measure("packages") { PackageHistory.read(self) }
+        packages = read
+        guard hasAdvice else { return }
+        advice = Advisor.sorted(advice + read.recommends.map { Advisor.recommends($0, image: image) })
     }
 
     /// Replays the image and computes every metric. dive's model is independent of the replay:
@@ -40,6 +46,7 @@ public struct Analysis: Sendable {
         self.replay = replay
         self.layerFigures = layerFigures
         // the advice does not read dive's model: it runs while that is still being built
+        hasAdvice = advice
         if advice {
             let input = AdviceInput(image: image, replay: replay, layerFigures: layerFigures, duplicates: { duplicates.value })
             self.advice = PhaseTimer.measure("advice") { Advisor.findings(input) }

@@ -13,11 +13,24 @@ public enum DpkgDatabase {
             for paragraph in paragraphs(String(decoding: doc, as: UTF8.self)) {
                 guard let name = paragraph["Package"], !name.isEmpty else { continue }
                 if let status = paragraph["Status"], !status.hasSuffix(" installed") { continue }
-                out.append(InstalledPackage(ecosystem: .deb, name: name, version: paragraph["Version"] ?? "",
-                                            architecture: paragraph["Architecture"] ?? "", files: []))
+                var p = InstalledPackage(ecosystem: .deb, name: name, version: paragraph["Version"] ?? "",
+                                         architecture: paragraph["Architecture"] ?? "", files: [])
+                p.depends = names(paragraph["Depends"]) + names(paragraph["Pre-Depends"])
+                p.recommends = names(paragraph["Recommends"])
+                out.append(p)
             }
         }
         return out
+    }
+
+    /// The package names of a relationship field (`a (>= 1), b:any | c`): every alternative, without
+    /// versions or architecture qualifiers.
+    static func names(_ field: String?) -> [String] {
+        guard let field else { return [] }
+        return field.split(whereSeparator: { $0 == "," || $0 == "|" }).compactMap { part in
+            let name = part.trimmingCharacters(in: .whitespaces).prefix { $0 != " " && $0 != "(" && $0 != ":" && $0 != "[" }
+            return name.isEmpty ? nil : String(name)
+        }
     }
 
     /// `Field: value` paragraphs separated by blank lines; continuation lines (starting with a space)

@@ -12,6 +12,9 @@ public struct InstalledPackage: Sendable, Equatable, Hashable {
     public var architecture: String
     /// The paths the package owns, without the leading `/` (directories included where listed).
     public var files: [String]
+    /// Package names it needs (`Depends`, `Pre-Depends`: every alternative) and recommends (`Recommends`).
+    public var depends: [String] = []
+    public var recommends: [String] = []
 
     public init(ecosystem: Ecosystem, name: String, version: String, architecture: String, files: [String]) {
         self.ecosystem = ecosystem

@@ -58,6 +58,8 @@ public struct PackageHistory: Sendable {
     public let warnings: [String]
     /// The package that owns each file of the final filesystem (an index into `final`).
     public let owners: [PathTable.NodeID: Int]
+    /// apt installs that brought packages only recommended (`RecommendsRule`).
+    let recommends: [RecommendsRule.Hit]
 
     public var isEmpty: Bool { databases.isEmpty }
 
@@ -179,12 +181,13 @@ extension PackageHistory {
         mutating func history() -> PackageHistory {
             let triggers = triggerLayers()
             guard !triggers.isEmpty else {
-                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: [], owners: [:])
+                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: [], owners: [:], recommends: [])
             }
             let replay = analysis.replay
             var previous: [String: InstalledPackage] = [:]
             var changes: [LayerChanges] = []
             var installedBy: [String: Int] = [:]
+            var recommends: [RecommendsRule.Hit] = []
             for l in triggers {
                 let now = Dictionary(snapshot(atLayer: l).map { ($0.ecosystem.rawValue + "/" + $0.name + ":" + $0.architecture, $0) },
                                      uniquingKeysWith: { a, _ in a })
@@ -215,6 +218,7 @@ extension PackageHistory {
                     c.removed.append(Change(package: p, previousVersion: nil, bytes: 0, files: 0))
                 }
                 for list in [\LayerChanges.installed, \LayerChanges.upgraded] { c[keyPath: list].sort { $0.bytes > $1.bytes } }
+                if let hit = recommended(c, all: Array(now.values)) { recommends.append(hit) }
                 if !c.installed.isEmpty || !c.removed.isEmpty || !c.upgraded.isEmpty { changes.append(c) }
                 previous = now
             }
@@ -260,7 +264,39 @@ extension PackageHistory {
             return PackageHistory(layers: changes, final: ownedList,
                                   unowned: unowned.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.directory < $1.directory },
                                   databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings,
-                                  owners: owners)
+                                  owners: owners, recommends: recommends)
+        }
+
+        /// What layer `c.layer`'s apt install brought only as recommendations, when its command and the
+        /// image's apt configuration let apt install recommends.
+        mutating func recommended(_ c: LayerChanges, all: [InstalledPackage]) -> RecommendsRule.Hit? {
+            let debs = c.installed.filter { $0.package.ecosystem == .deb }
+            guard !debs.isEmpty, let command = analysis.image.layers[c.layer].createdBy, RecommendsRule.installsRecommends(command) else { return nil }
+            var conf = ["etc/apt/apt.conf"]
+            if let dir = node("etc/apt/apt.conf.d") {
+                conf += files.children(of: dir, atLayer: c.layer).map { "etc/apt/apt.conf.d/" + String(decoding: paths.nameBytes($0.node), as: UTF8.self) }
+            }
+            if contents(conf, atLayer: c.layer).values.contains(where: { RecommendsRule.configTurnsOff(String(decoding: $0, as: UTF8.self)) }) {
+                return nil
+            }
+            // the packages the command names (`pkg`, `pkg=1.2`, `pkg:amd64`)
+            let words = Set(command.split(whereSeparator: { " \t\n;&|\\".contains($0) })
+                .map { String($0.prefix { $0 != "=" && $0 != ":" }) })
+            let requested = Set(all.map(\.name)).intersection(words)
+            guard !requested.isEmpty else { return nil }
+            let only = RecommendsRule.recommendedOnly(installed: debs.map(\.package), all: all, requested: requested)
+            let packages = debs.filter { only.contains($0.package.name) && $0.bytes > 0 }
+                .map { (name: $0.package.name, bytes: $0.bytes, files: $0.files) }.sorted { $0.bytes > $1.bytes }
+            guard !packages.isEmpty else { return nil }
+            var largest: [(path: String, bytes: Int64)] = []
+            for d in debs where only.contains(d.package.name) {
+                for f in d.package.files {
+                    guard let n = owned(f), let s = analysis.replay.state(n, atLayer: c.layer), s.layer == c.layer, s.kind == .file else { continue }
+                    largest.append(("/" + f, s.sizeBytes))
+                }
+            }
+            largest.sort { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.path < $1.path }
+            return RecommendsRule.Hit(layer: c.layer, packages: packages, largestFiles: Array(largest.prefix(10)))
         }
 
         /// `ID=` of `/etc/os-release` (else `/usr/lib/os-release`), else the database's usual distribution.
