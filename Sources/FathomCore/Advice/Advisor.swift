@@ -40,6 +40,27 @@ public enum Advisor {
         }
     }
 
+    /// A toolchain or documentation finding in package terms: the packages that own its paths, with
+    /// their bytes, and the removal that fits them (the rest of the finding unchanged).
+    static func namingPackages(_ f: Finding, _ p: PackageHistory, paths: PathTable) -> Finding {
+        guard ["build-toolchain", "full-distribution-base"].contains(f.rule), !p.owners.isEmpty else { return f }
+        var owners: [Int] = []
+        for path in f.paths {
+            guard let node = paths.existingNode(forPath: Array(path.path.utf8.drop { $0 == 0x2F })), let o = p.owners[node],
+                  !owners.contains(o) else { continue }
+            owners.append(o)
+        }
+        guard !owners.isEmpty else { return f }
+        let packages = owners.map { p.final[$0] }.sorted { $0.bytes > $1.bytes }
+        var out = f
+        out.title += "; packages " + packages.prefix(5).map { "\($0.package.name) \(ByteFormat.si($0.bytes))" }.joined(separator: ", ")
+        let names = packages.prefix(8).map(\.package.name).joined(separator: " ")
+        out.fix += f.rule == "build-toolchain"
+            ? " Or remove the packages in the step that used them: apt-get purge -y --auto-remove \(names)."
+            : " Or drop what the packages ship there: a dpkg path-exclude for /usr/share/doc, man and locale in /etc/dpkg/dpkg.cfg.d/ before installing."
+        return out
+    }
+
     /// `apt-recommends`: an apt install that also installed packages only recommended.
     static func recommends(_ hit: RecommendsRule.Hit, image: Image) -> Finding {
         let names = hit.packages.prefix(5).map { "\($0.name) \(ByteFormat.si($0.bytes))" }.joined(separator: ", ")

@@ -23,7 +23,8 @@ public struct Analysis: Sendable {
         let read = PhaseTimer.measure("packages") { PackageHistory.read(self) }
         packages = read
         guard hasAdvice else { return }
-        advice = Advisor.sorted(advice + read.recommends.map { Advisor.recommends($0, image: image) })
+        let named = advice.map { Advisor.namingPackages($0, read, paths: replay.paths) }
+        advice = Advisor.sorted(named + read.recommends.map { Advisor.recommends($0, image: image) })
     }
 
     /// Replays the image and computes every metric. dive's model is independent of the replay:
