@@ -136,4 +136,33 @@ import Testing
     func toolNames(_ name: String, _ tool: String) {
         #expect(FinalPayload.toolName(name) == tool)
     }
+
+    /// A `COPY . .` that brought `.git/`, then `RUN chmod -R 755 /app`: the junk is still named on the
+    /// COPY (not taken by the rewrite), and the rewrite says which files it shipped again unchanged.
+    @Test func junkRewrittenByChmodIsStillNamed() throws {
+        let copy = DockerArchiveBuilder.layer { t in
+            t.add("app/.git/HEAD", data: Array(repeating: 0x61, count: 41))
+            t.add("app/.git/objects/pack/pack-1.pack", data: Array(repeating: 0x62, count: 50_000))
+            t.add("app/.git/hooks/pre-commit.sample", data: Array(repeating: 0x63, count: 1_600), mode: 0o755)
+            t.add("app/main.py", data: Array("print('hi')\n".utf8))
+        }
+        let chmod = DockerArchiveBuilder.layer { t in
+            t.add("app/.git/HEAD", data: Array(repeating: 0x61, count: 41), mode: 0o755)
+            t.add("app/.git/objects/pack/pack-1.pack", data: Array(repeating: 0x62, count: 50_000), mode: 0o755)
+            t.add("app/.git/hooks/pre-commit.sample", data: Array(repeating: 0x63, count: 1_600), mode: 0o755)
+            t.add("app/main.py", data: Array("print('hi')\n".utf8), mode: 0o755)
+        }
+        var builder = DockerArchiveBuilder(layers: [copy, chmod])
+        builder.commands = ["COPY dir:0123abcd in /app", "/bin/sh -c chmod -R 755 /app"]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-junk-\(UUID().uuidString).tar")
+        try Data(builder.build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let advice = Analysis(image: try ImageLoader.load(path: url.path)).advice
+        let junk = try #require(advice.first { $0.rule == "build-context-junk" }, "\(advice.map(\.title))")
+        #expect(junk.layers == [0] && junk.paths.map(\.path).contains("/app/.git/objects/pack/pack-1.pack"))
+        #expect(junk.title.hasPrefix("Layer 0 copies"))
+        let rewrite = try #require(advice.first { $0.rule == "metadata-only-rewrite" })
+        #expect(rewrite.title.hasPrefix("Layer 1 ships 4 files again unchanged or only to change mode or owner"))
+        #expect(!advice.contains { $0.rule == "cleanup-in-later-layer" }, "an identical rewrite is not a cleanup: \(advice.map(\.title))")
+    }
 }

@@ -75,6 +75,19 @@ enum FinalPayload {
     /// Below this, documentation and locales are not worth a finding (a slim base keeps some too).
     static let documentationThresholdBytes: Int64 = 1_000_000
 
+    /// The COPY/ADD layer that first wrote `node`, when a later layer (before `layer`) only rewrote it
+    /// with the same content (a `chmod -R`, a `chown -R`): the file is still what that COPY brought in.
+    static func copiedFirst(_ a: AdviceInput, _ node: PathTable.NodeID, _ current: NodeState, before layer: Int,
+                            copyLayers: [Bool]) -> Int? {
+        for l in 0..<layer {
+            guard let first = a.replay.state(node, atLayer: l) else { continue }
+            guard Int(first.layer) == l, copyLayers[l], first.kind == current.kind,
+                  a.replay.content(first) == a.replay.content(current) else { return nil }
+            return l
+        }
+        return nil
+    }
+
     /// True when the layer's history command is a COPY or ADD (or unknown: no history to say otherwise).
     static func isCopyLayer(_ a: AdviceInput, _ layer: Int) -> Bool {
         guard let created = a.image.layers[layer].createdBy, !created.isEmpty else { return true }
@@ -132,10 +145,12 @@ enum FinalPayload {
                     }
                 }
                 if !folder.system, isCoreDump(name) { add(&g.coreDumps); continue }
-                if copyLayers[layer], let pattern = folder.junk ?? (folder.system ? nil : contextJunkPattern(name)),
+                if let pattern = folder.junk ?? (folder.system ? nil : contextJunkPattern(name)),
+                   let copier = copyLayers[layer] ? layer : copiedFirst(a, child, s, before: layer, copyLayers: copyLayers),
                    !Advisor.isSecret(name: name, path: { path }) {
-                    add(&g.junk[layer, default: Group()])
-                    if !(g.junkPatterns[layer] ?? []).contains(pattern) { g.junkPatterns[layer, default: []].append(pattern) }
+                    // junk a COPY brought in, even when a later RUN (`chmod -R`) rewrote it: the COPY is named
+                    add(&g.junk[copier, default: Group()])
+                    if !(g.junkPatterns[copier] ?? []).contains(pattern) { g.junkPatterns[copier, default: []].append(pattern) }
                     continue
                 }
                 if folder.toolchainRoot != nil || isTool

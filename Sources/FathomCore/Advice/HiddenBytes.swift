@@ -3,10 +3,14 @@
 extension Advisor {
     static func hiddenBytes(_ a: AdviceInput, _ claims: inout InodeClaims) -> [Finding] {
         // inodes hidden by a metadata-only rewrite of their path belong to rule 4
+        // inodes hidden by an identical rewrite (`chmod -R` on files that already had the mode) too
         var metadataOnly = Set<UInt64>()
+        var unchangedRewrite = Set<UInt64>()
         for (layer, diff) in a.replay.diffs.enumerated() {
             for n in diff.metadataOnly { metadataOnly.insert(UInt64(layer) << 32 | UInt64(UInt32(bitPattern: n))) }
+            for n in diff.unchanged { unchangedRewrite.insert(UInt64(layer) << 32 | UInt64(UInt32(bitPattern: n))) }
         }
+        var unchangedCount: [Int: Int] = [:]
         struct Group { var bytes: Int64 = 0; var paths: [(String, Int64)] = [] }
         var cleanup: [Int: Group] = [:]       // key: shipper << 16 | hider
         var rewrites: [Int: Group] = [:]      // key: hider layer
@@ -15,7 +19,8 @@ extension Advisor {
             guard claims.claim(Int32(index)) else { continue }
             let key = UInt64(UInt16(inode.hiddenBy)) << 32 | UInt64(UInt32(bitPattern: inode.node))
             let item = (path(a, inode.node), inode.sizeBytes)
-            if metadataOnly.contains(key) {
+            if metadataOnly.contains(key) || unchangedRewrite.contains(key) {
+                if unchangedRewrite.contains(key) { unchangedCount[Int(inode.hiddenBy), default: 0] += 1 }
                 rewrites[Int(inode.hiddenBy), default: Group()].bytes += inode.sizeBytes
                 rewrites[Int(inode.hiddenBy), default: Group()].paths.append(item)
             } else {
@@ -70,7 +75,9 @@ extension Advisor {
             let hiderIsCopy = FinalPayload.isCopyLayer(a, hider) && hasCommand(a, hider)
             out.append(Finding(
                 rule: "metadata-only-rewrite", severity: severity(bytes: g.bytes),
-                title: "Layer \(hider) ships \(plural(g.paths.count, "file")) again only to change mode or owner (\(ByteFormat.si(g.bytes)))",
+                title: "Layer \(hider) ships \(plural(g.paths.count, "file")) again "
+                    + (unchangedCount[hider] == g.paths.count ? "unchanged" : (unchangedCount[hider] ?? 0) > 0 ? "unchanged or only to change mode or owner"
+                        : "only to change mode or owner") + " (\(ByteFormat.si(g.bytes)))",
                 layers: [hider], paths: top(g.paths), pathCount: g.paths.count, reclaimableBytes: g.bytes,
                 fix: hiderIsCopy
                     ? "An earlier layer already holds these files with the same content: copy them once, with the mode and owner "
