@@ -3,6 +3,8 @@
 
 SWIFT      ?= swift
 FIXTURES   ?= ../shared/fixtures
+# the tests (swift test, tui.sh, sources.sh) read the fixtures from FATHOM_FIXTURES: the same folder
+export FATHOM_FIXTURES := $(abspath $(FIXTURES))
 SAMPLE     ?= SampleImages/wasteful.docker.tar
 # The libraries fathom links (DESIGN.md "Dependencies" says why each): libarchive, ISA-L, xxhash, ncursesw,
 # libcurl (OpenSSL flavour), OpenSSL's libcrypto, libyaml.

@@ -120,7 +120,7 @@ if ProcessInfo.processInfo.environment["FATHOM_FUZZ"] != nil {
         ("FuzzLayer", ["FathomCore"]),
         ("FuzzDocuments", ["FathomCore"]),
         ("FuzzConfig", ["FathomCore", "FathomTUI"]),
-        ("FuzzRegistry", ["FathomSources"]),
+        ("FuzzRegistry", ["FathomSources", "FathomCore"]),
         ("FuzzRegex", ["FathomCore"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))

@@ -1,10 +1,12 @@
 import FuzzDriver
 import Glibc
 import Foundation
+import FathomCore
 @testable import FathomSources
 
 /// What a registry or an engine answers: `WWW-Authenticate` headers, header lines, error bodies,
-/// manifests and indexes, token answers, image references and Docker config files.
+/// manifests and indexes, token answers, image references, credential files (Docker's and containers'),
+/// and package databases (dpkg status, apk installed).
 func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let text = String(decoding: bytes, as: UTF8.self)
@@ -16,7 +18,10 @@ func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = RegistrySource.token(from: bytes)
     _ = try? JSONDecoder().decode(RegistrySource.Index.self, from: Data(bytes))
     _ = try? JSONDecoder().decode(RegistrySource.Manifest.self, from: Data(bytes))
-    _ = try? DockerConfig.parse(Data(bytes), path: "fuzz")
+    _ = try? AuthFile.parse(Data(bytes), path: "fuzz", kind: .docker)
+    _ = try? AuthFile.parse(Data(bytes), path: "fuzz", kind: .containers)
+    _ = DpkgDatabase.packages(status: [bytes])
+    _ = ApkDatabase.packages(bytes)
     _ = try? ImageReference.parse(text)
     _ = oneLine(text)
     return 0

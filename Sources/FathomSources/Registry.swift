@@ -85,7 +85,7 @@ final class RegistrySource: @unchecked Sendable {
         if let found = try? credentials.credentials(registry: reference.registry, repository: reference.repository) {
             return "the credentials for \(reference.registry) \(found.origin) were refused"
         }
-        return "no credentials for \(reference.registry) in \(credentials.searched)"
+        return credentials.missingNote(registry: reference.registry, repository: reference.repository)
     }
 
     /// The `WWW-Authenticate` flow: Basic sends the credentials; Bearer fetches a token from the realm.

@@ -55,7 +55,7 @@ struct FathomCommand: ParsableCommand {
         """,
         version: FathomVersion.current,
         // parsed by hand in main.swift (they would clash with IMAGE); listed here for --help and the completions
-        subcommands: [DiffCommand.self, CatCommand.self, LsCommand.self, ExtractCommand.self]
+        subcommands: [DiffCommand.self, CatCommand.self, LsCommand.self, ExtractCommand.self, InitCommand.self]
     )
 
     @Argument(help: ArgumentHelp("The image: an archive, a layout directory, - for standard input, an image name (the Docker engine), or a prefixed source (docker://, podman://, containerd://, registry://, docker-archive:, oci-archive:, oci:).", valueName: "IMAGE"), completion: .file())

@@ -16,11 +16,11 @@ struct InitCommand: ParsableCommand {
           fathom init -o ci/dive.yaml --force
         """)
 
-    @Option(help: ArgumentHelp("The stack: generic, node, python, go or java (default: generic).", valueName: "FLAVOUR"),
+    @Option(help: ArgumentHelp("The stack: generic, node, python, go or java.", valueName: "FLAVOUR"),
             completion: .list(StarterConfig.Flavour.allCases.map(\.rawValue)))
     var flavour: String = "generic"
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Where to write it (default: .dive-ci; - for standard output).", valueName: "PATH"),
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Where to write it (- for standard output).", valueName: "PATH"),
             completion: .file())
     var output: String = ".dive-ci"
 

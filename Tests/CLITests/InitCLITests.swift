@@ -42,7 +42,7 @@ import Testing
 @Suite struct SBOMCLITests {
     @Test func sbomOfTheDebianFixtureValidates() throws {
         let dir = try CLI.temporaryDirectory()
-        let image = CLI.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real/debian-apt.oci-zstd.tar").path
+        let image = CLI.fixtures.appendingPathComponent("real/debian-apt.oci-zstd.tar").path
         let sbom = dir.appendingPathComponent("sbom.json")
         let r = try CLI.run([image, "--sbom", sbom.path])
         #expect(r.status == 0, "\(r.stderr)")

@@ -34,7 +34,7 @@ import Testing
         #expect(try PathGlob(pattern).matches(path) == matches, "\(pattern) vs \(path)")
     }
 
-    @Test(arguments: ["", "/", "a**", "**b/c", "a/[bc", "a/b\\", "[z-a]"])
+    @Test(arguments: ["", "/", "a**", "**b/c", "a/[bc", "a/b\\", "[z-a]", "/app/../etc/passwd", "./app"])
     func malformedPatterns(_ pattern: String) {
         #expect(throws: PathGlob.Invalid.self) { try PathGlob(pattern) }
     }
@@ -71,6 +71,11 @@ import Testing
         let text = gate.render(color: false)
         #expect(text.contains("  FAIL: path-rules.block '**/.git/**': 10 paths"))
         #expect(text.hasSuffix("Result:FAIL [Total:9] [Passed:3] [Failed:3] [Warn:0] [Skipped:3]\n"))
+        // one path shipped by two layers and hidden each time is one path
+        var twice = CIConfig()
+        try twice.apply(yaml: "path-rules:\n  deny-waste: [\"/app/bin/server\"]\n", file: ".dive-ci")
+        let server = try #require(CIGate(analysis: analysis, config: twice).pathResults.first)
+        #expect(server.paths == ["/app/bin/server"] && server.detail.hasPrefix("1 path, 54 kB wasted: /app/bin/server; shipped by layer 4"))
     }
 
     @Test(arguments: [

@@ -85,6 +85,8 @@ import Testing
                 "Docker Hub's key is https://index.docker.io/v1/")
         #expect(try store.credentials(registry: "token.example", repository: "a")?.credentials.isIdentityToken == true)
         #expect(try store.credentials(registry: "none.example", repository: "a") == nil, "not found: anonymous")
+        #expect(store.missingNote(registry: "none.example", repository: "a")
+            == "no credentials for none.example in ~/.docker/config.json; credential helper docker-credential-none (credHelpers of ~/.docker/config.json) has none for it")
         func failure(_ registry: String) -> String {
             do { _ = try store.credentials(registry: registry, repository: "a"); return "no error" } catch { return "\(error)" }
         }

@@ -1,3 +1,4 @@
+import CCurl
 import Testing
 @testable import FathomSources
 
@@ -44,5 +45,15 @@ import Testing
     ])
     func noProxy(_ list: String, _ url: String, _ direct: Bool) {
         #expect((proxied(url, ["HTTPS_PROXY": "http://p:1", "HTTP_PROXY": "http://p:1", "NO_PROXY": list]) == nil) == direct)
+    }
+
+    /// A proxy's password never reaches a message.
+    @Test func proxyPasswordsAreRedacted() {
+        #expect(ProxySettings.redacted("http://user:hunter2@127.0.0.1:1") == "http://user:xxxxx@127.0.0.1:1")
+        #expect(ProxySettings.redacted("http://127.0.0.1:3128") == "http://127.0.0.1:3128")
+        #expect(ProxySettings.redacted("http://token@proxy:3128") == "http://token@proxy:3128")
+        #expect(ProxySettings.redacted("socks5://a:b:c@p:1") == "socks5://a:xxxxx@p:1")
+        let failure = TransferFailure(code: CURLE_COULDNT_CONNECT, message: "Failed to connect", osErrno: 111, proxy: "http://user:hunter2@127.0.0.1:1")
+        #expect(!"\(failure)".contains("hunter2") && "\(failure)".contains("http://user:xxxxx@127.0.0.1:1"))
     }
 }

@@ -79,7 +79,8 @@ import Testing
             selection: {fg: black, bg: 33}
             """.utf8).write(to: dir.appendingPathComponent("themes/mine.yaml"))
         let mine = try Theme.named("mine", configDirectory: dir.path)
-        #expect(mine.look(.added).fg == .rgb(0x00FF00) && mine.look(.removed) == Theme.Look(fg: .ansi(9), bold: true))
+        #expect(mine.look(.added) == Theme.Look(fg: .rgb(0x00FF00), bg: .rgb(0x282A36)), "the base's background stays")
+        #expect(mine.look(.removed) == Theme.Look(fg: .ansi(9), bg: .rgb(0x282A36), bold: true))
         #expect(mine.look(.selected) == Theme.Look(fg: .ansi(0), bg: .indexed(33)))
         #expect(mine.look(.modified) == Theme.dracula.look(.modified), "the rest comes from the base")
         func error(_ yaml: String) -> String {

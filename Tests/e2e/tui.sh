@@ -41,7 +41,7 @@ start() {  # start COMMAND: a fresh 120x40 terminal running COMMAND, then a mark
 }
 keys() { for k in "$@"; do tm send-keys -t "s$session" "$k"; sleep 0.05; done; }
 type_text() { tm send-keys -t "s$session" -l "$1"; sleep 0.1; }
-trap 'tm kill-server 2>/dev/null' EXIT
+trap 'tm kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"' EXIT
 unset CI
 
 start "$bin $sample"

@@ -19,8 +19,11 @@ extension Advisor {
             guard claims.claim(Int32(index)) else { continue }
             let key = UInt64(UInt16(inode.hiddenBy)) << 32 | UInt64(UInt32(bitPattern: inode.node))
             let item = (path(a, inode.node), inode.sizeBytes)
-            if metadataOnly.contains(key) || unchangedRewrite.contains(key) {
-                if unchangedRewrite.contains(key) { unchangedCount[Int(inode.hiddenBy), default: 0] += 1 }
+            // an identical rewrite by a repeat of the same layer (the same diff ID) stays a cleanup, named as a repeated step
+            let repeated = a.image.layers[Int(inode.layer)].blob.diffID == a.image.layers[Int(inode.hiddenBy)].blob.diffID
+            let unchanged = unchangedRewrite.contains(key) && !repeated
+            if metadataOnly.contains(key) || unchanged {
+                if unchanged { unchangedCount[Int(inode.hiddenBy), default: 0] += 1 }
                 rewrites[Int(inode.hiddenBy), default: Group()].bytes += inode.sizeBytes
                 rewrites[Int(inode.hiddenBy), default: Group()].paths.append(item)
             } else {

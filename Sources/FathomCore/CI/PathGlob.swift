@@ -5,7 +5,7 @@
 ///   `[abc]`, `[a-z]`, `[!a]` one character of (not of) a class; `\` takes the next character literally.
 /// - `**` as a whole segment matches any number of segments: `**/x` is `x` at any depth (the root
 ///   too), `a/**` everything below `a` (not `a` itself), `a/**/b` `a/b`, `a/x/b`, `a/x/y/b`.
-/// - `**` inside a segment (`a**`), an unclosed `[`, an empty pattern or a trailing `\` are errors.
+/// - `**` inside a segment (`a**`), `.` or `..` segments, an unclosed `[`, an empty pattern or a trailing `\` are errors.
 ///
 /// The semantics are those of gitignore's and doublestar's `**` (LayerX's path rules use doublestar).
 /// Matching is linear in the path for each pattern segment, whatever the image's names.
@@ -42,6 +42,7 @@ public struct PathGlob: Sendable, Equatable {
                 continue
             }
             if part.contains("**") { throw Invalid(reason: "'**' must be a whole path segment (as in **/x or a/**)") }
+            if part == "." || part == ".." { throw Invalid(reason: "'\(part)' segments never match: image paths are normalised") }
             segments.append(.glob(try Self.tokens(part)))
         }
         self.segments = segments

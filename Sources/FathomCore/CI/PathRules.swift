@@ -98,11 +98,14 @@ public struct PathRules: Sendable {
                     if !pairs.contains(p) { pairs.append(p) }
                 }
                 let bytes = hits.reduce(0) { $0 + $1.bytes }
+                // a path shipped by several layers is one path (its bytes counted each time)
+                var unique: [String] = []
+                for h in hits where unique.last != "/" + h.path { unique.append("/" + h.path) }
                 let detail = hits.isEmpty ? "no wasted path matches"
-                    : "\(Self.count(hits.count)), \(ByteFormat.si(bytes)) wasted: \(Self.listed(hits.map { "/" + $0.path })); "
+                    : "\(Self.count(unique.count)), \(ByteFormat.si(bytes)) wasted: \(Self.listed(unique)); "
                         + pairs.prefix(3).joined(separator: "; ") + (pairs.count > 3 ? "; and \(pairs.count - 3) more" : "")
                 out.append(Result(kind: .denyWaste, pattern: glob.pattern, outcome: hits.isEmpty ? .pass : .fail,
-                                  paths: hits.map { "/" + $0.path }, bytes: bytes, detail: detail))
+                                  paths: unique, bytes: bytes, detail: detail))
             }
         }
         return out

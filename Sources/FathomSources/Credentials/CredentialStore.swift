@@ -15,6 +15,8 @@ final class CredentialStore: @unchecked Sendable {
     let timeoutSeconds: Double
     private let lock = NSLock()
     private var resolved: [String: Found?] = [:]
+    /// The helpers that answered "no credentials", by registry/repository (for messages).
+    private var emptyHelpers: [String: [String]] = [:]
 
     /// Credentials and where they were found, for messages (`in ~/.docker/config.json`,
     /// `from docker-credential-pass (credsStore of ~/.docker/config.json)`).
@@ -67,7 +69,10 @@ final class CredentialStore: @unchecked Sendable {
                 let helper = CredentialHelper(name: name, environment: environment, timeoutSeconds: timeoutSeconds)
                 let origin = "from \(oneLine(helper.command, limit: 80)) (\(file.answerIsCredsStore(registry) ? "credsStore" : "credHelpers") of \(shown(file.path)))"
                 do {
-                    guard let c = try helper.get(registry: registry) else { continue }
+                    guard let c = try helper.get(registry: registry) else {
+                        lock.withLock { emptyHelpers[key, default: []].append(String(origin.dropFirst(5))) }
+                        continue
+                    }
                     found = Found(credentials: c, origin: origin)
                 } catch let failure as CredentialHelper.Failure {
                     throw HelperError(description: "credential helper \(origin.dropFirst(5)) for \(registry): \(failure.description)")
@@ -84,6 +89,13 @@ final class CredentialStore: @unchecked Sendable {
     /// Where fathom looked, for "no credentials for HOST in …".
     var searched: String {
         files.isEmpty ? shown(dockerPath) : files.map { shown($0.path) }.joined(separator: ", ")
+    }
+
+    /// "no credentials for HOST in FILES", naming the helpers that had none.
+    func missingNote(registry: String, repository: String) -> String {
+        let helpers = lock.withLock { emptyHelpers[registry + "/" + repository] ?? [] }
+        return "no credentials for \(registry) in \(searched)"
+            + (helpers.isEmpty ? "" : "; credential helper \(helpers.joined(separator: ", ")) has none for it")
     }
 
     /// A path with the home folder as `~`.

@@ -25,6 +25,17 @@ struct ProxySettings: Sendable {
         return ProxyChoice(url: proxy)
     }
 
+    /// A proxy URL as messages show it: its password replaced by `xxxxx`, as Go's `url.Redacted` does
+    /// (`http://user:xxxxx@proxy:3128`); a message must never carry a credential.
+    static func redacted(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@") else { return url }
+        let start = url.range(of: "://").map(\.upperBound) ?? url.startIndex
+        guard start < at else { return url }
+        let userinfo = url[start..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":xxxxx" + String(url[at...])
+    }
+
     private func value(_ name: String) -> String? {
         guard let v = environment[name]?.trimmingSpaces(), !v.isEmpty else { return nil }
         return v

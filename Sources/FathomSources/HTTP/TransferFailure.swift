@@ -38,7 +38,7 @@ enum TransferFailure: Error, CustomStringConvertible, Sendable, Equatable {
         case CURLE_COULDNT_RESOLVE_HOST: self = .unknownHost
         case CURLE_COULDNT_RESOLVE_PROXY: self = .proxy("unknown proxy host (\(text))")
         case CURLE_COULDNT_CONNECT:
-            if let proxy { self = .proxy("cannot connect through the proxy \(proxy) (\(text))") }
+            if let proxy { self = .proxy("cannot connect through the proxy \(ProxySettings.redacted(proxy)) (\(text))") }
             else if osErrno == Int(ECONNREFUSED) || text.contains("refused") { self = .refused }
             else { self = .other(text) }
         case CURLE_OPERATION_TIMEDOUT: self = .connectTimedOut

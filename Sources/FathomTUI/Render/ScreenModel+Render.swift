@@ -149,14 +149,17 @@ extension ScreenModel {
     // MARK: tree
 
     private func renderTree(_ g: inout Grid, _ r: Rect, focused: Bool, title: String) {
-        var extra = compareMode == .layer ? "layer \(selectedLayer)" : "layers 1–\(selectedLayer) vs 0"
+        var extra = compareMode == .layer || selectedLayer == 0 ? "layer \(selectedLayer)" : "layers 1–\(selectedLayer) vs 0"
         extra += sortBySize ? ", by size" : ""
         extra = "(\(extra))"
+        var title = title
         if treeCursor < rows.count {
-            // the selected entry's full path, cut at the left when it does not fit (y copies it)
-            let room = r.width - 2 - DisplayWidth.of("▶ " + title + "  " + extra + "  ")
+            // the selected entry's full path, cut at the left when it does not fit (y copies it); on a
+            // narrow pane the title shortens to leave it room
+            func room() -> Int { r.width - 2 - DisplayWidth.of("▶ " + title + "  " + extra + "  ") }
+            if room() < 16 { title = title.hasPrefix("Current") ? "Contents" : "Filesystem" }
             let path = "/" + DisplayName.of(analysis.replay.paths.pathBytes(rows[treeCursor].node))
-            if room >= 12 { extra += "  " + DisplayWidth.truncateLeft(path, to: room) }
+            if room() >= 8 { extra += "  " + DisplayWidth.truncateLeft(path, to: room()) }
         }
         g.paneTitle(r, title, focused: focused, extra: extra)
         guard r.height > 1 else { return }
@@ -311,7 +314,13 @@ extension ScreenModel {
     private func renderHelp(_ g: inout Grid) {
         let lines = Action.allCases.map { a -> String in
             let keys = (bindings.keys[a] ?? []).map(\.label).joined(separator: " ")
-            return TextReportPad.right(keys, 16) + "  " + a.summary
+            var summary = a.summary
+            if a == .toggleView {
+                // the order this session follows (tab-order: dive; the split view's two trees)
+                summary = "switch pane (" + (bindings.diveTabOrder ? "layers ↔ file tree" : "layers → waste table → file tree")
+                    + (lower != nil ? ", then the lower tree" : "") + ")"
+            }
+            return TextReportPad.right(keys, 16) + "  " + summary
         } + ["", "Colours: green added, yellow modified, red removed; marker column + ~ -", "Esc or ? closes this help"]
         let w = min(width - 4, (lines.map { DisplayWidth.of($0) }.max() ?? 40) + 4)
         let h = min(height - 2, lines.count + 2)

@@ -160,7 +160,8 @@ extension Theme {
     static func oneLineName(_ s: String) -> String { TerminalText.escape(s.count > 60 ? String(s.prefix(60)) + "…" : s) }
 
     /// A theme file: `base:` (a built-in, `default` when absent), then keys of `Theme.keys`, each a colour
-    /// (the foreground) or a mapping of `fg`, `bg`, `bold`, `reverse`, `underline`, `dim`.
+    /// (the foreground) or a mapping of `fg`, `bg`, `bold`, `reverse`, `underline`, `dim`; what a key does
+    /// not set stays as the base has it.
     /// - Throws: `ThemeError` naming the file and the key.
     public static func parse(yaml: String, file: String, name: String) throws -> Theme {
         let root: YAMLNode?
@@ -182,7 +183,8 @@ extension Theme {
             guard let style = keys.first(where: { $0.key == key })?.style else {
                 throw ThemeError(message: "\(file): unknown key \(CIConfigError.quoted(key)) (known: base, \(keys.map(\.key).joined(separator: ", ")))")
             }
-            var look = Look()
+            // a key starts from the base's look for that style: `added: "#a3be8c"` keeps the base's background
+            var look = theme.looks[style] ?? Look()
             if let text = pair.value.string {
                 look.fg = try color(text, file: file, key: key)
             } else if let fields = pair.value.mapping {
