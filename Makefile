@@ -25,6 +25,8 @@ TEST_PACKAGES += podman
 # groff to check the man page, debootstrap for the base of fathom's own image and the fresh-machine test.
 # zsh and fish parse the completions that `make install` writes.
 TEST_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
+# ... and a real browser that renders the --html report (headless, in the tests only).
+TEST_PACKAGES += chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX     ?= /usr/local
 DESTDIR    ?=

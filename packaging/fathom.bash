@@ -22,7 +22,7 @@ _fathom() {
     extract) options="-o --output --layer --force --keep-special-bits --same-owner $image -h --help" ;;
     init) options="--flavour -o --output --force -h --help" ;;
     help) COMPREPLY=($(compgen -W "diff cat ls extract init" -- "$cur")); return ;;
-    *) options="$image --theme --sbom -j --json --ci --ci-config --ci-top --top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
+    *) options="$image --theme --sbom --html -j --json --ci --ci-config --ci-top --top --lowestEfficiency --highestWastedBytes --highestUserWastedPercent
                 --highest-reclaimable-bytes --highestReclaimableBytes --fail-on-advice --highestAdviceSeverity --version -h --help" ;;
     esac
     case $prev in
@@ -33,7 +33,7 @@ _fathom() {
     --flavour) COMPREPLY=($(compgen -W "generic node python go java" -- "$cur")); return ;;
     --fail-on-advice|--highestAdviceSeverity) COMPREPLY=($(compgen -W "high medium low disabled" -- "$cur")); return ;;
     --platform) COMPREPLY=($(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")); return ;;
-    -j|--json|--ci-config|--sbom) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    -j|--json|--ci-config|--sbom|--html) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --timeout|--image|--old-image|--new-image|--top|--ci-top|--layer|--lowestEfficiency|--highestWastedBytes|\
     --highestUserWastedPercent|--highest-reclaimable-bytes|--highestReclaimableBytes|--highestGrowthBytes|\

@@ -73,6 +73,11 @@ struct FathomCommand: ParsableCommand {
             completion: .file())
     var sbomPath: String?
 
+    @Option(name: .customLong("html"),
+            help: ArgumentHelp("Write a self-contained HTML report (layers as bars, a treemap of the final filesystem, the advice; no network) to PATH, or - for standard output.", valueName: "PATH|-"),
+            completion: .file())
+    var htmlPath: String?
+
     @Option(name: .customLong("theme"),
             help: ArgumentHelp("The explorer's colours: default, light, high-contrast, dracula, gruvbox, nord, or a theme file's name (themes/NAME.yaml in the config directory) or path (default: theme: in config.yaml, else default).", valueName: "NAME"),
             completion: .list(Theme.builtIns.map(\.name)))
@@ -121,7 +126,9 @@ struct FathomCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if jsonPath == "-" && sbomPath == "-" { throw ValidationError("--json - and --sbom - cannot both write to standard output") }
+        if [jsonPath, sbomPath, htmlPath].filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("only one of --json, --sbom and --html can write to standard output (-)")
+        }
         if ciTop < 0 { throw ValidationError("--ci-top: \(ciTop) is negative; give how many inefficient files to list (0 or more)") }
         if top < 0 { throw ValidationError("--top: \(top) is negative; give how many of the largest files to list (0 or more)") }
     }
@@ -149,7 +156,7 @@ struct FathomCommand: ParsableCommand {
             }
         }
 
-        let interactive = CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath ?? sbomPath)
+        let interactive = CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath ?? sbomPath ?? htmlPath)
         var bindings = KeyBindings()
         if interactive, let file = CommandSupport.configFile() {
             do { try bindings.apply(yaml: (try? String(contentsOfFile: file, encoding: .utf8)) ?? "", file: file) } catch {
@@ -197,18 +204,22 @@ struct FathomCommand: ParsableCommand {
         if let jsonPath {
             PhaseTimer.measure("json") { CommandSupport.streamJSON(to: jsonPath) { JSONReport.write(analysis, packages: packages, to: $0) } }
         }
-        if ciMode {
+        let gate = ciMode ? CIGate(analysis: analysis, config: ciConfig) : nil
+        if let htmlPath {
+            let page = PhaseTimer.measure("html") { HTMLReport.render(analysis, gate: gate) }
+            CommandSupport.streamJSON(to: htmlPath) { sink in page.withUnsafeBytes { sink($0) } }
+        }
+        if let gate {
             // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
-            let toStderr = jsonPath == "-" || sbomPath == "-"
+            let toStderr = jsonPath == "-" || sbomPath == "-" || htmlPath == "-"
             let color = Self.useColor(fd: toStderr ? 2 : 1)
             var text = ciConfigLine + "\n" + TextReport.render(analysis, top: ciTop, largest: top, color: color, packages: packages)
-            let gate = CIGate(analysis: analysis, config: ciConfig)
             text += gate.render(color: color)
             CommandSupport.printOut(TerminalText.forTerminal(text), fd: toStderr ? 2 : 1)
             if !gate.passed { throw ExitCode(1) }
             return
         }
-        if jsonPath == nil && sbomPath != "-" {
+        if jsonPath == nil && sbomPath != "-" && htmlPath != "-" {
             CommandSupport.printOut(TerminalText.forTerminal(TextReport.render(analysis, top: ciTop, largest: top, color: Self.useColor(fd: 1),
                                                                                packages: packages)))
         }

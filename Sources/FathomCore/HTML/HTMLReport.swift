@@ -1,0 +1,200 @@
+import Foundation
+
+/// `--html PATH`: the analysis as one self-contained HTML page for CI artifacts and reviews: the
+/// headline figures, the layers as bars (bytes still shown and bytes a later layer hides; a click
+/// lists the layer's changes), the final filesystem as a treemap (area = bytes, colour = the layer
+/// that wrote it, wasted paths outlined; a click zooms into a directory), the advice as cards, and the
+/// inefficient and largest files as sortable tables.
+///
+/// No network: scripts and styles are inline, allowed by their SHA-256 in a Content-Security-Policy
+/// that forbids every fetch. Every string from the image travels as JSON (with `<`, `>` and `&`
+/// escaped) and reaches the page through `textContent`, never as markup.
+public enum HTMLReport {
+    /// Tiles smaller than this share of the image's bytes are summed into one "N smaller" tile per
+    /// directory: the page stays small (and fast) on a million files.
+    static let smallestTileShare = 1.0 / 4000
+    /// The changes listed per layer (the largest).
+    static let changesPerLayer = 300
+
+    /// The page's bytes.
+    /// - Parameters:
+    ///   - packages: shown as the owner of treemap files when known.
+    ///   - gate: the CI verdict, when `--ci` ran.
+    public static func render(_ a: Analysis, gate: CIGate? = nil, generated: Date = Date()) -> [UInt8] {
+        let data = String(decoding: dataJSON(a, gate: gate, generated: generated), as: UTF8.self)
+        let style = HTMLPage.style, script = HTMLPage.script
+        let csp = "default-src 'none'; style-src '\(hash(style))'; script-src '\(hash(script))'; img-src data:; base-uri 'none'; form-action 'none'"
+        let title = escape("fathom: " + (a.image.names.first ?? a.image.archivePath))
+        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        page += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(csp)\">\n"
+        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(title)</title>\n"
+        page += "<style>\(style)</style>\n</head>\n<body>\n"
+        page += "<noscript><p>This report draws its charts with JavaScript. \(escape(plainSummary(a)))</p></noscript>\n"
+        page += HTMLPage.body
+        page += "<script type=\"application/json\" id=\"data\">\(data)</script>\n"
+        page += "<script>\(script)</script>\n</body>\n</html>\n"
+        return Array(page.utf8)
+    }
+
+    /// `'sha256-BASE64'` of an inline script or style, for the CSP.
+    static func hash(_ text: String) -> String {
+        let hasher = SHA256Hasher()
+        Array(text.utf8).withUnsafeBytes { hasher.update($0) }
+        return "sha256-" + Data(hasher.finalize()).base64EncodedString()
+    }
+
+    /// Text for HTML (`&`, `<`, `>`, `"`, `'`), control characters as escapes.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in TerminalText.escape(s) {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func plainSummary(_ a: Analysis) -> String {
+        let m = a.dive.metrics
+        return "Image \(a.image.names.first ?? a.image.archivePath): final filesystem \(ByteFormat.si(a.finalBytes)), "
+            + "\(ByteFormat.si(a.shippedBytes)) shipped, \(ByteFormat.si(a.reclaimableBytes)) reclaimable, "
+            + "efficiency \(String(format: "%.2f", m.efficiency * 100)) %, \(a.image.layers.count) layers."
+    }
+
+    /// Everything the page draws, as JSON.
+    static func dataJSON(_ a: Analysis, gate: CIGate?, generated: Date) -> [UInt8] {
+        var w = JSONWriter()
+        let m = a.dive.metrics
+        let replay = a.replay, paths = replay.paths
+        w.object { w in
+            w.key("image")
+            w.object { w in
+                w.field("name", a.image.names.first ?? a.image.archivePath)
+                w.field("source", a.image.archivePath)
+                w.field("platform", optional: a.image.platform?.description)
+                w.field("generated", ISO8601DateFormatter().string(from: generated))
+                w.field("finalBytes", a.finalBytes)
+                w.field("shippedBytes", a.shippedBytes)
+                w.field("reclaimableBytes", a.reclaimableBytes)
+                w.field("efficiency", double: m.efficiency)
+                w.field("wastedBytes", m.wastedBytes)
+                w.field("userWastedPercent", double: m.userWastedPercent)
+                w.field("layers", a.image.layers.count)
+            }
+            w.key("ci")
+            if let gate {
+                w.object { w in
+                    w.field("passed", gate.passed)
+                    w.array("rules", gate.results.map { ($0.rule.rawValue, $0.outcome.rawValue, $0.detail) }
+                        + gate.pathResults.map { ($0.name, $0.outcome.rawValue, $0.detail) }) { w, r in
+                        w.object { w in w.field("rule", r.0); w.field("outcome", r.1); w.field("detail", r.2) }
+                    }
+                }
+            } else {
+                w.null()
+            }
+            w.array("layers", a.image.layers.enumerated()) { w, item in
+                let (i, layer) = item
+                let f = a.layerFigures[i]
+                let diff = replay.diffs[i]
+                w.object { w in
+                    w.field("index", i)
+                    w.field("command", LayerCommand.display(layer.createdBy, comment: layer.history?.comment))
+                    w.field("bytes", f.addedBytes + f.modifiedBytes)
+                    w.field("hidden", f.reclaimableBytes)
+                    w.field("added", f.addedBytes)
+                    w.field("modified", f.modifiedBytes)
+                    w.field("removed", f.removedBytes)
+                    w.field("stored", layer.blob.storedBytes)
+                    var changes: [(String, Int64, String)] = []
+                    for n in diff.added { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "added")) } }
+                    for n in diff.modified { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "modified")) } }
+                    for (n, s) in zip(diff.removed, diff.removedStates) { changes.append((paths.path(n), s.sizeBytes, "removed")) }
+                    w.field("changes", changes.count)
+                    changes.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+                    w.array("files", changes.prefix(changesPerLayer)) { w, c in
+                        w.object { w in w.field("path", "/" + c.0); w.field("bytes", c.1); w.field("status", c.2) }
+                    }
+                }
+            }
+            w.key("tree")
+            writeTree(a, &w)
+            w.array("advice", a.advice) { w, f in
+                w.object { w in
+                    w.field("rule", f.rule)
+                    w.field("severity", f.severity.rawValue)
+                    w.field("title", f.title)
+                    w.field("bytes", f.reclaimableBytes)
+                    w.array("layers", f.layers) { w, l in w.int(l) }
+                    w.array("paths", f.paths) { w, p in w.object { w in w.field("path", p.path); w.field("bytes", p.bytes) } }
+                    w.field("pathCount", f.pathCount)
+                    w.field("fix", f.fix)
+                    w.field("snippet", f.snippet)
+                }
+            }
+            w.array("inefficient", m.inefficientFiles.prefix(500)) { w, f in
+                w.object { w in w.field("path", f.path); w.field("count", f.count); w.field("bytes", f.sizeBytes) }
+            }
+            let largest = LargestPaths(replay, top: 50)
+            w.array("largest", largest.files) { w, e in w.object { w in w.field("path", e.path); w.field("bytes", e.bytes) } }
+        }
+        return w.bytes
+    }
+
+    /// The final filesystem as nested tiles `{n: name, b: bytes, l: layer, w: wasted bytes, c: [children]}`,
+    /// with the tiles under `smallestTileShare` of the image summed per directory (`o`: how many).
+    static func writeTree(_ a: Analysis, _ w: inout JSONWriter) {
+        let replay = a.replay, paths = replay.paths
+        let n = replay.nodeCount
+        var bytes = [Int64](repeating: 0, count: n)
+        for id in stride(from: n - 1, to: 0, by: -1) {
+            guard let s = replay.currentState(id) else { continue }
+            if s.kind == .file || s.kind == .hardlink { bytes[id] += s.sizeBytes }
+            bytes[Int(paths.parents[id])] += bytes[id]
+        }
+        var wasted: [Int32: Int64] = [:]
+        for inode in replay.inodes where inode.visibleCount == 0 && inode.hiddenBy >= 0 && inode.sizeBytes > 0 {
+            wasted[Int32(inode.node), default: 0] += inode.sizeBytes
+        }
+        let threshold = max(1, Int64(Double(bytes[0]) * smallestTileShare))
+        let owners = a.packages
+        // depth first with an explicit stack (an image controls how deep its paths go)
+        enum Step { case open(Int), close }
+        var stack: [Step] = [.open(0)]
+        while let step = stack.popLast() {
+            guard case let .open(id) = step else { w.endArray(); w.endObject(); continue }
+            let state = id == 0 ? nil : replay.currentState(id)
+            if id != 0 { w.element() }   // the root is the value of "tree"; the others are array elements
+            w.beginObject()
+            w.field("n", id == 0 ? "/" : String(decoding: paths.nameBytes(PathTable.NodeID(id)), as: UTF8.self))
+            w.field("b", bytes[id])
+            if let state, state.kind != .directory {
+                w.field("l", Int(state.layer))
+                if let x = wasted[Int32(id)] { w.field("w", x) }
+                if let p = owners, let o = p.owners[PathTable.NodeID(id)] { w.field("p", p.final[o].package.name) }
+                w.endObject()
+                continue
+            }
+            if let state { w.field("l", Int(state.layer)) }
+            let kids = paths.children[id].map(Int.init).filter { replay.currentState($0) != nil }
+            let big = kids.filter { bytes[$0] >= threshold }.sorted { bytes[$0] > bytes[$1] }
+            let small = kids.filter { bytes[$0] < threshold }
+            w.key("c")
+            w.beginArray()
+            if !small.isEmpty {
+                let sum = small.reduce(Int64(0)) { $0 + bytes[$1] }
+                if sum > 0 {
+                    w.element()
+                    w.object { w in w.field("n", "\(small.count) smaller"); w.field("b", sum); w.field("o", small.count) }
+                }
+            }
+            stack.append(.close)
+            for k in big.reversed() { stack.append(.open(k)) }
+        }
+    }
+}
