@@ -180,18 +180,9 @@ import Testing
 
     /// The toolchain finding names the packages that own its paths, with their bytes and the purge that fits.
     @Test func toolchainAdviceNamesPackages() throws {
-        let layer = DockerArchiveBuilder.layer { t in
-            var status = ""
-            for (name, files) in [("gcc-12", [("usr/lib/gcc/x86_64-linux-gnu/12/cc1", 3_000_000), ("usr/bin/x86_64-linux-gnu-gcc-12", 900_000)]),
-                                  ("make", [("usr/bin/make", 250_000)])] {
-                status += "Package: \(name)\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
-                t.add("var/lib/dpkg/info/\(name).list", data: Array(files.map { "/" + $0.0 }.joined(separator: "\n").utf8))
-                for (f, size) in files { t.add(f, data: [UInt8](repeating: 3, count: size)) }
-            }
-            t.add("var/lib/dpkg/status", data: Array(status.utf8))
-        }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-gcc-\(UUID().uuidString).tar")
-        try Data(DockerArchiveBuilder(layers: [layer]).build()).write(to: url)
+        let url = URL(fileURLWithPath: try Self.dpkgImage([("gcc-12", "1", [("usr/lib/gcc/x86_64-linux-gnu/12/cc1", 3_000_000),
+                                                                            ("usr/bin/x86_64-linux-gnu-gcc-12", 900_000)]),
+                                                              ("make", "1", [("usr/bin/make", 250_000)])], name: "gcc"))
         defer { try? FileManager.default.removeItem(at: url) }
         var analysis = try Analysis(image: ImageLoader.load(path: url.path))
         let before = try #require(analysis.advice.first { $0.rule == "build-toolchain" })

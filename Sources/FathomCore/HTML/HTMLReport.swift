@@ -78,12 +78,7 @@ public enum HTMLReport {
                 w.field("source", a.image.archivePath)
                 w.field("platform", optional: a.image.platform?.description)
                 w.field("generated", ISO8601DateFormatter().string(from: generated))
-                w.field("finalBytes", a.finalBytes)
-                w.field("shippedBytes", a.shippedBytes)
-                w.field("reclaimableBytes", a.reclaimableBytes)
-                w.field("efficiency", double: m.efficiency)
-                w.field("wastedBytes", m.wastedBytes)
-                w.field("userWastedPercent", double: m.userWastedPercent)
+                JSONReport.writeFigures(a, &w)
                 w.field("layers", a.image.layers.count)
             }
             w.key("ci")

@@ -98,7 +98,6 @@ public enum JSONReport {
 
     static func writeFathom(_ a: Analysis, packages: PackageHistory?, _ w: inout JSONWriter) {
         let image = a.image
-        let m = a.dive.metrics
         w.object { w in
             w.field("schemaVersion", 2)
             w.key("source")
@@ -111,12 +110,7 @@ public enum JSONReport {
             w.key("summary")
             w.object { w in
                 w.field("layers", image.layers.count)
-                w.field("finalBytes", a.finalBytes)
-                w.field("shippedBytes", a.shippedBytes)
-                w.field("reclaimableBytes", a.reclaimableBytes)
-                w.field("efficiency", double: m.efficiency)
-                w.field("wastedBytes", m.wastedBytes)
-                w.field("userWastedPercent", double: m.userWastedPercent)
+                writeFigures(a, &w)
                 w.field("duplicateBytes", a.duplicates.reduce(Int64(0)) { $0 + $1.extraBytes })
             }
             w.array("layers", image.layers.enumerated()) { w, item in
@@ -183,6 +177,18 @@ public enum JSONReport {
             }
             w.field("warnings", strings: a.warnings)
         }
+    }
+
+    /// The headline figures, in the report's `summary` and the HTML page's data: final, shipped and
+    /// reclaimable bytes, dive's efficiency, wasted bytes and user-wasted ratio.
+    static func writeFigures(_ a: Analysis, _ w: inout JSONWriter) {
+        let m = a.dive.metrics
+        w.field("finalBytes", a.finalBytes)
+        w.field("shippedBytes", a.shippedBytes)
+        w.field("reclaimableBytes", a.reclaimableBytes)
+        w.field("efficiency", double: m.efficiency)
+        w.field("wastedBytes", m.wastedBytes)
+        w.field("userWastedPercent", double: m.userWastedPercent)
     }
 
     /// `fathom.packages`: the databases read, each layer's changes, the final packages, the unowned bytes.
