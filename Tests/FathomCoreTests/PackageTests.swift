@@ -192,4 +192,56 @@ import Testing
         #expect(after.fix.hasSuffix("Or remove the packages in the step that used them: apt-get purge -y --auto-remove gcc-12."))
         #expect(after.reclaimableBytes == before.reclaimableBytes && after.paths == before.paths)
     }
+
+    /// Python packages from pip's dist-info directories, on real installed packages copied from this
+    /// machine's site-packages by the test (six, attrs, packageurl-python): the names and versions
+    /// importlib.metadata reports, each package's bytes as its RECORD's files, purls as the spec writes them.
+    @Test func pipPackagesFromDistInfo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-pip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = dir.appendingPathComponent("pip.tar")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", """
+            import importlib.metadata as m, io, json, hashlib, tarfile, os, sys
+            site = "usr/local/lib/python3.11/site-packages"
+            layer = io.BytesIO(); expected = {}
+            with tarfile.open(fileobj=layer, mode="w") as t:
+                for name in ["six", "attrs", "packageurl-python"]:
+                    d = m.distribution(name); total = 0
+                    for f in d.files:
+                        src = os.path.normpath(os.path.join(os.path.dirname(d._path), f))
+                        if not os.path.isfile(src) or "__pycache__" in str(f) or ".." in str(f): continue
+                        data = open(src, "rb").read(); total += len(data)
+                        ti = tarfile.TarInfo(site + "/" + str(f)); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+                    expected[d.metadata["Name"]] = [d.version, total]
+            lb = layer.getvalue(); diff = "sha256:" + hashlib.sha256(lb).hexdigest()
+            cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff]},
+                              "history": [{"created_by": "RUN pip install six attrs packageurl-python"}]}).encode()
+            with tarfile.open(sys.argv[1], "w") as t:
+                for n, b in [("l/layer.tar", lb), ("config.json", cfg),
+                             ("manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["pip:1"], "Layers": ["l/layer.tar"]}]).encode())]:
+                    ti = tarfile.TarInfo(n); ti.size = len(b); t.addfile(ti, io.BytesIO(b))
+            print(json.dumps(expected))
+            """, image.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let expected = try JSONSerialization.jsonObject(with: out.fileHandleForReading.readDataToEndOfFile()) as! [String: [Any]]
+        p.waitUntilExit()
+        var analysis = try Analysis(image: ImageLoader.load(path: image.path))
+        analysis.readPackages()
+        let h = try #require(analysis.packages)
+        #expect(h.databases == ["python"])
+        let found = Dictionary(uniqueKeysWithValues: h.final.map { ($0.package.name.lowercased().replacingOccurrences(of: "_", with: "-"), $0) })
+        #expect(found.count == 3)
+        for (name, value) in expected {
+            let o = try #require(found[name.lowercased()], "\(name) in \(found.keys)")
+            #expect(o.package.version == value[0] as? String && o.bytes == Int64(value[1] as! Int), "\(name): \(o.package.version) \(o.bytes) vs \(value)")
+            #expect(o.layer == 0)
+        }
+        #expect(found["packageurl-python"]?.package.purl(distro: h.distro) == "pkg:pypi/packageurl-python@\(expected["packageurl-python"]![0])")
+        #expect(h.layers.first?.installed.count == 3)
+    }
 }

@@ -146,10 +146,14 @@ public enum HTMLReport {
     static func writeTree(_ a: Analysis, _ w: inout JSONWriter) {
         let replay = a.replay, paths = replay.paths
         let n = replay.nodeCount
+        // each inode's bytes at its first path (by node order), so that the root is the final filesystem's bytes
         var bytes = [Int64](repeating: 0, count: n)
-        for id in stride(from: n - 1, to: 0, by: -1) {
-            guard let s = replay.currentState(id) else { continue }
-            if s.kind == .file || s.kind == .hardlink { bytes[id] += s.sizeBytes }
+        var seen = Set<Int32>()
+        for id in 1..<max(1, n) {
+            guard let s = replay.currentState(id), s.kind == .file || s.kind == .hardlink, s.inode >= 0, seen.insert(s.inode).inserted else { continue }
+            bytes[id] = s.sizeBytes
+        }
+        for id in stride(from: n - 1, to: 0, by: -1) where replay.currentState(id) != nil {
             bytes[Int(paths.parents[id])] += bytes[id]
         }
         var wasted: [Int32: Int64] = [:]

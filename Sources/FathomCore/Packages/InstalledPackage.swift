@@ -1,8 +1,10 @@
+import Foundation
+
 /// A package as a package manager's database records it.
 public struct InstalledPackage: Sendable, Equatable, Hashable {
     /// Which database, and the purl type of its packages.
     public enum Ecosystem: String, Sendable, CaseIterable, Hashable {
-        case deb, apk
+        case deb, apk, pypi
     }
 
     public var ecosystem: Ecosystem
@@ -38,6 +40,8 @@ public struct InstalledPackage: Sendable, Equatable, Hashable {
                     ? String(c) : String(c).utf8.map { Self.percent($0) }.joined()
             }.joined()
         }
+        // pypi has no namespace; its names are compared lower-cased, `_` as `-` (purl spec, "pypi")
+        if ecosystem == .pypi { return "pkg:pypi/\(enc(name.lowercased().replacingOccurrences(of: "_", with: "-")))@\(enc(version))" }
         var s = "pkg:\(ecosystem.rawValue)/\(enc(distro))/\(enc(name))@\(enc(version))"
         if !architecture.isEmpty { s += "?arch=\(enc(architecture))" }
         return s

@@ -50,7 +50,7 @@ public struct PackageHistory: Sendable {
     public let final: [Owned]
     /// The final filesystem's bytes no package owns, largest directory first.
     public let unowned: [Unowned]
-    /// The databases found (`dpkg`, `apk`).
+    /// The databases found (`dpkg`, `apk`, `python`).
     public let databases: [String]
     /// `debian`, `ubuntu`, `alpine`… (`/etc/os-release` `ID`): the purl namespace.
     public let distro: String
@@ -83,11 +83,14 @@ extension PackageHistory {
         let files: ImageFiles
         var cache: [Int: [Int: [UInt8]]] = [:]
         var canonical: [String: PathTable.NodeID?] = [:]
+        /// Python's dist-info directories, found once.
+        let distInfos: [PythonPackages.DistInfo]
         var warnings: [String] = []
 
         init(analysis: Analysis) {
             self.analysis = analysis
             files = ImageFiles(analysis: analysis)
+            distInfos = PythonPackages.find(analysis.replay.paths)
         }
 
         var paths: PathTable { analysis.replay.paths }
@@ -107,6 +110,7 @@ extension PackageHistory {
         func triggerLayers() -> [Int] {
             let watched = [PackageHistory.dpkgStatus, PackageHistory.apkInstalled].compactMap(node)
                 + (node(PackageHistory.dpkgStatusDir).map { [$0] + paths.children[Int($0)] } ?? [])
+                + distInfos.map(\.node)
             guard !watched.isEmpty else { return [] }
             return (0..<analysis.image.layers.count).filter { l in watched.contains { analysis.replay.changed($0, inLayers: l...l) } }
         }
@@ -174,6 +178,13 @@ extension PackageHistory {
             }
             if let apk = contents([PackageHistory.apkInstalled], atLayer: layer)[PackageHistory.apkInstalled] {
                 out += ApkDatabase.packages(apk)
+            }
+            // Python: the dist-info directories present after this layer, their files from RECORD
+            let present = distInfos.filter { analysis.replay.state($0.node, atLayer: layer)?.kind == .directory }
+            let records = contents(present.map { paths.path($0.node) + "/RECORD" }, atLayer: layer)
+            for d in present {
+                let files = records[paths.path(d.node) + "/RECORD"].map { PythonPackages.recordedPaths($0, sitePackages: d.sitePackages) } ?? []
+                out.append(InstalledPackage(ecosystem: .pypi, name: d.name, version: d.version, architecture: "", files: files))
             }
             return out
         }
@@ -260,7 +271,7 @@ extension PackageHistory {
             })
             let owners = ownerKey.compactMapValues { index[$0] }
             let kinds = Set(previous.values.map(\.ecosystem))
-            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk")].filter { kinds.contains($0.0) }.map(\.1)
+            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk"), (.pypi, "python")].filter { kinds.contains($0.0) }.map(\.1)
             return PackageHistory(layers: changes, final: ownedList,
                                   unowned: unowned.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.directory < $1.directory },
                                   databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings,
