@@ -244,4 +244,36 @@ import Testing
         #expect(found["packageurl-python"]?.package.purl(distro: h.distro) == "pkg:pypi/packageurl-python@\(expected["packageurl-python"]![0])")
         #expect(h.layers.first?.installed.count == 3)
     }
+
+    /// Node packages from node_modules: plain and scoped names, a nested node_modules owned by its own
+    /// package, the purls the spec writes.
+    @Test func nodeModules() throws {
+        func manifest(_ name: String, _ version: String) -> [UInt8] { Array(#"{"name": "\#(name)", "version": "\#(version)", "main": "index.js"}"#.utf8) }
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("app/package.json", data: manifest("my-app", "1.0.0"))
+            t.add("app/node_modules/left-pad/package.json", data: manifest("left-pad", "1.3.0"))
+            t.add("app/node_modules/left-pad/index.js", data: Array(repeating: 0x61, count: 1_000))
+            t.add("app/node_modules/@babel/core/package.json", data: manifest("@babel/core", "7.24.0"))
+            t.add("app/node_modules/@babel/core/lib/index.js", data: Array(repeating: 0x62, count: 20_000))
+            t.add("app/node_modules/@babel/core/node_modules/debug/package.json", data: manifest("debug", "4.3.4"))
+            t.add("app/node_modules/@babel/core/node_modules/debug/src/index.js", data: Array(repeating: 0x63, count: 3_000))
+        }
+        var builder = DockerArchiveBuilder(layers: [layer])
+        builder.commands = ["RUN npm ci"]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-npm-\(UUID().uuidString).tar")
+        try Data(builder.build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var analysis = try Analysis(image: ImageLoader.load(path: url.path))
+        analysis.readPackages()
+        let h = try #require(analysis.packages)
+        #expect(h.databases == ["node"])
+        let byName = Dictionary(uniqueKeysWithValues: h.final.map { ($0.package.name, $0) })
+        #expect(Set(byName.keys) == ["left-pad", "@babel/core", "debug"], "the app's own package.json is not a dependency")
+        let core = try #require(byName["@babel/core"])
+        #expect(core.bytes == 20_000 + Int64(manifest("@babel/core", "7.24.0").count), "the nested debug is not @babel/core's")
+        #expect(byName["debug"]?.bytes == 3_000 + Int64(manifest("debug", "4.3.4").count))
+        #expect(core.package.purl(distro: h.distro) == "pkg:npm/%40babel/core@7.24.0")
+        #expect(byName["left-pad"]?.package.purl(distro: h.distro) == "pkg:npm/left-pad@1.3.0")
+        #expect(h.unowned.map(\.directory) == ["/app"], "app/package.json belongs to no package")
+    }
 }

@@ -4,7 +4,7 @@ import Foundation
 public struct InstalledPackage: Sendable, Equatable, Hashable {
     /// Which database, and the purl type of its packages.
     public enum Ecosystem: String, Sendable, CaseIterable, Hashable {
-        case deb, apk, pypi
+        case deb, apk, pypi, npm
     }
 
     public var ecosystem: Ecosystem
@@ -42,6 +42,13 @@ public struct InstalledPackage: Sendable, Equatable, Hashable {
         }
         // pypi has no namespace; its names are compared lower-cased, `_` as `-` (purl spec, "pypi")
         if ecosystem == .pypi { return "pkg:pypi/\(enc(name.lowercased().replacingOccurrences(of: "_", with: "-")))@\(enc(version))" }
+        // npm: a scope is the namespace, `@` encoded (`pkg:npm/%40babel/core@7.0.0`)
+        if ecosystem == .npm {
+            if name.hasPrefix("@"), let slash = name.firstIndex(of: "/") {
+                return "pkg:npm/\(enc(String(name[..<slash])))/\(enc(String(name[name.index(after: slash)...])))@\(enc(version))"
+            }
+            return "pkg:npm/\(enc(name))@\(enc(version))"
+        }
         var s = "pkg:\(ecosystem.rawValue)/\(enc(distro))/\(enc(name))@\(enc(version))"
         if !architecture.isEmpty { s += "?arch=\(enc(architecture))" }
         return s

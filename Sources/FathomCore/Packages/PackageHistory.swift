@@ -50,7 +50,7 @@ public struct PackageHistory: Sendable {
     public let final: [Owned]
     /// The final filesystem's bytes no package owns, largest directory first.
     public let unowned: [Unowned]
-    /// The databases found (`dpkg`, `apk`, `python`).
+    /// The databases found (`dpkg`, `apk`, `python`, `node`).
     public let databases: [String]
     /// `debian`, `ubuntu`, `alpine`… (`/etc/os-release` `ID`): the purl namespace.
     public let distro: String
@@ -83,14 +83,18 @@ extension PackageHistory {
         let files: ImageFiles
         var cache: [Int: [Int: [UInt8]]] = [:]
         var canonical: [String: PathTable.NodeID?] = [:]
-        /// Python's dist-info directories, found once.
+        /// Python's dist-info directories and Node's package manifests, found once.
         let distInfos: [PythonPackages.DistInfo]
+        let nodeManifests: [NodePackages.Manifest]
+        /// A Node package folder's files at the final layer (computed once per folder).
+        var nodeFiles: [String: [String]] = [:]
         var warnings: [String] = []
 
         init(analysis: Analysis) {
             self.analysis = analysis
             files = ImageFiles(analysis: analysis)
             distInfos = PythonPackages.find(analysis.replay.paths)
+            nodeManifests = NodePackages.find(analysis.replay.paths)
         }
 
         var paths: PathTable { analysis.replay.paths }
@@ -110,7 +114,7 @@ extension PackageHistory {
         func triggerLayers() -> [Int] {
             let watched = [PackageHistory.dpkgStatus, PackageHistory.apkInstalled].compactMap(node)
                 + (node(PackageHistory.dpkgStatusDir).map { [$0] + paths.children[Int($0)] } ?? [])
-                + distInfos.map(\.node)
+                + distInfos.map(\.node) + nodeManifests.map(\.node)
             guard !watched.isEmpty else { return [] }
             return (0..<analysis.image.layers.count).filter { l in watched.contains { analysis.replay.changed($0, inLayers: l...l) } }
         }
@@ -185,6 +189,14 @@ extension PackageHistory {
             for d in present {
                 let files = records[paths.path(d.node) + "/RECORD"].map { PythonPackages.recordedPaths($0, sitePackages: d.sitePackages) } ?? []
                 out.append(InstalledPackage(ecosystem: .pypi, name: d.name, version: d.version, architecture: "", files: files))
+            }
+            // Node: the package.json files present after this layer
+            let manifests = nodeManifests.filter { analysis.replay.state($0.node, atLayer: layer)?.kind == .file }
+            let jsons = contents(manifests.map { $0.folder + "/package.json" }, atLayer: layer)
+            for m in manifests {
+                guard let json = jsons[m.folder + "/package.json"], let id = NodePackages.identity(json) else { continue }
+                if nodeFiles[m.folder] == nil { nodeFiles[m.folder] = NodePackages.files(files, folder: m.folder) }
+                out.append(InstalledPackage(ecosystem: .npm, name: id.name, version: id.version, architecture: "", files: nodeFiles[m.folder]!))
             }
             return out
         }
@@ -271,7 +283,7 @@ extension PackageHistory {
             })
             let owners = ownerKey.compactMapValues { index[$0] }
             let kinds = Set(previous.values.map(\.ecosystem))
-            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk"), (.pypi, "python")].filter { kinds.contains($0.0) }.map(\.1)
+            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk"), (.pypi, "python"), (.npm, "node")].filter { kinds.contains($0.0) }.map(\.1)
             return PackageHistory(layers: changes, final: ownedList,
                                   unowned: unowned.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.directory < $1.directory },
                                   databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings,
