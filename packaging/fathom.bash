@@ -14,7 +14,7 @@ _fathom() {
     local image="--source --insecure --timeout --pull --namespace --containerd-address --image --platform --verify"
     local options
     case $command in
-    diff) options="--insecure --timeout --namespace --containerd-address --theme --top --image --old-image --new-image --platform --verify -j --json --ci --ci-config
+    diff) options="--insecure --timeout --namespace --containerd-address --theme --html --top --image --old-image --new-image --platform --verify -j --json --ci --ci-config
                    --highestGrowthBytes --highest-growth-bytes --highestGrowthPercent --highest-growth-percent
                    --highestDownloadBytes --highest-download-bytes -h --help" ;;
     cat) options="--layer $image -h --help" ;;

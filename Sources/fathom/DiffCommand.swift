@@ -80,6 +80,11 @@ struct DiffCommand: ParsableCommand {
             help: ArgumentHelp("Write the comparison as JSON (a top-level `diff` object) to PATH, or - for standard output.", valueName: "PATH"), completion: .file())
     var jsonPath: String?
 
+    @Option(name: .customLong("html"),
+            help: ArgumentHelp("Write the comparison as a self-contained HTML page (totals, layer reuse, advice and package changes, the largest changes) to PATH, or - for standard output.", valueName: "PATH"),
+            completion: .file())
+    var htmlPath: String?
+
     @Flag(help: "Run the growth gate: print the comparison and the rule results; exit 1 when a rule fails.")
     var ci = false
 
@@ -101,6 +106,7 @@ struct DiffCommand: ParsableCommand {
     func validate() throws {
         if top < 0 { throw ValidationError("--top: \(top) is negative; give how many paths to list (0 or more)") }
         if oldPath == "-" && newPath == "-" { throw ValidationError("OLD and NEW cannot both be - (standard input is read once)") }
+        if jsonPath == "-" && htmlPath == "-" { throw ValidationError("--json - and --html - cannot both write to standard output") }
     }
 
     func run() throws {
@@ -134,7 +140,7 @@ struct DiffCommand: ParsableCommand {
             }
         }
 
-        if CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath) {
+        if CommandSupport.wantsTerminalUI(ciMode: ciMode, jsonPath: jsonPath ?? htmlPath) {
             let (old, new, loader) = (oldPath, newPath, sourceLoader)
             let (oldLoadOptions, newLoadOptions) = (oldOptions, newOptions)
             let outcome = CursesTerminal.run(title: "\(old) and \(new)", theme: CommandSupport.theme(flag: themeName), load: { _ in
@@ -156,17 +162,21 @@ struct DiffCommand: ParsableCommand {
         }
 
         if let jsonPath { CommandSupport.writeJSON(DiffJSONReport.render(diff), to: jsonPath) }
-        if ciMode {
-            // With `--json -` the JSON owns standard output; the gate's text goes to standard error.
-            let toStderr = jsonPath == "-"
+        let gate = ciMode ? DiffGate(diff: diff, config: rules) : nil
+        if let htmlPath {
+            let page = DiffHTMLReport.render(diff, gate: gate)
+            CommandSupport.streamJSON(to: htmlPath) { sink in page.withUnsafeBytes { sink($0) } }
+        }
+        if let gate {
+            // With `--json -` (or `--html -`) that owns standard output; the gate's text goes to standard error.
+            let toStderr = jsonPath == "-" || htmlPath == "-"
             let color = FathomCommand.useColor(fd: toStderr ? 2 : 1)
-            let gate = DiffGate(diff: diff, config: rules)
             let text = ciConfigLine + "\n" + DiffTextReport.render(diff, top: top, color: color) + gate.render(color: color)
             CommandSupport.printOut(TerminalText.forTerminal(text), fd: toStderr ? 2 : 1)
             if !gate.passed { throw ExitCode(1) }
             return
         }
-        if jsonPath == nil {
+        if jsonPath == nil && htmlPath != "-" {
             CommandSupport.printOut(TerminalText.forTerminal(DiffTextReport.render(diff, top: top, color: FathomCommand.useColor(fd: 1))))
         }
     }

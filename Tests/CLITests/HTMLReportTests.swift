@@ -115,4 +115,34 @@ import Testing
         #expect(hostileDOM.contains("&lt;img src=x onerror=alert(1)&gt;.txt") && !hostileDOM.contains("<img"), "names rendered as text")
         #expect(hostileDOM.contains("&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;"))
     }
+
+    /// `fathom diff --html`: the same rules (CSP by hash, data as JSON), the totals equal the JSON's, and
+    /// Chromium draws the layer strip and the largest changes.
+    @Test func diffPage() throws {
+        let dir = try CLI.temporaryDirectory()
+        let page = dir.appendingPathComponent("diff.html"), json = dir.appendingPathComponent("diff.json")
+        let good = CLI.repositoryRoot.appendingPathComponent("SampleImages/good.docker.tar.zst").path
+        let r = try CLI.run(["diff", "--html", page.path, "--json", json.path, Self.wasteful, good])
+        #expect(r.status == 0, "\(r.stderr)")
+        let facts = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", """
+            import sys, re, json, hashlib, base64
+            html = open(sys.argv[1], encoding="utf-8").read()
+            style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+            script = re.findall(r"<script>(.*?)</script>", html, re.S)[-1]
+            csp = re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1)
+            h = lambda s: "sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+            data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
+            report = json.load(open(sys.argv[2]))["diff"]
+            ok = h(style) in csp and h(script) in csp and "default-src 'none'" in csp
+            print(ok, data["totals"]["finalBytes"]["new"] - data["totals"]["finalBytes"]["old"] == report["totals"]["finalBytes"]["delta"],
+                  len(data["layers"]), len(data["dropped"]), len(data["advice"]), html.count("<script"))
+            """, page.path, json.path])
+        #expect(facts.stdout == "True True 9 10 9 2\n", "\(facts.stdout)\(facts.stderr)")
+        let chromium = "/usr/bin/chromium"
+        try #require(FileManager.default.isExecutableFile(atPath: chromium), "chromium is installed by make deps-test")
+        let dom = try CLI.run(executable: chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.absoluteString]).stdout
+        #expect(dom.contains("data-figure=\"finalBytes\"><b>2.3 MB → 2.1 MB</b>"), "\(dom.prefix(1500))")
+        #expect(dom.components(separatedBy: "class=\"shared\"").count - 1 == 3 && dom.components(separatedBy: "class=\"dropped\"").count - 1 == 10)
+        #expect(dom.contains("usr/local/fake-gcc/libexec/gcc/cc1"))
+    }
 }
