@@ -1,12 +1,13 @@
 import FuzzDriver
 import Glibc
 import Foundation
-import FathomCore
+@testable import FathomCore
 @testable import FathomSources
 
 /// What a registry or an engine answers: `WWW-Authenticate` headers, header lines, error bodies,
 /// manifests and indexes, token answers, image references, credential files (Docker's and containers'),
-/// and package databases (dpkg status, apk installed).
+/// package databases (dpkg status, apk installed, pip RECORD, package.json), and the apt commands and
+/// configuration the apt-recommends rule reads.
 func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let text = String(decoding: bytes, as: UTF8.self)
@@ -22,6 +23,11 @@ func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? AuthFile.parse(Data(bytes), path: "fuzz", kind: .containers)
     _ = DpkgDatabase.packages(status: [bytes])
     _ = ApkDatabase.packages(bytes)
+    _ = PythonPackages.recordedPaths(bytes, sitePackages: "usr/lib/python3/site-packages")
+    _ = NodePackages.identity(bytes)
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = RecommendsRule.installsRecommends(text)
+    _ = RecommendsRule.configTurnsOff(text)
     _ = try? ImageReference.parse(text)
     _ = oneLine(text)
     return 0

@@ -276,4 +276,23 @@ import Testing
         #expect(byName["left-pad"]?.package.purl(distro: h.distro) == "pkg:npm/left-pad@1.3.0")
         #expect(h.unowned.map(\.directory) == ["/app"], "app/package.json belongs to no package")
     }
+
+    /// A hostile image with many large package.json files: the databases read stop at the budget,
+    /// with a warning, and what was read is still listed.
+    @Test func databaseBytesAreBounded() throws {
+        let layer = DockerArchiveBuilder.layer { t in
+            for i in 0..<50 {
+                let padding = String(repeating: " ", count: 5_000)
+                t.add("app/node_modules/p\(i)/package.json", data: Array(#"{"name": "p\#(i)", "version": "1.0.0"\#(padding)}"#.utf8))
+            }
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-budget-\(UUID().uuidString).tar")
+        try Data(DockerArchiveBuilder(layers: [layer]).build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let analysis = Analysis(image: try ImageLoader.load(path: url.path))
+        let h = PackageHistory.read(analysis, budgetBytes: 20_000)
+        #expect(h.final.count == 3, "three 5 kB manifests fit in 20 kB")
+        #expect(h.warnings == ["packages: the package databases hold more than \(Limits.packageDatabaseBytes) bytes (fathom's limit); the rest were not read"])
+        #expect(PackageHistory.read(analysis).final.count == 50 && PackageHistory.read(analysis).warnings.isEmpty)
+    }
 }

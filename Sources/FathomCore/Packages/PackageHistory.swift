@@ -69,8 +69,10 @@ public struct PackageHistory: Sendable {
     static let maximumDatabaseBytes = 64 << 20
 
     /// Reads the packages of an analysed image.
-    public static func read(_ a: Analysis) -> PackageHistory {
-        var reader = Reader(analysis: a)
+    /// - Parameter budgetBytes: The most database bytes read (`Limits.packageDatabaseBytes`); past it
+    ///   the rest is skipped with a warning.
+    public static func read(_ a: Analysis, budgetBytes: Int64 = Limits.packageDatabaseBytes) -> PackageHistory {
+        var reader = Reader(analysis: a, budgetBytes: budgetBytes)
         return reader.history()
     }
 }
@@ -90,8 +92,12 @@ extension PackageHistory {
         var nodeFiles: [String: [String]] = [:]
         var warnings: [String] = []
 
-        init(analysis: Analysis) {
+        /// Database bytes that may still be read.
+        var budgetBytes: Int64
+
+        init(analysis: Analysis, budgetBytes: Int64) {
             self.analysis = analysis
+            self.budgetBytes = budgetBytes
             files = ImageFiles(analysis: analysis)
             distInfos = PythonPackages.find(analysis.replay.paths)
             nodeManifests = NodePackages.find(analysis.replay.paths)
@@ -129,7 +135,17 @@ extension PackageHistory {
                 located[path] = where_
             }
             var byLayer: [Int: [Int]] = [:]
-            for (_, at) in located where cache[at.layer]?[at.row] == nil { byLayer[at.layer, default: []].append(at.row) }
+            for (_, at) in located.sorted(by: { $0.key < $1.key }) where cache[at.layer]?[at.row] == nil {
+                guard !(byLayer[at.layer] ?? []).contains(at.row) else { continue }
+                let size = analysis.image.layers[at.layer].blob.changeset.sizes[at.row]
+                guard size <= budgetBytes else {
+                    let w = "packages: the package databases hold more than \(Limits.packageDatabaseBytes) bytes (fathom's limit); the rest were not read"
+                    if !warnings.contains(w) { warnings.append(w) }
+                    continue
+                }
+                budgetBytes -= size
+                byLayer[at.layer, default: []].append(at.row)
+            }
             for (l, rows) in byLayer {
                 do {
                     try LayerContent.forEach(rows: rows, of: analysis.image.layers[l], archive: analysis.image.archivePath) { row, next in

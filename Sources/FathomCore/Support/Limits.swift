@@ -44,6 +44,10 @@ public enum Limits {
     public static let indexEntries = 4096
     /// Files below an image layout directory given as IMAGE.
     public static let directoryFiles = 100_000
+    /// All package-database files read for one image together (dpkg status and lists, apk's database,
+    /// pip's RECORDs, package.json files): an image of a million large `package.json` files is refused
+    /// the rest, with a warning, instead of filling memory.
+    public static let packageDatabaseBytes: Int64 = 256 << 20
     /// A layer's command (`created_by`) is cut to this many bytes for display and reports.
     public static let commandBytes = 16 << 10
 }
