@@ -25,7 +25,6 @@ func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = ApkDatabase.packages(bytes)
     _ = PythonPackages.recordedPaths(bytes, sitePackages: "usr/lib/python3/site-packages")
     _ = NodePackages.identity(bytes)
-    let text = String(decoding: bytes, as: UTF8.self)
     _ = RecommendsRule.installsRecommends(text)
     _ = RecommendsRule.configTurnsOff(text)
     _ = try? ImageReference.parse(text)

@@ -9,17 +9,24 @@ import Testing
 @Suite struct HTMLReportTests {
     static let wasteful = CLI.repositoryRoot.appendingPathComponent("SampleImages/wasteful.docker.tar").path
 
+    /// Python that reads a page (argv[1]): its `style`, its last inline `script`, its `csp`, its `data`
+    /// JSON, and `csp_ok`: no fetch allowed, the style and script allowed by their SHA-256, nothing unsafe.
+    static let pagePrelude = """
+        import sys, re, json, hashlib, base64
+        html = open(sys.argv[1], encoding="utf-8").read()
+        style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+        script = re.findall(r"<script>(.*?)</script>", html, re.S)[-1]
+        csp = re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1)
+        h = lambda s: "sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+        data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
+        csp_ok = "default-src 'none'" in csp and h(style) in csp and h(script) in csp and "unsafe" not in csp
+
+        """
+
     /// The page's data JSON, CSP hashes checked, and the counts of `<script` and URL-like strings.
     func inspect(_ page: URL) throws -> [String: String] {
-        let r = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", """
-            import sys, re, json, hashlib, base64
-            html = open(sys.argv[1], encoding="utf-8").read()
-            style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
-            script = re.findall(r"<script>(.*?)</script>", html, re.S)[-1]
-            csp = re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1)
-            h = lambda s: "sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-            data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
-            print("csp-ok" if ("default-src 'none'" in csp and h(style) in csp and h(script) in csp and "unsafe" not in csp) else "csp-bad " + csp)
+        let r = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", Self.pagePrelude + """
+            print("csp-ok" if csp_ok else "csp-bad " + csp)
             print("scripts", html.count("<script"))
             print("urls", len(re.findall(r"(?i)(https?:|//[a-z0-9]|@import|url\\()", html)))
             print("img", html.count("<img"))
@@ -124,17 +131,9 @@ import Testing
         let good = CLI.repositoryRoot.appendingPathComponent("SampleImages/good.docker.tar.zst").path
         let r = try CLI.run(["diff", "--html", page.path, "--json", json.path, Self.wasteful, good])
         #expect(r.status == 0, "\(r.stderr)")
-        let facts = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", """
-            import sys, re, json, hashlib, base64
-            html = open(sys.argv[1], encoding="utf-8").read()
-            style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
-            script = re.findall(r"<script>(.*?)</script>", html, re.S)[-1]
-            csp = re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1)
-            h = lambda s: "sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-            data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
+        let facts = try CLI.run(executable: "/usr/bin/env", ["python3", "-c", Self.pagePrelude + """
             report = json.load(open(sys.argv[2]))["diff"]
-            ok = h(style) in csp and h(script) in csp and "default-src 'none'" in csp
-            print(ok, data["totals"]["finalBytes"]["new"] - data["totals"]["finalBytes"]["old"] == report["totals"]["finalBytes"]["delta"],
+            print(csp_ok, data["totals"]["finalBytes"]["new"] - data["totals"]["finalBytes"]["old"] == report["totals"]["finalBytes"]["delta"],
                   len(data["layers"]), len(data["dropped"]), len(data["advice"]), html.count("<script"))
             """, page.path, json.path])
         #expect(facts.stdout == "True True 9 10 9 2\n", "\(facts.stdout)\(facts.stderr)")
