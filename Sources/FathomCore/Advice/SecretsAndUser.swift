@@ -113,29 +113,20 @@ extension Advisor {
             let shipping = group.mapValues { $0.layers.sorted() }
             let layers = Set(group.values.flatMap(\.layers)).sorted()
             let names = group.keys.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
-            switch certainty {
+            let (severity, title, fix, snippet): (Finding.Severity, String, String, String) = switch certainty {
             case .certain:
-                out.append(Finding(
-                    rule: "secrets-in-layers", severity: .high,
-                    title: "\(plural(group.count, "secret file")) shipped in the layers: private keys or credentials (deleting them later does not remove them)",
-                    layers: layers, paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0,
-                    fix: "Keep them out of the build context with .dockerignore, pass secrets to the build with --mount=type=secret, and rotate every one that shipped.",
-                    snippet: secretSnippet(names)))
+                (.high, "\(plural(group.count, "secret file")) shipped in the layers: private keys or credentials (deleting them later does not remove them)",
+                 "Keep them out of the build context with .dockerignore, pass secrets to the build with --mount=type=secret, and rotate every one that shipped.",
+                 secretSnippet(names))
             case .likely:
-                out.append(Finding(
-                    rule: "secrets-in-layers", severity: .medium,
-                    title: "\(plural(group.count, "file")) that may hold secrets, by their names (their content cannot tell)",
-                    layers: layers, paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0,
-                    fix: "Check them; keep the ones that hold secrets out of the build context with .dockerignore.",
-                    snippet: secretSnippet(names)))
+                (.medium, "\(plural(group.count, "file")) that may hold secrets, by their names (their content cannot tell)",
+                 "Check them; keep the ones that hold secrets out of the build context with .dockerignore.", secretSnippet(names))
             case .installedPackage:
-                out.append(Finding(
-                    rule: "secrets-in-layers", severity: .low,
-                    title: "\(plural(group.count, "key file")) inside installed packages or toolchains (their test data or templates, not yours)",
-                    layers: layers, paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0,
-                    fix: "Nothing to do unless you put them there; a multi-stage build leaves toolchains and their test data behind.",
-                    snippet: ""))
+                (.low, "\(plural(group.count, "key file")) inside installed packages or toolchains (their test data or templates, not yours)",
+                 "Nothing to do unless you put them there; a multi-stage build leaves toolchains and their test data behind.", "")
             }
+            out.append(Finding(rule: "secrets-in-layers", severity: severity, title: title, layers: layers,
+                               paths: withLayers(top(items), shipping), pathCount: items.count, reclaimableBytes: 0, fix: fix, snippet: snippet))
         }
         return out
     }

@@ -9,19 +9,10 @@ public enum DiffHTMLReport {
     static let listed = 500
 
     public static func render(_ d: ImageDiff, gate: DiffGate? = nil, generated: Date = Date()) -> [UInt8] {
-        let data = String(decoding: dataJSON(d, gate: gate, generated: generated), as: UTF8.self)
-        let style = HTMLPage.style + DiffPage.style, script = DiffPage.script
-        let csp = "default-src 'none'; style-src '\(HTMLReport.hash(style))'; script-src '\(HTMLReport.hash(script))'; img-src data:; base-uri 'none'; form-action 'none'"
-        let title = HTMLReport.escape("fathom diff: \(name(d.old)) → \(name(d.new))")
-        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        page += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(csp)\">\n"
-        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(title)</title>\n"
-        page += "<style>\(style)</style>\n</head>\n<body>\n"
-        page += "<noscript><p>This report draws with JavaScript. Final bytes \(d.totals.finalBytes.old) → \(d.totals.finalBytes.new).</p></noscript>\n"
-        page += DiffPage.body
-        page += "<script type=\"application/json\" id=\"data\">\(data)</script>\n"
-        page += "<script>\(script)</script>\n</body>\n</html>\n"
-        return Array(page.utf8)
+        HTMLPage.document(title: "fathom diff: \(name(d.old)) → \(name(d.new))",
+                          noscript: "This report draws with JavaScript. Final bytes \(d.totals.finalBytes.old) → \(d.totals.finalBytes.new).",
+                          style: HTMLPage.style + DiffPage.style, body: DiffPage.body, data: dataJSON(d, gate: gate, generated: generated),
+                          script: DiffPage.script)
     }
 
     static func name(_ a: Analysis) -> String { a.image.names.first ?? a.image.archivePath }
@@ -118,42 +109,7 @@ enum DiffPage {
 
     """
 
-    static let script = #"""
-    "use strict";
-    const D = JSON.parse(document.getElementById("data").textContent);
-    function el(tag, attrs, ...kids) {
-      const e = document.createElement(tag);
-      for (const [k, v] of Object.entries(attrs || {})) { if (k === "text") e.textContent = v; else e.setAttribute(k, v); }
-      for (const k of kids) e.append(k);
-      return e;
-    }
-    function si(b) {
-      const neg = b < 0; b = Math.abs(b);
-      let s;
-      if (b < 1000) s = b + " B"; else {
-        const u = ["kB", "MB", "GB", "TB", "PB"]; let x = b, i = -1;
-        while (x >= 1000 && i < u.length - 1) { x /= 1000; i++; }
-        s = (x < 10 ? x.toFixed(1) : Math.round(x).toString()) + " " + u[i];
-      }
-      return (neg ? "−" : "") + s;
-    }
-    function signed(b) { return (b > 0 ? "+" : "") + si(b); }
-    function table(headers, rows, kinds) {
-      const t = el("table"), head = el("tr"), body = el("tbody");
-      headers.forEach((h, i) => {
-        const th = el("th", {text: h, class: kinds[i] ? "num" : "", scope: "col"}); let asc = false;
-        th.addEventListener("click", () => { asc = !asc; rows.sort((a, b) => (a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0) * (asc ? 1 : -1)); fill(); });
-        head.append(th);
-      });
-      function fill() {
-        body.textContent = "";
-        for (const r of rows) body.append(el("tr", {}, ...r.map((v, i) => {
-          const text = kinds[i] === "delta" ? signed(v) : kinds[i] ? si(v) : String(v);
-          return el("td", {class: (kinds[i] ? "num mono " : "mono ") + (kinds[i] === "delta" ? (v > 0 ? "delta-up" : v < 0 ? "delta-down" : "") : ""), text});
-        })));
-      }
-      fill(); t.append(el("thead", {}, head), body); return t;
-    }
+    static let script = HTMLPage.helpers + #"""
     document.getElementById("title").textContent = D.old + " → " + D.new;
     const T = D.totals, g = T.finalBytes.old ? (100 * (T.finalBytes.new - T.finalBytes.old) / T.finalBytes.old).toFixed(2) + " %" : "n/a";
     document.getElementById("subtitle").textContent = "growth " + signed(T.finalBytes.new - T.finalBytes.old) + " (" + g + ")";

@@ -1,6 +1,30 @@
+import Foundation
+
 /// The HTML report's fixed parts: its style, its markup skeleton and its script. The script reads the
 /// data (`<script type="application/json" id="data">`) and builds every element with `textContent`.
 enum HTMLPage {
+    /// A whole page: the CSP allows exactly this style and script (by SHA-256) and forbids every fetch;
+    /// `title` and `noscript` are plain text (escaped here), `data` the JSON the script reads.
+    static func document(title: String, noscript: String, style: String, body: String, data: [UInt8], script: String) -> [UInt8] {
+        let csp = "default-src 'none'; style-src '\(hash(style))'; script-src '\(hash(script))'; img-src data:; base-uri 'none'; form-action 'none'"
+        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        page += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(csp)\">\n"
+        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(HTMLReport.escape(title))</title>\n"
+        page += "<style>\(style)</style>\n</head>\n<body>\n"
+        page += "<noscript><p>\(HTMLReport.escape(noscript))</p></noscript>\n"
+        page += body
+        page += "<script type=\"application/json\" id=\"data\">\(String(decoding: data, as: UTF8.self))</script>\n"
+        page += "<script>\(script)</script>\n</body>\n</html>\n"
+        return Array(page.utf8)
+    }
+
+    /// `'sha256-BASE64'` of an inline script or style, for the CSP.
+    static func hash(_ text: String) -> String {
+        let hasher = SHA256Hasher()
+        Array(text.utf8).withUnsafeBytes { hasher.update($0) }
+        return "sha256-" + Data(hasher.finalize()).base64EncodedString()
+    }
+
     static let style = """
     :root{--bg:#fff;--fg:#1f2328;--dim:#656d76;--line:#d0d7de;--card:#f6f8fa;--hide:#cf222e;--keep:#2da44e;--accent:#0969da}
     @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--dim:#8d96a0;--line:#30363d;--card:#161b22;--hide:#f85149;--keep:#3fb950;--accent:#4493f8}}
@@ -45,7 +69,10 @@ enum HTMLPage {
 
     """
 
-    static let script = #"""
+    /// What both pages' scripts start with: the data, `el` (an element built with `textContent`, never
+    /// markup), `si` (bytes as fathom prints them), `signed`, and `table` (sortable; a column's kind is
+    /// false for text, true for bytes, "delta" for a signed byte delta).
+    static let helpers = #"""
     "use strict";
     const D = JSON.parse(document.getElementById("data").textContent);
     function el(tag, attrs, ...kids) {
@@ -55,11 +82,37 @@ enum HTMLPage {
       return e;
     }
     function si(b) {
-      if (b < 1000) return b + " B";
-      const u = ["kB", "MB", "GB", "TB", "PB"]; let x = b, i = -1;
-      while (x >= 1000 && i < u.length - 1) { x /= 1000; i++; }
-      return (x < 10 ? x.toFixed(1) : Math.round(x).toString()) + " " + u[i];
+      const neg = b < 0; b = Math.abs(b);
+      let s;
+      if (b < 1000) s = b + " B"; else {
+        const u = ["kB", "MB", "GB", "TB", "PB"]; let x = b, i = -1;
+        while (x >= 1000 && i < u.length - 1) { x /= 1000; i++; }
+        s = (x < 10 ? x.toFixed(1) : Math.round(x).toString()) + " " + u[i];
+      }
+      return (neg ? "−" : "") + s;
     }
+    function signed(b) { return (b > 0 ? "+" : "") + si(b); }
+    function table(headers, rows, kinds) {
+      const t = el("table"), head = el("tr"), body = el("tbody");
+      headers.forEach((h, i) => {
+        const th = el("th", {text: h, class: kinds[i] ? "num" : "", scope: "col"}); let asc = false;
+        th.addEventListener("click", () => { asc = !asc; rows.sort((a, b) => (a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0) * (asc ? 1 : -1)); fill(); });
+        head.append(th);
+      });
+      function fill() {
+        body.textContent = "";
+        for (const r of rows) body.append(el("tr", {}, ...r.map((v, i) => {
+          const text = kinds[i] === "delta" ? signed(v) : kinds[i] ? si(v) : String(v);
+          return el("td", {class: (kinds[i] ? "num mono " : "mono ") + (kinds[i] === "delta" ? (v > 0 ? "delta-up" : v < 0 ? "delta-down" : "") : ""), text});
+        })));
+      }
+      fill(); t.append(el("thead", {}, head), body); return t;
+    }
+
+    """#
+
+    /// The single-image page's script (after `helpers`).
+    static let script = helpers + #"""
     function hue(layer) { return `hsl(${(200 + layer * 137.508) % 360},62%,68%)`; }
     const I = D.image;
     document.getElementById("title").textContent = I.name;
@@ -101,21 +154,6 @@ enum HTMLPage {
       row.addEventListener("click", () => showLayer(l, row));
       row.addEventListener("keydown", e => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showLayer(l, row); } });
       layersBox.append(row);
-    }
-    // a sortable table; numeric columns right-aligned
-    function table(headers, rows, numeric) {
-      const t = el("table"), head = el("tr"), body = el("tbody");
-      headers.forEach((h, i) => {
-        const th = el("th", {text: h, class: numeric[i] ? "num" : "", scope: "col"});
-        let asc = false;
-        th.addEventListener("click", () => { asc = !asc; rows.sort((a, b) => (a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0) * (asc ? 1 : -1)); fill(); });
-        head.append(th);
-      });
-      function fill() {
-        body.textContent = "";
-        for (const r of rows) body.append(el("tr", {}, ...r.map((v, i) => el("td", {class: numeric[i] ? "num mono" : "mono", text: numeric[i] ? si(v) : String(v)}))));
-      }
-      fill(); t.append(el("thead", {}, head), body); return t;
     }
     // the treemap: squarified, one level at a time; a click on a directory zooms into it
     const map = document.getElementById("treemap"), crumbs = document.getElementById("crumbs");

@@ -21,26 +21,10 @@ public enum HTMLReport {
     ///   - packages: shown as the owner of treemap files when known.
     ///   - gate: the CI verdict, when `--ci` ran.
     public static func render(_ a: Analysis, gate: CIGate? = nil, generated: Date = Date()) -> [UInt8] {
-        let data = String(decoding: dataJSON(a, gate: gate, generated: generated), as: UTF8.self)
-        let style = HTMLPage.style, script = HTMLPage.script
-        let csp = "default-src 'none'; style-src '\(hash(style))'; script-src '\(hash(script))'; img-src data:; base-uri 'none'; form-action 'none'"
-        let title = escape("fathom: " + (a.image.names.first ?? a.image.archivePath))
-        var page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        page += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(csp)\">\n"
-        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(title)</title>\n"
-        page += "<style>\(style)</style>\n</head>\n<body>\n"
-        page += "<noscript><p>This report draws its charts with JavaScript. \(escape(plainSummary(a)))</p></noscript>\n"
-        page += HTMLPage.body
-        page += "<script type=\"application/json\" id=\"data\">\(data)</script>\n"
-        page += "<script>\(script)</script>\n</body>\n</html>\n"
-        return Array(page.utf8)
-    }
-
-    /// `'sha256-BASE64'` of an inline script or style, for the CSP.
-    static func hash(_ text: String) -> String {
-        let hasher = SHA256Hasher()
-        Array(text.utf8).withUnsafeBytes { hasher.update($0) }
-        return "sha256-" + Data(hasher.finalize()).base64EncodedString()
+        HTMLPage.document(title: "fathom: " + (a.image.names.first ?? a.image.archivePath),
+                          noscript: "This report draws its charts with JavaScript. " + plainSummary(a),
+                          style: HTMLPage.style, body: HTMLPage.body, data: dataJSON(a, gate: gate, generated: generated),
+                          script: HTMLPage.script)
     }
 
     /// Text for HTML (`&`, `<`, `>`, `"`, `'`), control characters as escapes.
