@@ -14,15 +14,50 @@ final class GzipInflater {
     private var input = UnsafeRawBufferPointer(start: nil, count: 0)
     private var inMember = false
     private var finished = false
+    /// Input bytes in the blocks before `input`.
+    private var fetchedBefore: Int64 = 0
+    /// Output bytes produced so far (from the blob's start, also when resumed from a checkpoint).
+    private var produced: Int64 = 0
+    /// The checkpoints taken so far, when asked to take them (`GzipIndex`).
+    private var checkpoints: [GzipIndex.Checkpoint]?
+    private var spacing = GzipIndex.spacingBytes
+    private var nextCheckpoint = GzipIndex.spacingBytes
 
-    /// - Parameter source: The compressed blob.
-    init(source: ByteStream) {
+    /// - Parameters:
+    ///   - source: The compressed blob.
+    ///   - indexEvery: Take a checkpoint every so many bytes of output (`index`); nil: none.
+    init(source: ByteStream, indexEvery: Int64? = nil) {
         self.source = source
         output = .allocate(byteCount: 1 << 18, alignment: 16)
         state = .allocate(capacity: 1)
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
+        if let indexEvery {
+            checkpoints = []
+            spacing = indexEvery
+            nextCheckpoint = indexEvery
+        }
     }
+
+    /// A decoder resumed at `checkpoint`: `source` gives the blob's bytes from the checkpoint's
+    /// `compressedOffset`, and the stream's first byte is the tar's byte `uncompressedOffset`.
+    init(resuming checkpoint: GzipIndex.Checkpoint, source: ByteStream) {
+        self.source = source
+        output = .allocate(byteCount: 1 << 18, alignment: 16)
+        state = .allocate(capacity: 1)
+        isal_inflate_init(state)
+        checkpoint.state.withUnsafeBytes { saved in
+            UnsafeMutableRawPointer(state).copyMemory(from: saved.baseAddress!, byteCount: saved.count)
+        }
+        state.pointee.next_in = nil
+        state.pointee.avail_in = 0
+        inMember = checkpoint.inMember
+        fetchedBefore = checkpoint.compressedOffset
+        produced = checkpoint.uncompressedOffset
+    }
+
+    /// The checkpoints taken (nil unless made with `indexing`); complete once the stream has ended.
+    var index: GzipIndex? { checkpoints.map(GzipIndex.init) }
 
     deinit {
         state.deallocate()
@@ -36,6 +71,7 @@ final class GzipInflater {
 
     private func refill() throws -> Bool {
         if !input.isEmpty && state.pointee.avail_in > 0 { return true }
+        fetchedBefore += Int64(input.count)
         input = try source.next()
         state.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
         state.pointee.avail_in = UInt32(input.count)
@@ -60,7 +96,7 @@ final class GzipInflater {
             state.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
             state.pointee.avail_out = UInt32(output.count)
             let rc = isal_inflate(state)
-            let produced = output.count - Int(state.pointee.avail_out)
+            let made = output.count - Int(state.pointee.avail_out)
             if rc < 0 { throw LayerError.corrupt(.gzip, Self.message(rc)) }
             if state.pointee.block_state == ISAL_BLOCK_FINISH {
                 // the member's trailer was checked; ISA-L hands back the bytes it read past it
@@ -68,9 +104,23 @@ final class GzipInflater {
                 isal_inflate_reset(state)
                 state.pointee.crc_flag = UInt32(ISAL_GZIP)
             }
-            if produced > 0 { return UnsafeRawBufferPointer(start: output.baseAddress, count: produced) }
+            if made > 0 {
+                produced += Int64(made)
+                if checkpoints != nil && produced >= nextCheckpoint { takeCheckpoint() }
+                return UnsafeRawBufferPointer(start: output.baseAddress, count: made)
+            }
         }
         return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    /// Saves the decoder as it stands after a call of `isal_inflate` (a consistent state: whatever
+    /// it read ahead is in its bit buffer), to be resumed on the input that follows what it consumed.
+    private func takeCheckpoint() {
+        let bytes = Int(fathom_isal_state_bytes(state))
+        let saved = [UInt8](UnsafeRawBufferPointer(start: UnsafeRawPointer(state), count: bytes))
+        let consumed = fetchedBefore + Int64(input.count) - Int64(state.pointee.avail_in)
+        checkpoints?.append(.init(compressedOffset: consumed, uncompressedOffset: produced, inMember: inMember, state: saved))
+        nextCheckpoint = produced + spacing
     }
 
     private func skipZeroPadding() throws {

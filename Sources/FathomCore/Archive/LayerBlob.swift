@@ -12,4 +12,6 @@ public struct LayerBlob: Sendable {
     public var storedBytes: Int64
     /// Bytes of the uncompressed tar stream.
     public var tarBytes: Int64
+    /// Random-access checkpoints of a gzip blob, when the load asked for them (`LoadOptions.indexesGzip`).
+    public var gzipIndex: GzipIndex? = nil
 }

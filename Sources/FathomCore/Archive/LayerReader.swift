@@ -16,7 +16,10 @@ enum LayerReader {
     ///   - knownDiffID: The config's diff ID for this blob, used instead of hashing the decompressed
     ///     tar when the blob is compressed and `knownDigest` is given (the blob is then trusted to its
     ///     name, as without `--verify`). Uncompressed blobs ignore it: their diff ID is their digest.
-    static func read(_ stream: ByteStream, knownDigest: Digest? = nil, knownDiffID: Digest? = nil) throws -> LayerBlob {
+    ///   - gzipIndexEvery: Keep random-access checkpoints of a gzip blob, one per so many bytes of tar
+    ///     (`LayerBlob.gzipIndex`); nil: none.
+    static func read(_ stream: ByteStream, knownDigest: Digest? = nil, knownDiffID: Digest? = nil,
+                     gzipIndexEvery: Int64? = nil) throws -> LayerBlob {
         let magic = try stream.peek(4)
         let compression = Compression.detect(magic)
         let hashStored = compression == .none || knownDigest == nil
@@ -33,7 +36,9 @@ enum LayerReader {
         let hashTar = compression != .none && trustedDiffID == nil
         let diffHasher = SHA256Hasher()
         var tarBytes: Int64 = 0
-        let (decompressed, decompressor) = try decompressing(stored, compression)
+        let (decompressed, decompressor) = compression == .gzip && gzipIndexEvery != nil
+            ? { let i = GzipInflater(source: stored, indexEvery: gzipIndexEvery); return (i.decompressed(), i as AnyObject?) }()
+            : try decompressing(stored, compression)
         let tarStream = ByteStream {
             let block = try decompressed.next()
             if hashTar { diffHasher.update(block) }
@@ -47,11 +52,10 @@ enum LayerReader {
         let changeset = try readTar(tarStream)
         try tarStream.drain()
         if compression != .none { try stored.drain() }
-        _ = decompressor
         let digest = hashStored ? Digest(sha256: digestHasher) : knownDigest!
         let diffID = compression == .none ? digest : (trustedDiffID ?? Digest(sha256: diffHasher))
         return LayerBlob(changeset: changeset, compression: compression, digest: digest, diffID: diffID,
-                         storedBytes: storedBytes, tarBytes: tarBytes)
+                         storedBytes: storedBytes, tarBytes: tarBytes, gzipIndex: (decompressor as? GzipInflater)?.index)
     }
 
     /// The tar stream inside a blob as stored, and the object that decompresses it (keep it alive

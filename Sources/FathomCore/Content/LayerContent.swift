@@ -2,8 +2,9 @@ import CArchive
 
 /// Reads the bytes of regular files out of a layer blob, where the blob lives (`BlobLocation`),
 /// after the analysis: from the offset the scan recorded for each file (`Changeset.dataOffsets`),
-/// by `pread` when the layer is an uncompressed run of a file, else by reading the blob again,
-/// decompressing it and skipping to the file. A blob fetched from a registry or an engine is
+/// by `pread` when the layer is an uncompressed run of a file, from the nearest checkpoint of an
+/// indexed gzip layer (`GzipIndex`), else by reading the blob again, decompressing it and skipping
+/// to the file. A blob fetched from a registry or an engine is
 /// spooled and verified first (`BlobSpool`).
 public enum LayerContent {
     /// Why a layer's files cannot be read again.
@@ -39,14 +40,9 @@ public enum LayerContent {
             }
             return
         }
-        try withBlob(location, archive: archive) { stored in
-            let (tar, decompressor) = try LayerReader.decompressing(stored, layer.blob.compression)
-            defer { withExtendedLifetime(decompressor) {} }
-            if offsets.contains(-1) {
-                try walk(tar, rows: Set(rows), each)
-                return
-            }
-            var position: Int64 = 0
+        // the rows' bytes, in tar order, from a tar stream whose first byte is the tar's byte `start`
+        func readRows(_ tar: ByteStream, from start: Int64) throws {
+            var position = start
             for row in rows.sorted(by: { changeset.dataOffsets[$0] < changeset.dataOffsets[$1] }) {
                 let offset = changeset.dataOffsets[row]
                 guard try tar.skip(offset - position) else { throw short() }
@@ -55,6 +51,24 @@ public enum LayerContent {
                 try file.drain()
                 position = offset + changeset.sizes[row]
             }
+        }
+        if case let .file(path, blobOffset, length) = location, layer.blob.compression == .gzip, !offsets.contains(-1),
+           let checkpoint = layer.blob.gzipIndex?.checkpoint(atOrBefore: offsets.min()!) {
+            // a gzip layer indexed during the analysis: decoded from the nearest checkpoint only
+            let source = try FileRangeSource(path: path, offsetBytes: blobOffset + checkpoint.compressedOffset,
+                                             lengthBytes: length - checkpoint.compressedOffset)
+            let inflater = GzipInflater(resuming: checkpoint, source: ByteStream { try source.next() })
+            try readRows(inflater.decompressed(), from: checkpoint.uncompressedOffset)
+            return
+        }
+        try withBlob(location, archive: archive) { stored in
+            let (tar, decompressor) = try LayerReader.decompressing(stored, layer.blob.compression)
+            defer { withExtendedLifetime(decompressor) {} }
+            if offsets.contains(-1) {
+                try walk(tar, rows: Set(rows), each)
+                return
+            }
+            try readRows(tar, from: 0)
         }
     }
 

@@ -46,7 +46,7 @@ struct ArchiveContents {
         let progress = options.progress, verifyDigests = options.verify
         var contents = ArchiveContents()
         let reporter = LayerReporter(options: options)
-        let pool = LayerDecodePool(onFinished: reporter.finished)
+        let pool = LayerDecodePool(indexesGzip: options.indexesGzip, onFinished: reporter.finished)
         var pending: [(path: String, extent: FileExtent, knownDigest: Digest?)] = []
         var documentsBytes: Int64 = 0
         var named = Set<String>()

@@ -21,9 +21,13 @@ final class LayerDecodePool: @unchecked Sendable {
     /// Called on the worker thread with each blob's result, as soon as it is known.
     private let onFinished: (@Sendable (String, Result<LayerBlob, LayerError>) -> Void)?
 
-    init(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)),
+    /// Keep gzip checkpoints (`LoadOptions.indexesGzip`).
+    private let indexesGzip: Bool
+
+    init(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)), indexesGzip: Bool = false,
          onFinished: (@Sendable (String, Result<LayerBlob, LayerError>) -> Void)? = nil) {
         slots = DispatchSemaphore(value: workers)
+        self.indexesGzip = indexesGzip
         self.onFinished = onFinished
     }
 
@@ -43,7 +47,7 @@ final class LayerDecodePool: @unchecked Sendable {
             let blocks = ByteStream { try queue.pop() }
             let result: Result<LayerBlob, LayerError>?
             do {
-                result = .success(try LayerReader.read(blocks, knownDigest: knownDigest))
+                result = .success(try LayerReader.read(blocks, knownDigest: knownDigest, gzipIndexEvery: self.indexesGzip ? GzipIndex.spacingBytes : nil))
             } catch let e as LayerError {
                 result = .failure(e)
             } catch {
@@ -81,7 +85,7 @@ final class LayerDecodePool: @unchecked Sendable {
             let result: Result<LayerBlob, LayerError>?
             do {
                 result = .success(try LayerReader.read(ByteStream { try reader.next() }, knownDigest: knownDigest,
-                                                       knownDiffID: knownDiffID))
+                                                       knownDiffID: knownDiffID, gzipIndexEvery: self.indexesGzip ? GzipIndex.spacingBytes : nil))
             } catch let e as LayerError {
                 result = .failure(e)
             } catch {

@@ -11,6 +11,9 @@ public struct LoadOptions: Sendable {
     /// Called once, on a loading thread, when the selected image's layers are known (`ImageOutline`):
     /// before any layer is decoded for a seekable archive, at the end of the pass for standard input.
     public var onOutline: (@Sendable (ImageOutline) -> Void)?
+    /// Keep random-access checkpoints of gzip layers (`GzipIndex`, about 0.5 % of their tar bytes), so
+    /// that the explorer's viewer opens a file deep in a layer without decoding all before it.
+    public var indexesGzip = false
     /// Called on a loading thread as each layer of the outline is decoded (in any order).
     public var onLayerDecoded: (@Sendable (DecodedLayer) -> Void)?
 

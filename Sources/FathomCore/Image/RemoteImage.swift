@@ -59,7 +59,7 @@ extension ImageLoader {
             uniqueIndex[layer.digest] = unique.count
             unique.append(layer)
         }
-        let results = RemoteLayerDecoder.decode(unique, concurrency: max(1, concurrency))
+        let results = RemoteLayerDecoder.decode(unique, concurrency: max(1, concurrency), indexesGzip: options.indexesGzip)
         for (i, layer) in layers.enumerated() {
             let member = Resolver.blobPath(layer.digest)
             if contents.blobs[member] != nil { continue }
@@ -88,7 +88,7 @@ extension ImageLoader {
 
 /// Decodes remote layer blobs on worker threads, `concurrency` at a time.
 enum RemoteLayerDecoder {
-    static func decode(_ layers: [RemoteLayer], concurrency: Int) -> [Result<LayerBlob, Error>] {
+    static func decode(_ layers: [RemoteLayer], concurrency: Int, indexesGzip: Bool = false) -> [Result<LayerBlob, Error>] {
         final class Results: @unchecked Sendable {
             let lock = NSLock()
             var values: [Result<LayerBlob, Error>?]
@@ -108,7 +108,7 @@ enum RemoteLayerDecoder {
                 do {
                     let source = try layer.open()
                     defer { source.close() }
-                    result = .success(try LayerReader.read(ByteStream { try source.next() }, knownDigest: nil))
+                    result = .success(try LayerReader.read(ByteStream { try source.next() }, knownDigest: nil, gzipIndexEvery: indexesGzip ? GzipIndex.spacingBytes : nil))
                 } catch {
                     result = .failure(error)
                 }

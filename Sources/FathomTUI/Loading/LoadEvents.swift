@@ -22,9 +22,11 @@ public final class LoadEvents: @unchecked Sendable {
     /// A layer of the outline has been decoded.
     public func layerDecoded(_ layer: DecodedLayer) { lock.lock(); decoded[layer.index] = layer; lock.unlock() }
 
-    /// `options` with its `progress`, `onOutline` and `onLayerDecoded` hooks reporting here.
+    /// `options` with its `progress`, `onOutline` and `onLayerDecoded` hooks reporting here, and gzip
+    /// layers indexed for the explorer's viewer (`LoadOptions.indexesGzip`).
     public func attach(to options: LoadOptions) -> LoadOptions {
         var o = options
+        o.indexesGzip = true
         o.progress = { [self] in progress($0) }
         o.onOutline = { [self] in outline($0) }
         o.onLayerDecoded = { [self] in layerDecoded($0) }
