@@ -101,6 +101,74 @@ def first_frame(fathom, image, env):
     return loading, layers, ready
 
 
+def viewer_open(fathom, image, env, entries, layers):
+    """Opens the last file of layer 0 (the last member of its tar: data/l0/d…/f….bin, as gen_image.py names it)
+    in the explorer's viewer, in tmux: the viewer's own measure of the key press to the first screen's bytes
+    (FATHOM_TIMINGS "viewer: first screen"), the gzip index it kept (its "gzip index" notes) and the process's peak
+    RSS (VmHWM) with the viewer open. None where the viewer did not open within 120 s."""
+    per_layer = entries // layers
+    name = f"f{per_layer - 1:07d}.bin"
+    sock = f"fathom-bench-v-{os.getpid()}"
+    tm = ["tmux", "-L", sock]
+    log = os.path.join(tempfile.gettempdir(), f"fathom-bench-viewer-{os.getpid()}.log")
+    subprocess.run(tm + ["kill-server"], stderr=subprocess.DEVNULL)
+    venv = dict(env, FATHOM_TIMINGS="1")
+    subprocess.run(tm + ["new-session", "-d", "-s", "b", "-x", "120", "-y", "40", f"{fathom} {image} 2>{log}; sleep 60"],
+                   env=venv, check=True)
+    screen = lambda: subprocess.run(tm + ["capture-pane", "-t", "b", "-p"], capture_output=True, text=True).stdout
+    keys = lambda *k: subprocess.run(tm + ["send-keys", "-t", "b", *k], check=True)
+    start, result = time.monotonic(), None
+    while time.monotonic() - start < 120 and EXPLORER not in screen():
+        time.sleep(0.2)
+    keys("Tab", "Tab", "/"); keys("-l", name); keys("Enter", "Down", "Down", "Down")
+    time.sleep(1)
+    keys("v")
+    while time.monotonic() - start < 120:
+        text = open(log).read() if os.path.exists(log) else ""
+        m = re.search(r"phase viewer: first screen: ([0-9.]+) s", text)
+        if m:
+            pid = subprocess.run(["pgrep", "-f", f"^{fathom} {image}"], capture_output=True, text=True).stdout.split()
+            peak = None
+            if pid:
+                status = open(f"/proc/{pid[0]}/status").read()
+                peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+            index = [(int(n), int(b), int(t)) for n, b, t in re.findall(r"gzip index of \S+: (\d+) checkpoints, (\d+) bytes for (\d+) bytes", text)]
+            shown = name in screen()
+            result = dict(seconds=float(m.group(1)), peak=peak, index=index, shown=shown)
+            break
+        time.sleep(0.2)
+    subprocess.run(tm + ["kill-server"], stderr=subprocess.DEVNULL)
+    if os.path.exists(log):
+        os.remove(log)
+    return result
+
+
+def viewer_lines(viewers, work):
+    """The report's viewer table: per case, the time to the first screen, the index and the peak; beside zstd,
+    `zstd -dc` of layer 0 (the goal: no more than decoding the layer from its start)."""
+    out = ["", "Viewer (issue 17): the last file of layer 0 opened in the explorer (`v`), from the key press to the bytes "
+           "of its first screen, as the viewer measures it (`FATHOM_TIMINGS`); the explorer's peak RSS with the viewer open.", "",
+           "| case | first screen | gzip index kept | explorer peak MB | limit |", "|---|---|---|---|---|"]
+    for case, v in viewers:
+        if v is None:
+            out.append(f"| ({case}) | did not open within 120 s | | | |")
+            continue
+        index = "-"
+        if v["index"]:
+            n = sum(i[0] for i in v["index"]); b = sum(i[1] for i in v["index"]); t = sum(i[2] for i in v["index"])
+            index = f"{n} checkpoints, {b / 1e6:.1f} MB ({100 * b / t:.2f} % of {t / 1e9:.2f} GB of tar)"
+        limit = "-"
+        layer0 = os.path.join(work, f"case{case}.tar.layers")
+        blobs = sorted(os.listdir(layer0)) if os.path.isdir(layer0) else []
+        if case == "4" and blobs:
+            first = os.path.join(layer0, blobs[0])
+            t0 = time.monotonic(); subprocess.run(f"zstd -dc '{first}' > /dev/null", shell=True, check=True)
+            limit = f"`zstd -dc` of layer 0: {(time.monotonic() - t0) * 1000:.0f} ms"
+        shown = "" if v["shown"] else " (file name not seen on screen)"
+        out.append(f"| ({case}) | {v['seconds'] * 1000:.0f} ms{shown} | {index} | {v['peak']:.0f} | {limit} |")
+    return out
+
+
 def frame_line(frame):
     """The report's TUI line."""
     loading, layers, ready = frame
@@ -110,6 +178,18 @@ def frame_line(frame):
                  else "the layer list not seen before the explorer")
     return (f"TUI on case (1), in tmux 120×40: first frame (the loading screen) after {loading:.2f} s, "
             f"{streaming}, the complete explorer after {ready:.2f} s.")
+
+
+def ensure_case(case, work):
+    """The generated image of a case, made once (cached in `work`)."""
+    c = CASES[case]
+    path = os.path.join(work, f"case{case}.tar")
+    if not os.path.exists(path):
+        print(f"generating case {case}: {c['title']} …", file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_image.py"), path, "--entries", str(c["entries"]),
+                        "--layers", str(c["layers"]), "--bytes", str(c["bytes"]), "--layout", c["layout"],
+                        "--compression", c["compression"]], check=True)
+    return path
 
 
 def main():
@@ -133,17 +213,19 @@ def main():
             text = re.sub(r"^TUI on case \(1\).*$", line, open(a.out).read(), flags=re.M)
             open(a.out, "w").write(text)
         return
+    if a.cases.startswith("viewer"):  # only the viewer's measures (--cases viewer or viewer:1,3), printed
+        cases = a.cases.split(":", 1)[1].split(",") if ":" in a.cases else ["1", "3", "4"]
+        for case in cases:
+            ensure_case(case, a.work)
+        print("\n".join(viewer_lines([(c, viewer_open(fathom, os.path.join(a.work, f"case{c}.tar"), env, CASES[c]["entries"],
+                                                     CASES[c]["layers"])) for c in cases], a.work)))
+        return
     rows = []
     for case in a.cases.split(","):
         images = []
         if case in CASES:
             c = CASES[case]
-            path = os.path.join(a.work, f"case{case}.tar")
-            if not os.path.exists(path):
-                print(f"generating case {case}: {c['title']} …", file=sys.stderr)
-                subprocess.run([sys.executable, os.path.join(HERE, "gen_image.py"), path, "--entries", str(c["entries"]),
-                                "--layers", str(c["layers"]), "--bytes", str(c["bytes"]), "--layout", c["layout"],
-                                "--compression", c["compression"]], check=True)
+            path = ensure_case(case, a.work)
             layers = sorted(os.listdir(path + ".layers")) if os.path.isdir(path + ".layers") else []
             blobs = [os.path.join(path + ".layers", l) for l in layers]
             if not blobs:
@@ -188,6 +270,8 @@ def main():
     frame = None
     if "1" in a.cases.split(","):
         frame = first_frame(fathom, os.path.join(a.work, "case1.tar"), env)
+    viewers = [(case, viewer_open(fathom, os.path.join(a.work, f"case{case}.tar"), env, CASES[case]["entries"], CASES[case]["layers"]))
+               for case in a.cases.split(",") if case in ("1", "3", "4")]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
     out = ["# fathom benchmark", "",
@@ -211,6 +295,8 @@ def main():
         out.append(line)
     if frame:
         out += ["", frame_line(frame)]
+    if viewers:
+        out += viewer_lines(viewers, a.work)
     text = "\n".join(out) + "\n"
     print(text)
     if a.out != "-":

@@ -51,13 +51,16 @@ final class RegistrySource: @unchecked Sendable {
 
     /// GETs `url`, answering one authentication challenge (anonymous or with the config's credentials).
     /// - Returns: The transfer (its body still to be read or closed) and the response; never a 401 or 403.
+    /// - Parameter from: Ask for the body from this byte on (`Range: bytes=N-`, RFC 9110 §14.2); the
+    ///   answer may still be the whole body (200) where the registry ignores ranges.
     func get(_ url: String, accept: [String] = [], limits: TransferLimits, maximumBytes: Int64?, expectedBytes: Int64? = nil,
-             onBytes: (@Sendable (Int) -> Void)? = nil) throws -> (HTTPTransfer, HTTPResponse) {
+             from: Int64? = nil, onBytes: (@Sendable (Int) -> Void)? = nil) throws -> (HTTPTransfer, HTTPResponse) {
         var retried = false
         while true {
             var request = HTTPRequest(url: url, limits: limits, maximumBytes: maximumBytes)
             request.expectedBytes = expectedBytes
             if !accept.isEmpty { request.headers.append(("Accept", accept.joined(separator: ", "))) }
+            if let from { request.headers.append(("Range", "bytes=\(from)-")) }
             if let auth = lock.withLock({ authorization }) { request.headers.append(("Authorization", auth)) }
             let (transfer, response): (HTTPTransfer, HTTPResponse)
             do { (transfer, response) = try HTTPClient.send(request, proxies: proxies, onBytes: onBytes) } catch {
@@ -300,6 +303,29 @@ final class RegistrySource: @unchecked Sendable {
         return MeteredSource(transfer, onClose: { meter.layerDone() })
     }
 
+    /// The blob from byte `offset` to its end, for reading files after the analysis: a Range request
+    /// (distribution spec: registries may serve blob ranges); a registry that answers with the whole
+    /// blob (200) has the bytes before `offset` skipped.
+    /// - Throws: `SourceError` for an error status or a range other than the one asked for.
+    func openBlob(_ digest: String, size: Int64, index: Int, from offset: Int64) throws -> BlockSource {
+        guard offset > 0 else { return try openBlob(digest, size: size, index: index, meter: FetchMeter(layers: 1, progress: nil)) }
+        let (transfer, response) = try get(base + "/blobs/" + digest, limits: .stream(window: window), maximumBytes: size,
+                                           from: offset)
+        switch response.status {
+        case 206:
+            guard let range = response.header("content-range"), range.hasPrefix("bytes \(offset)-\(size - 1)/") else {
+                transfer.close()
+                throw fail("layer \(index) (\(digest)): the registry answered a request for bytes \(offset)- with the range '\(oneLine(response.header("content-range") ?? "", limit: 60))'")
+            }
+            return transfer
+        case 200:
+            return SkippedPrefixSource(transfer, skipBytes: offset)
+        default:
+            let body = errorBody(transfer)
+            throw fail("layer \(index) (\(digest)): \(response.statusText)\(errorDetail(body, contentType: response.contentType).map { " (" + $0 + ")" } ?? "")")
+        }
+    }
+
     // MARK: the image
 
     func load(options: LoadOptions, concurrency: Int) throws -> Image {
@@ -346,9 +372,11 @@ final class RegistrySource: @unchecked Sendable {
                 throw fail("layer \(i) is a foreign layer (\(oneLine(d.mediaType!, limit: 80))), which fathom does not fetch")
             }
             let size = try size(of: d, what: "layer \(i)")
-            layers.append(RemoteLayer(digest: d.digest) { [self] in
+            layers.append(RemoteLayer(digest: d.digest, open: { [self] in
                 try self.openBlob(d.digest, size: size, index: i, meter: meter)
-            })
+            }, openFrom: { [self] offset in
+                try self.openBlob(d.digest, size: size, index: i, from: offset)
+            }))
         }
         defer { meter.finish() }
         return try ImageLoader.load(documents: documents, layers: layers, name: display, concurrency: concurrency, options: options)

@@ -97,3 +97,88 @@ final class GzipIndexTests: XCTestCase {
         XCTAssertLessThanOrEqual(Double(90_000) / Double(GzipIndex.spacingBytes), 0.0055)
     }
 }
+
+/// A registry blob read by range (`BlobLocation.fetched` with `openFrom`): the viewer's reads start
+/// where the file's bytes are (uncompressed) or at the nearest checkpoint (gzip), never fetch the whole
+/// blob, and bytes other than the analysed ones are refused.
+final class RangeReadTests: XCTestCase {
+    /// Offsets asked for and whole fetches, as a registry would see them.
+    final class Requests: @unchecked Sendable {
+        let lock = NSLock()
+        var ranges: [Int64] = []
+        var whole = 0
+    }
+
+    private func fetchedLayer(_ blob: URL, compression command: String?, tamper: Bool = false,
+                              requests: Requests) throws -> (Layer, [String: [UInt8]]) {
+        var tar = TarWriter()
+        var files: [String: [UInt8]] = [:]
+        for i in 0..<24 {
+            let bytes = [UInt8](SyntheticImage.content(seed: "f\(i)", bytes: 900_000 + i))
+            tar.add("f\(i)", data: bytes)
+            files["f\(i)"] = bytes
+        }
+        try Data(tar.finished()).write(to: blob)
+        if let command { try SyntheticImage.run("/bin/sh", ["-c", "\(command) \(blob.path) > \(blob.path).z && mv \(blob.path).z \(blob.path)"]) }
+        let source = try FileRangeSource(path: blob.path)
+        var read = try LayerReader.read(ByteStream { try source.next() }, gzipIndexEvery: 4 << 20)
+        if tamper {   // the registry now answers other bytes in the middle of the blob
+            let handle = try FileHandle(forWritingTo: blob)
+            try handle.seek(toOffset: UInt64(read.storedBytes - 300_000))
+            handle.write(Data(repeating: 0x5A, count: 64))
+            try handle.close()
+        }
+        let path = blob.path
+        let location = BlobLocation.fetched(member: nil, open: {
+            requests.lock.withLock { requests.whole += 1 }
+            return try FileRangeSource(path: path)
+        }, openFrom: { offset in
+            requests.lock.withLock { requests.ranges.append(offset) }
+            return try FileRangeSource(path: path, offsetBytes: offset)
+        })
+        return (Layer(index: 3, reference: "l", memberPath: "l", mediaType: nil, blob: read, configDiffID: nil, history: nil,
+                      location: location), files)
+    }
+
+    private func lastFile(_ layer: Layer) -> Int { (0..<layer.blob.changeset.count).last { layer.blob.changeset.path($0) == "f23" }! }
+
+    func testUncompressedLayerIsReadFromTheFilesOffset() throws {
+        let blob = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-range-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: blob) }
+        let requests = Requests()
+        let (layer, files) = try fetchedLayer(blob, compression: nil, requests: requests)
+        let row = lastFile(layer)
+        XCTAssertEqual(try LayerContent.bytes(row: row, of: layer, archive: "registry://r/x", limit: Int.max, rangeReads: true), files["f23"])
+        XCTAssertEqual(requests.ranges, [layer.blob.changeset.dataOffsets[row]])
+        XCTAssertEqual(requests.whole, 0)
+        // cat and extract (no range reads) fetch the blob whole and check its digest first
+        XCTAssertEqual(try LayerContent.bytes(row: row, of: layer, archive: "registry://r/x", limit: Int.max), files["f23"])
+        XCTAssertEqual(requests.whole, 1)
+    }
+
+    func testGzipLayerIsReadFromTheNearestCheckpoint() throws {
+        let blob = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-range-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: blob) }
+        let requests = Requests()
+        let (layer, files) = try fetchedLayer(blob, compression: "gzip -1 -c", requests: requests)
+        let row = lastFile(layer)
+        let checkpoint = try XCTUnwrap(layer.blob.gzipIndex?.checkpoint(atOrBefore: layer.blob.changeset.dataOffsets[row]))
+        XCTAssertEqual(try LayerContent.bytes(row: row, of: layer, archive: "registry://r/x", limit: Int.max, rangeReads: true), files["f23"])
+        XCTAssertEqual(requests.ranges, [checkpoint.compressedOffset])
+        XCTAssertGreaterThan(checkpoint.compressedOffset, 12 << 20)
+        XCTAssertEqual(requests.whole, 0)
+    }
+
+    func testOtherBytesFromTheSourceAreRefused() throws {
+        for command in [nil, "gzip -1 -c"] {
+            let blob = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-range-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: blob) }
+            let (layer, _) = try fetchedLayer(blob, compression: command, tamper: true, requests: Requests())
+            XCTAssertThrowsError(try LayerContent.bytes(row: lastFile(layer), of: layer, archive: "registry://r/x", limit: Int.max,
+                                                        rangeReads: true)) { error in
+                XCTAssertTrue("\(error)".hasPrefix("layer 3 (sha256:"), "\(error)")
+                XCTAssertTrue("\(error)".contains("has other bytes than when it was analysed"), "\(error)")
+            }
+        }
+    }
+}

@@ -27,6 +27,8 @@ Hostile modes (issue 16):
                       one (a registry that answers something else when `fathom cat` fetches again)
   /v2/dupblob/R/...   R's first layer named 50 times (config rewritten to match); /count/DIGEST tells how
                       many times that blob was fetched through mode dupblob (/count/MODE/DIGEST)
+  /v2/ranges/R/...    R as it is, Range headers passed on to the registry; /ranges/DIGEST lists the Range
+                      header of every fetch of that blob ("whole" for a fetch without one)
 """
 import base64, hashlib, http.server, json, sys, time, urllib.parse, urllib.request, urllib.error
 
@@ -36,6 +38,7 @@ TOKEN = "fathom-test-token"
 REFRESH = "fathom-refresh-token"
 MEMORY = {}     # digest -> bytes of documents this proxy rewrote
 FETCHES = {}    # digest -> times a blob was fetched
+RANGES = {}     # digest -> Range headers of its fetches through mode ranges
 
 def upstream_get(path, accept="*/*"):
     request = urllib.request.Request("http://127.0.0.1:%d/v2/%s" % (UPSTREAM, path), headers={"Accept": accept})
@@ -75,6 +78,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path
+        if path.startswith("/ranges/"):
+            return self.send(200, ",".join(RANGES.get(path[len("/ranges/"):], [])).encode())
         if path.startswith("/count/"):
             return self.send(200, str(FETCHES.get(path[len("/count/"):], 0)).encode())
         if path.startswith("/storage/"):
@@ -118,6 +123,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, MEMORY[ref], [("Content-Type", "application/octet-stream")])
         if kind == "blobs":
             FETCHES[mode + "/" + ref] = FETCHES.get(mode + "/" + ref, 0) + 1
+        if mode == "ranges" and kind == "blobs":
+            RANGES.setdefault(ref, []).append(self.headers.get("Range", "whole"))
         if mode in ("oversize", "trickle") and kind == "blobs" and not self.is_config(repo, ref):
             body, status, _ = upstream_get("%s/blobs/%s" % (repo, ref))
             self.send_response(200)
@@ -146,7 +153,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
                              [("Content-Type", "application/json"), ("WWW-Authenticate", challenge)])
         upstream = "http://127.0.0.1:%d/v2/%s" % (UPSTREAM, "/".join(parts[3:]))
-        request = urllib.request.Request(upstream, headers={"Accept": self.headers.get("Accept", "*/*")})
+        forwarded = {"Accept": self.headers.get("Accept", "*/*")}
+        if mode == "ranges" and self.headers.get("Range"):
+            forwarded["Range"] = self.headers["Range"]
+        request = urllib.request.Request(upstream, headers=forwarded)
         try:
             with urllib.request.urlopen(request) as r:
                 body, status, headers = r.read(), r.status, r.headers
@@ -154,6 +164,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body, status, headers = e.read(), e.code, e.headers
         out = [("Content-Type", headers.get("Content-Type", "application/octet-stream"))]
         digest = headers.get("Docker-Content-Digest")
+        if headers.get("Content-Range"):
+            out.append(("Content-Range", headers["Content-Range"]))
         is_layer = parts[-2] == "blobs" and not body.lstrip().startswith(b"{")
         if mode == "baddigest" and parts[-2] == "manifests":
             digest = "sha256:" + "0" * 64

@@ -54,8 +54,12 @@ enum LayerReader {
         if compression != .none { try stored.drain() }
         let digest = hashStored ? Digest(sha256: digestHasher) : knownDigest!
         let diffID = compression == .none ? digest : (trustedDiffID ?? Digest(sha256: diffHasher))
+        let gzipIndex = (decompressor as? GzipInflater)?.index
+        if let index = gzipIndex {
+            PhaseTimer.note("gzip index of \(digest.value): \(index.count) checkpoints, \(index.memoryBytes) bytes for \(tarBytes) bytes of tar")
+        }
         return LayerBlob(changeset: changeset, compression: compression, digest: digest, diffID: diffID,
-                         storedBytes: storedBytes, tarBytes: tarBytes, gzipIndex: (decompressor as? GzipInflater)?.index)
+                         storedBytes: storedBytes, tarBytes: tarBytes, gzipIndex: gzipIndex)
     }
 
     /// The tar stream inside a blob as stored, and the object that decompresses it (keep it alive

@@ -13,8 +13,12 @@ public enum BlobLocation: Sendable {
     case member(String, archive: @Sendable () throws -> BlockSource)
     /// The blob is fetched again from a source fathom does not control: `open` gives the blob itself
     /// (a registry; `member` nil) or an archive stream that holds it as `member` (an engine's
-    /// `docker save`). It is spooled and must have the digest the analysis recorded.
-    case fetched(member: String?, open: @Sendable () throws -> BlockSource)
+    /// `docker save`). It is spooled and must have the digest the analysis recorded. `openFrom`, when
+    /// the source can (a registry's HTTP Range), gives the blob from a byte offset to its end: an
+    /// uncompressed or indexed gzip layer is then read from where the files start, not fetched whole,
+    /// and each file read to its end must have the content digest the analysis recorded.
+    case fetched(member: String?, open: @Sendable () throws -> BlockSource,
+                 openFrom: (@Sendable (Int64) throws -> BlockSource)? = nil)
     /// It cannot be read again; why (standard input is read once).
     case unavailable(String)
 

@@ -76,7 +76,7 @@ public final class FileBytes: @unchecked Sendable {
         if spool == nil { spool = try SpoolFile() }
         let spool = spool!, from = spooledBytes
         var at = from
-        try LayerContent.forEachStream(rows: [row], of: layer, archive: archive) { _, stream in
+        try LayerContent.forEachStream(rows: [row], of: layer, archive: archive, rangeReads: true) { _, stream in
             guard try stream.skip(from) else { return }
             while at < target {
                 let block = try stream.next(max: Int(min(Int64(1 << 20), target - at)))

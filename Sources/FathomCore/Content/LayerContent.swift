@@ -17,20 +17,63 @@ public enum LayerContent {
     /// at the end; each block valid until the next call); one pass over the blob however many rows
     /// (an uncompressed layer in a file: one `pread` run per file).
     ///
-    /// - Parameter archive: The image's name, for messages.
-    /// - Throws: `Unavailable` (standard input), the source's errors, `LayerError.truncated` when the
-    ///   blob ends before a file's bytes, and whatever `each` throws.
-    public static func forEach(rows: [Int], of layer: Layer, archive: String,
+    /// - Parameters:
+    ///   - archive: The image's name, for messages.
+    ///   - rangeReads: A registry blob may be read by HTTP Range from where the rows start (uncompressed,
+    ///     or gzip from its nearest checkpoint) instead of being fetched whole and checked against its
+    ///     digest first. Each file read to its end is then checked against the content digest the
+    ///     analysis recorded, so only for readers that use whole files, or only show what they read
+    ///     (the viewer); `cat` and `extract` write nothing that was not checked and leave it false.
+    /// - Throws: `Unavailable` (standard input, other bytes from a source), the source's errors,
+    ///   `LayerError.truncated` when the blob ends before a file's bytes, and whatever `each` throws.
+    public static func forEach(rows: [Int], of layer: Layer, archive: String, rangeReads: Bool = false,
                                _ each: (Int, () throws -> UnsafeRawBufferPointer) throws -> Void) throws {
-        try forEachStream(rows: rows, of: layer, archive: archive) { row, stream in try each(row, { try stream.next() }) }
+        try forEachStream(rows: rows, of: layer, archive: archive, rangeReads: rangeReads) { row, stream in try each(row, { try stream.next() }) }
     }
 
-    static func forEachStream(rows: [Int], of layer: Layer, archive: String, _ each: (Int, ByteStream) throws -> Void) throws {
+    static func forEachStream(rows: [Int], of layer: Layer, archive: String, rangeReads: Bool = false,
+                              _ each: (Int, ByteStream) throws -> Void) throws {
         let changeset = layer.blob.changeset
         let rows = Array(Set(rows)).sorted()
         guard !rows.isEmpty else { return }
         let offsets = rows.map { changeset.dataOffsets[$0] }
         let short = { LayerError.truncated("the layer ends before the bytes of a file it lists") as Error }
+        // the rows' bytes, in tar order, from a tar stream whose first byte is the tar's byte `start`;
+        // `verify`: each file read to its end must have the content digest the analysis recorded
+        func readRows(_ tar: ByteStream, from start: Int64, verify: Bool = false) throws {
+            var position = start
+            for row in rows.sorted(by: { changeset.dataOffsets[$0] < changeset.dataOffsets[$1] }) {
+                let offset = changeset.dataOffsets[row]
+                guard try tar.skip(offset - position) else { throw short() }
+                let file = tar.prefix(changeset.sizes[row], short: short)
+                let checked = verify ? verified(file, row: row, of: layer) : file
+                try each(row, checked)
+                try checked.drain()
+                position = offset + changeset.sizes[row]
+            }
+        }
+        if rangeReads, case let .fetched(_, _, openFrom?) = layer.location, !offsets.contains(-1), layer.blob.compression != .zstd {
+            // a registry blob read from where the rows start (HTTP Range), not fetched whole: uncompressed
+            // at the first row's bytes, gzip from the nearest checkpoint (or its start)
+            let first = offsets.min()!
+            let checkpoint = layer.blob.compression == .gzip ? layer.blob.gzipIndex?.checkpoint(atOrBefore: first) : nil
+            let blobStart = layer.blob.compression == .none ? first : (checkpoint?.compressedOffset ?? 0)
+            let source = try openFrom(blobStart)
+            defer { source.close() }
+            let stored = ByteStream { try source.next() }
+            do {
+                if layer.blob.compression == .none {
+                    try readRows(stored, from: first, verify: true)
+                } else {
+                    let inflater = checkpoint.map { GzipInflater(resuming: $0, source: stored) } ?? GzipInflater(source: stored)
+                    try readRows(inflater.decompressed(), from: checkpoint?.uncompressedOffset ?? 0, verify: true)
+                }
+            } catch let e as LayerError {
+                // the analysis decoded these bytes: the source sent others this time
+                throw Unavailable(description: "layer \(layer.index) (\(layer.blob.digest.value)) has other bytes than when it was analysed (\(e))")
+            }
+            return
+        }
         let location = try readable(layer, archive: archive)
         if case let .file(path, blobOffset, _) = location, layer.blob.compression == .none, !offsets.contains(-1) {
             for row in rows {
@@ -39,18 +82,6 @@ public enum LayerContent {
                 try each(row, ByteStream { try source.next() })
             }
             return
-        }
-        // the rows' bytes, in tar order, from a tar stream whose first byte is the tar's byte `start`
-        func readRows(_ tar: ByteStream, from start: Int64) throws {
-            var position = start
-            for row in rows.sorted(by: { changeset.dataOffsets[$0] < changeset.dataOffsets[$1] }) {
-                let offset = changeset.dataOffsets[row]
-                guard try tar.skip(offset - position) else { throw short() }
-                let file = tar.prefix(changeset.sizes[row], short: short)
-                try each(row, file)
-                try file.drain()
-                position = offset + changeset.sizes[row]
-            }
         }
         if case let .file(path, blobOffset, length) = location, layer.blob.compression == .gzip, !offsets.contains(-1),
            let checkpoint = layer.blob.gzipIndex?.checkpoint(atOrBefore: offsets.min()!) {
@@ -72,10 +103,26 @@ public enum LayerContent {
         }
     }
 
-    /// The bytes of one file, read whole (the viewer's smaller files, `Y`): at most `limit` bytes.
-    public static func bytes(row: Int, of layer: Layer, archive: String, limit: Int) throws -> [UInt8] {
+    /// `file` (the bytes of `row`), checked when it ends: a source read again without its blob's digest
+    /// (a Range request) must give the bytes whose content digest the analysis recorded.
+    private static func verified(_ file: ByteStream, row: Int, of layer: Layer) -> ByteStream {
+        let hasher = ContentHasher()
+        hasher.reset()
+        return ByteStream {
+            let block = try file.next()
+            if block.isEmpty, hasher.digest != layer.blob.changeset.contentDigests[row] {
+                throw Unavailable(description: "layer \(layer.index) (\(layer.blob.digest.value)) has other bytes than when it was analysed (in /\(layer.blob.changeset.path(row)))")
+            }
+            hasher.update(block)
+            return block
+        }
+    }
+
+    /// The bytes of one file, read whole (the viewer's smaller files, `Y`): at most `limit` bytes;
+    /// `rangeReads` as for `forEach`.
+    public static func bytes(row: Int, of layer: Layer, archive: String, limit: Int, rangeReads: Bool = false) throws -> [UInt8] {
         var out: [UInt8] = []
-        try forEachStream(rows: [row], of: layer, archive: archive) { _, stream in
+        try forEachStream(rows: [row], of: layer, archive: archive, rangeReads: rangeReads) { _, stream in
             while out.count < limit {
                 let block = try stream.next(max: limit - out.count)
                 if block.isEmpty { break }
@@ -88,7 +135,7 @@ public enum LayerContent {
     /// Where the layer's blob is read: a fetched blob is spooled and verified first, and then read
     /// from the spool file.
     static func readable(_ layer: Layer, archive: String) throws -> BlobLocation {
-        guard case let .fetched(member, open) = layer.location else { return layer.location }
+        guard case let .fetched(member, open, _) = layer.location else { return layer.location }
         let spool = try BlobSpool.verified(layer, member: member, archive: archive, open: open)
         return .file(path: spool.path, offsetBytes: 0, lengthBytes: layer.blob.storedBytes)
     }

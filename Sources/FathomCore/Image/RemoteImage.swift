@@ -16,10 +16,15 @@ public struct RemoteLayer: Sendable {
     public var digest: String
     /// Opens the blob (starts the download); called on a decoding thread, at most `concurrency` at once.
     public var open: @Sendable () throws -> BlockSource
+    /// Opens the blob from a byte offset to its end (an HTTP Range request), for reading files after
+    /// the analysis; nil when the source cannot.
+    public var openFrom: (@Sendable (Int64) throws -> BlockSource)?
 
-    public init(digest: String, open: @escaping @Sendable () throws -> BlockSource) {
+    public init(digest: String, open: @escaping @Sendable () throws -> BlockSource,
+                openFrom: (@Sendable (Int64) throws -> BlockSource)? = nil) {
         self.digest = digest
         self.open = open
+        self.openFrom = openFrom
     }
 }
 
@@ -77,9 +82,10 @@ extension ImageLoader {
         }
         var resolver = Resolver(contents: contents, archive: name, options: options)
         var image = try resolver.image()
-        let openers = Dictionary(layers.map { (Resolver.blobPath($0.digest), $0.open) }, uniquingKeysWith: { a, _ in a })
+        let sources = Dictionary(layers.map { (Resolver.blobPath($0.digest), $0) }, uniquingKeysWith: { a, _ in a })
         for i in image.layers.indices {
-            image.layers[i].location = openers[image.layers[i].memberPath].map { .fetched(member: nil, open: $0) } ?? .unavailable("\(name): no source for layer \(i)")
+            image.layers[i].location = sources[image.layers[i].memberPath].map { .fetched(member: nil, open: $0.open, openFrom: $0.openFrom) }
+                ?? .unavailable("\(name): no source for layer \(i)")
         }
         LayerReporter.reportAll(image, options: options)
         return image

@@ -148,7 +148,7 @@ extension PackageHistory {
             }
             for (l, rows) in byLayer {
                 do {
-                    try LayerContent.forEach(rows: rows, of: analysis.image.layers[l], archive: analysis.image.archivePath) { row, next in
+                    try LayerContent.forEach(rows: rows, of: analysis.image.layers[l], archive: analysis.image.archivePath, rangeReads: true) { row, next in
                         var bytes: [UInt8] = []
                         while true {
                             let block = try next()

@@ -19,4 +19,10 @@ public enum PhaseTimer {
                                                    now.timeIntervalSince(t0), now.timeIntervalSince(origin)).utf8))
         return result
     }
+
+    /// Prints `fathom: NOTE` when enabled (a fact measured on the way, e.g. a layer's gzip index).
+    public static func note(_ text: @autoclosure () -> String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("fathom: \(text())\n".utf8))
+    }
 }

@@ -39,7 +39,10 @@ extension ScreenModel {
                 header += " · hardlink: shares its bytes with /" + DisplayName.of(target)
             }
             if snapshot.status[Int(node)] == .removed { header += " · removed in layer \(selectedLayer): the version removed" }
-            viewer = try ViewerModel(title: pathText(node), header: header, bytes: bytes, width: width, height: height)
+            // `make bench` reads this phase (FATHOM_TIMINGS): from the key to the first screen's bytes
+            viewer = try PhaseTimer.measure("viewer: first screen") {
+                try ViewerModel(title: pathText(node), header: header, bytes: bytes, width: width, height: height)
+            }
         } catch {
             message = "\(pathText(node)): \(error)"
         }
