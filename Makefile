@@ -7,9 +7,9 @@ FIXTURES   ?= ../shared/fixtures
 export FATHOM_FIXTURES := $(abspath $(FIXTURES))
 SAMPLE     ?= SampleImages/wasteful.docker.tar
 # The libraries fathom links (DESIGN.md "Dependencies" says why each): libarchive, ISA-L, xxhash, ncursesw,
-# libcurl (OpenSSL flavour), OpenSSL's libcrypto, libyaml.
+# libcurl (OpenSSL flavour), OpenSSL's libcrypto, libyaml, SQLite (RPM's package database).
 # `make run` and `make release` need only these.
-APT_PACKAGES := libarchive-dev libisal-dev libxxhash-dev libncursesw5-dev libcurl4-openssl-dev libssl-dev libyaml-dev \
+APT_PACKAGES := libarchive-dev libisal-dev libxxhash-dev libncursesw5-dev libcurl4-openssl-dev libssl-dev libyaml-dev libsqlite3-dev \
                 pkg-config
 # `make test` adds what the tests drive: tmux (the explorer), zstd, gzip and python3 (fixtures, checks);
 # Tests/e2e/sources.sh: a real registry (CNCF distribution), htpasswd for its auth, skopeo to fill it,
@@ -25,6 +25,8 @@ TEST_PACKAGES += podman
 # groff to check the man page, debootstrap for the base of fathom's own image and the fresh-machine test.
 # zsh and fish parse the completions that `make install` writes.
 TEST_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
+# ... and the real rpm (rpmbuild, rpm --root) that makes the RPM databases the package tests read.
+TEST_PACKAGES += rpm
 # ... and a real browser that renders the --html report (headless, in the tests only).
 TEST_PACKAGES += chromium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -23,6 +23,12 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]
         ),
+        // RPM's package database (rpmdb.sqlite), read from memory with sqlite3_deserialize.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .systemLibrary(
             name: "CXXHash",
             providers: [.apt(["libxxhash-dev"])]
@@ -60,6 +66,7 @@ let package = Package(
                 "CXXHash",
                 "CCrypto",
                 "CYaml",
+                "CSQLite",
             ],
             // The core's state lives in value types and a few classes it owns; run-time exclusivity
             // checks (swift_beginAccess on every class property access) cost ~2 % of a load, and

@@ -6,7 +6,7 @@ import Foundation
 
 /// What a registry or an engine answers: `WWW-Authenticate` headers, header lines, error bodies,
 /// manifests and indexes, token answers, image references, credential files (Docker's and containers'),
-/// package databases (dpkg status, apk installed, pip RECORD, package.json), and the apt commands and
+/// package databases (dpkg status, apk installed, rpm header blobs, pip RECORD, package.json), and the apt commands and
 /// configuration the apt-recommends rule reads.
 func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -23,6 +23,7 @@ func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? AuthFile.parse(Data(bytes), path: "fuzz", kind: .containers)
     _ = DpkgDatabase.packages(status: [bytes])
     _ = ApkDatabase.packages(bytes)
+    bytes.withUnsafeBytes { _ = RpmDatabase.package(header: $0) }   // an rpm header blob, its offsets and counts
     _ = PythonPackages.recordedPaths(bytes, sitePackages: "usr/lib/python3/site-packages")
     _ = NodePackages.identity(bytes)
     _ = RecommendsRule.installsRecommends(text)

@@ -4,7 +4,7 @@ import Foundation
 public struct InstalledPackage: Sendable, Equatable, Hashable {
     /// Which database, and the purl type of its packages.
     public enum Ecosystem: String, Sendable, CaseIterable, Hashable {
-        case deb, apk, pypi, npm
+        case deb, apk, rpm, pypi, npm
     }
 
     public var ecosystem: Ecosystem
@@ -49,8 +49,15 @@ public struct InstalledPackage: Sendable, Equatable, Hashable {
             }
             return "pkg:npm/\(enc(name))@\(enc(version))"
         }
+        // rpm: the epoch is a qualifier, not part of the version (purl spec, "rpm"); qualifiers sorted
+        var version = version, qualifiers: [String] = []
+        if !architecture.isEmpty { qualifiers.append("arch=\(enc(architecture))") }
+        if ecosystem == .rpm, let colon = version.firstIndex(of: ":") {
+            qualifiers.append("epoch=\(enc(String(version[..<colon])))")
+            version = String(version[version.index(after: colon)...])
+        }
         var s = "pkg:\(ecosystem.rawValue)/\(enc(distro))/\(enc(name))@\(enc(version))"
-        if !architecture.isEmpty { s += "?arch=\(enc(architecture))" }
+        if !qualifiers.isEmpty { s += "?" + qualifiers.joined(separator: "&") }
         return s
     }
 }

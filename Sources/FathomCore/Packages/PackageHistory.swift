@@ -65,6 +65,11 @@ public struct PackageHistory: Sendable {
 
     static let dpkgStatus = "var/lib/dpkg/status", dpkgStatusDir = "var/lib/dpkg/status.d", dpkgInfo = "var/lib/dpkg/info"
     static let apkInstalled = "lib/apk/db/installed"
+    /// rpm ≥ 4.16's database: `/var/lib/rpm` (RHEL 9), or `/usr/lib/sysimage/rpm` where `/var/lib/rpm`
+    /// is a link to it (Fedora ≥ 36).
+    static let rpmDatabases = ["var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite"]
+    /// The formats of older rpm versions (Berkeley DB, NDB), named in a warning.
+    static let rpmLegacyDatabases = ["var/lib/rpm/Packages", "var/lib/rpm/Packages.db", "usr/lib/sysimage/rpm/Packages"]
     /// A database file larger than this is not read (a real status file is a few MB).
     static let maximumDatabaseBytes = 64 << 20
 
@@ -118,7 +123,7 @@ extension PackageHistory {
 
         /// The layers after which a database differs from the layer before.
         func triggerLayers() -> [Int] {
-            let watched = [PackageHistory.dpkgStatus, PackageHistory.apkInstalled].compactMap(node)
+            let watched = ([PackageHistory.dpkgStatus, PackageHistory.apkInstalled] + PackageHistory.rpmDatabases).compactMap(node)
                 + (node(PackageHistory.dpkgStatusDir).map { [$0] + paths.children[Int($0)] } ?? [])
                 + distInfos.map(\.node) + nodeManifests.map(\.node)
             guard !watched.isEmpty else { return [] }
@@ -199,6 +204,15 @@ extension PackageHistory {
             if let apk = contents([PackageHistory.apkInstalled], atLayer: layer)[PackageHistory.apkInstalled] {
                 out += ApkDatabase.packages(apk)
             }
+            // rpm: the first database path that holds one (both name it where /var/lib/rpm is a link)
+            for path in PackageHistory.rpmDatabases {
+                guard let bytes = contents([path], atLayer: layer)[path] else { continue }
+                do { out += try RpmDatabase.packages(bytes) } catch {
+                    let w = "packages: /\(path) after layer \(layer) could not be read: \(error)"
+                    if !warnings.contains(w) { warnings.append(w) }
+                }
+                break
+            }
             // Python: the dist-info directories present after this layer, their files from RECORD
             let present = distInfos.filter { analysis.replay.state($0.node, atLayer: layer)?.kind == .directory }
             let records = contents(present.map { paths.path($0.node) + "/RECORD" }, atLayer: layer)
@@ -219,8 +233,13 @@ extension PackageHistory {
 
         mutating func history() -> PackageHistory {
             let triggers = triggerLayers()
+            if let legacy = PackageHistory.rpmLegacyDatabases.first(where: { path in
+                node(path).map { analysis.replay.state($0, atLayer: analysis.image.layers.count - 1)?.kind == .file } ?? false
+            }) {
+                warnings.append("packages: " + RpmDatabase.legacyNote(legacy))
+            }
             guard !triggers.isEmpty else {
-                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: [], owners: [:], recommends: [])
+                return PackageHistory(layers: [], final: [], unowned: [], databases: [], distro: "", warnings: warnings, owners: [:], recommends: [])
             }
             let replay = analysis.replay
             var previous: [String: InstalledPackage] = [:]
@@ -299,7 +318,7 @@ extension PackageHistory {
             })
             let owners = ownerKey.compactMapValues { index[$0] }
             let kinds = Set(previous.values.map(\.ecosystem))
-            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk"), (.pypi, "python"), (.npm, "node")].filter { kinds.contains($0.0) }.map(\.1)
+            let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk"), (.rpm, "rpm"), (.pypi, "python"), (.npm, "node")].filter { kinds.contains($0.0) }.map(\.1)
             return PackageHistory(layers: changes, final: ownedList,
                                   unowned: unowned.values.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.directory < $1.directory },
                                   databases: databases.isEmpty ? ["dpkg"] : databases, distro: distro(kinds), warnings: warnings,
@@ -348,7 +367,7 @@ extension PackageHistory {
                     if !id.isEmpty { return String(id) }
                 }
             }
-            return kinds.contains(.apk) ? "alpine" : "debian"
+            return kinds.contains(.apk) ? "alpine" : kinds.contains(.rpm) ? "fedora" : "debian"
         }
     }
 }
