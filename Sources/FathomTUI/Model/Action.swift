@@ -15,7 +15,7 @@ public enum Action: String, Sendable, CaseIterable {
     // fathom's
     case help, sizeFilter = "size-filter", toggleWastedOnly = "toggle-wasted-only", select, advice
     case view = "view-file", copyPath = "copy-path", copyContent = "copy-content", extract
-    case splitView = "split-view"
+    case splitView = "split-view", packages
 
     /// Where a binding applies.
     public enum Scope: Sendable { case global, layers, tree, waste }
@@ -37,6 +37,7 @@ public enum Action: String, Sendable, CaseIterable {
         (.help, .global, [.char("?")]),
         (.advice, .global, [.char("a")]),
         (.splitView, .global, [.char("A")]),
+        (.packages, .global, [.char("p")]),
         (.compareLayer, .layers, [.ctrl("l")]),
         (.compareAll, .layers, [.ctrl("a")]),
         (.toggleCollapseDir, .tree, [.char(" ")]),
@@ -94,6 +95,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .copyContent: "tree: copy the file's text (64 KiB at most) to the clipboard"
         case .extract: "tree: write the file or directory, as it is in this layer, under a folder"
         case .splitView: "split the tree: this layer's changes / the filesystem at this layer (Tab between)"
+        case .packages: "packages: this layer's installed, upgraded, removed; the image's by bytes (Enter: its layer)"
         }
     }
 }

@@ -65,7 +65,7 @@ extension ScreenModel {
 
     /// Keys the focused lower tree takes itself: moving, folding, and the file keys (view, copy, extract).
     func forwardsToLower(_ key: Key) -> Bool {
-        guard lower != nil, lowerFocused, focus == .tree, !showHelp, !showAdvice, input == .none, viewer == nil, !key.isResize else {
+        guard lower != nil, lowerFocused, focus == .tree, !showHelp, !showAdvice, !showPackages, input == .none, viewer == nil, !key.isResize else {
             return false
         }
         switch key {

@@ -67,6 +67,9 @@ public struct ScreenModel: TerminalScreen {
     /// The advice overlay: open, the selected finding (an index into `analysis.advice`).
     public internal(set) var showAdvice = false
     public internal(set) var adviceCursor = 0
+    /// The packages overlay: open, the selected row (an index into `packageRows`).
+    public internal(set) var showPackages = false
+    public internal(set) var packagesCursor = 0
     public internal(set) var effect: Effect = .none
     /// A one-line message for the status bar (e.g. "no such path in this layer").
     public internal(set) var message: String?
@@ -145,6 +148,7 @@ public struct ScreenModel: TerminalScreen {
         if key == .ctrl("c") || (layout.isTooSmall && key == .char("q")) { effect = .quit; return }
         if viewer != nil { viewerKey(key); return }
         if showAdvice { adviceKey(key); return }
+        if showPackages { packagesKey(key); return }
         if input != .none { editInput(key); return }
         if key == .ctrl("z") { effect = .suspend; return }
         switch key {
@@ -163,6 +167,7 @@ public struct ScreenModel: TerminalScreen {
         case .quit: effect = .quit
         case .help: showHelp = true
         case .advice: showAdvice = true
+        case .packages: showPackages = true; packagesCursor = 0
         case .toggleView:
             if lower != nil && focus == .tree && !lowerFocused {
                 lowerFocused = true   // split: the upper tree, then the lower one

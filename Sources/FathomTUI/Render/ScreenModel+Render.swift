@@ -29,6 +29,7 @@ extension ScreenModel {
         }
         renderStatus(&g, y: l.statusY)
         if showAdvice { renderAdvice(&g) }
+        if showPackages { renderPackages(&g) }
         if let viewer {
             let keys = "Esc/q Close  ↑↓ PgUp PgDn Home End  ←→ Scroll  w Wrap  / Search  n/N Next/prev  y Copy path  Y Copy text"
             viewer.render(into: &g, keys: keys)
@@ -282,8 +283,9 @@ extension ScreenModel {
             noteWidth = DisplayWidth.of(text)
             g.put(text, x: width - noteWidth, y: y, style: .warning)
         }
-        if showAdvice {
-            let hint = " Esc Close  ↑↓ Select finding  Enter Go to its layer and path  ^C Quit"
+        if showAdvice || showPackages {
+            let hint = showAdvice ? " Esc Close  ↑↓ Select finding  Enter Go to its layer and path  ^C Quit"
+                : " Esc Close  ↑↓ PgUp PgDn Select  Enter Go to the layer that installed the package  ^C Quit"
             g.put(DisplayWidth.truncate(hint, to: width), x: 0, y: y, style: .statusBar)
             return
         }
