@@ -127,7 +127,8 @@ def viewer_open(fathom, image, env, entries, layers):
         text = open(log).read() if os.path.exists(log) else ""
         m = re.search(r"phase viewer: first screen: ([0-9.]+) s", text)
         if m:
-            pid = subprocess.run(["pgrep", "-f", f"^{fathom} {image}"], capture_output=True, text=True).stdout.split()
+            shell = subprocess.run(tm + ["display-message", "-p", "-t", "b", "#{pane_pid}"], capture_output=True, text=True).stdout.strip()
+            pid = subprocess.run(["pgrep", "-P", shell, "-x", os.path.basename(fathom)[:15]], capture_output=True, text=True).stdout.split() if shell else []
             peak = None
             if pid:
                 status = open(f"/proc/{pid[0]}/status").read()
@@ -165,7 +166,7 @@ def viewer_lines(viewers, work):
             t0 = time.monotonic(); subprocess.run(f"zstd -dc '{first}' > /dev/null", shell=True, check=True)
             limit = f"`zstd -dc` of layer 0: {(time.monotonic() - t0) * 1000:.0f} ms"
         shown = "" if v["shown"] else " (file name not seen on screen)"
-        out.append(f"| ({case}) | {v['seconds'] * 1000:.0f} ms{shown} | {index} | {v['peak']:.0f} | {limit} |")
+        out.append(f"| ({case}) | {v['seconds'] * 1000:.1f} ms{shown} | {index} | {v['peak']:.0f} | {limit} |")
     return out
 
 

@@ -7,7 +7,7 @@ public enum PhaseTimer {
     /// When the process started measuring (the first `measure` call).
     private static let start = Date()
 
-    /// Runs `body` and, when enabled, prints `fathom: phase NAME: S s (at T s)`.
+    /// Runs `body` and, when enabled, prints `fathom: phase NAME: S s (at T s)` (S to 0.1 ms).
     @inline(__always)
     public static func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         guard enabled else { return try body() }
@@ -15,7 +15,7 @@ public enum PhaseTimer {
         let t0 = Date()
         let result = try body()
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "fathom: phase %@: %.3f s (at %.3f s)\n", name,
+        FileHandle.standardError.write(Data(String(format: "fathom: phase %@: %.4f s (at %.3f s)\n", name,
                                                    now.timeIntervalSince(t0), now.timeIntervalSince(origin)).utf8))
         return result
     }
