@@ -39,6 +39,18 @@ def median_of(runs, cmd, env=None):
     return tuple(statistics.median(r[i] for r in results) for i in range(3)) + (results[-1][3],)
 
 
+def packages_share(fathom, path, env):
+    """The package databases' share of a `--ci` run (issue 21: within 15 %): the "packages" phase that
+    FATHOM_TIMINGS prints, against the run's wall time; and the databases the JSON report names."""
+    start = time.monotonic()
+    p = subprocess.run([fathom, "--ci", "--lowestEfficiency", "disabled", "--highestWastedBytes", "disabled",
+                        "--highestUserWastedPercent", "disabled", path], capture_output=True, text=True,
+                       env=dict(env, FATHOM_TIMINGS="1"))
+    wall = time.monotonic() - start
+    m = re.search(r"phase packages: ([0-9.]+) s", p.stderr)
+    return (float(m.group(1)) if m else None), wall
+
+
 def shell_limit(runs, script):
     results = []
     for _ in range(runs):
@@ -257,7 +269,8 @@ def main():
                                     "--highestUserWastedPercent", "disabled", path], env)
             js = median_of(a.runs, [fathom, "--json", "/dev/null", path], env)
             limit = shell_limit(a.runs, limit_cmd) if limit_cmd else None
-            row = dict(title=title, entries=entries, mb=mb, ci=ci, json=js, limit=limit, limit_name=limit_name)
+            row = dict(title=title, entries=entries, mb=mb, ci=ci, json=js, limit=limit, limit_name=limit_name,
+                       packages=packages_share(fathom, path, env), databases=(report["fathom"].get("packages") or {}).get("databases", []))
             if dive:
                 # dive is quadratic in the entries of a layer: past DIVE_TIMEOUT seconds it is stopped and
                 # reported as "> timeout" (its peak memory so far is still measured)
@@ -296,6 +309,12 @@ def main():
         out.append(line)
     if frame:
         out += ["", frame_line(frame)]
+    out += ["", "Package databases (issue 21): the `packages` phase of one `--ci` run (`FATHOM_TIMINGS`) against the run's wall time.", "",
+            "| case | databases | packages phase | whole run | share |", "|---|---|---|---|---|"]
+    for r in rows:
+        phase, wall = r["packages"]
+        share = f"{100 * phase / wall:.1f} %" if phase is not None else "-"
+        out.append(f"| {r['title']} | {', '.join(r['databases']) or 'none'} | {'%.3f s' % phase if phase is not None else '-'} | {wall:.2f} s | {share} |")
     if viewers:
         out += viewer_lines(viewers, a.work)
     text = "\n".join(out) + "\n"

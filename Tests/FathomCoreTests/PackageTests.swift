@@ -60,6 +60,24 @@ import Testing
 
     /// debian-apt: every package dpkg-query lists from the image's own database, with its version; the
     /// package bytes plus the unowned bytes are the final filesystem's bytes; layer 4 upgraded tzdata.
+    /// The databases' files are kept as the analysis streams the layers (PackageFiles): the packages are the
+    /// same when no layer can be read again (standard input), with no second pass and no warning.
+    @Test func databaseFilesAreKeptFromTheFirstPass() throws {
+        var image = try ImageLoader.load(path: Fixtures.url("real/debian-apt.oci-zstd.tar").path)
+        let read = PackageHistory.read(Analysis(image: image))
+        for i in image.layers.indices { image.layers[i].location = .unavailable("read once") }
+        let analysis = Analysis(image: image)
+        let once = PackageHistory.read(analysis)
+        #expect(once.warnings.isEmpty, "\(once.warnings)")
+        #expect(once.final.map(\.package) == read.final.map(\.package) && once.final.count == 88)
+        #expect(once.final.map(\.bytes) == read.final.map(\.bytes))
+        #expect(once.layers.map(\.layer) == read.layers.map(\.layer))
+        let kept = analysis.image.layers[0].blob.changeset.packageFiles
+        #expect(kept.count > 88, "status and the .list of every package")
+        // only the databases' files: no library, no binary
+        #expect(kept.keys.allSatisfy { PackageFiles.wanted(path: analysis.image.layers[0].blob.changeset.path($0)) })
+    }
+
     @Test func debianAptAgreesWithDpkgQuery() throws {
         let analysis = try Analysis(image: ImageLoader.load(path: Fixtures.url("real/debian-apt.oci-zstd.tar").path))
         let h = PackageHistory.read(analysis)

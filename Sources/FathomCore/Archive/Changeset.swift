@@ -74,6 +74,13 @@ public struct Changeset: Sendable {
     }
 
     /// Records what the scan noticed in the last row's content.
+    /// The bytes of files a package database reader wants (`PackageFiles`), kept as the layer streamed.
+    public private(set) var packageFiles: [Int: [UInt8]] = [:]
+
+    mutating func setLastPackageFile(_ bytes: [UInt8]) {
+        packageFiles[count - 1] = bytes
+    }
+
     mutating func setLastContentHints(_ hints: ContentHints) {
         contentHints[count - 1] = hints
     }

@@ -120,10 +120,17 @@ enum LayerReader {
                 // the tar reader has consumed the headers and none of the data yet (ArchiveHandle.currentDataOffset)
                 if archive_entry_sparse_count(entry) == 0 { changeset.setLastDataOffset(archive_filter_bytes(tar.raw, 0)) }
                 // a name that may hold a secret: its content is looked at as it is hashed (the advice decides)
-                let inspector = changeset.withPath(changeset.count - 1) { Advisor.mayBeSecret(lastComponent($0)) } ? ContentInspector() : nil
-                changeset.setLastContentDigest(try contentDigest(tar, size: changeset.sizes[changeset.count - 1], hasher: hasher,
-                                                                 inspector: inspector))
+                let row = changeset.count - 1, size = changeset.sizes[row]
+                let inspector = changeset.withPath(row) { Advisor.mayBeSecret(lastComponent($0)) } ? ContentInspector() : nil
+                // a package database's file is kept as it streams by (PackageFiles), within its budget
+                let keep = size <= PackageFiles.maximumFileBytes && changeset.withPath(row) { PackageFiles.wanted($0) }
+                    && PackageFiles.reserve(size)
+                var kept: [UInt8] = []
+                if keep { kept.reserveCapacity(Int(size)) }
+                changeset.setLastContentDigest(try contentDigest(tar, size: size, hasher: hasher, inspector: inspector,
+                                                                 keep: keep ? { kept.append(contentsOf: $0) } : nil))
                 if let inspector { changeset.setLastContentHints(inspector.hints) }
+                if keep && Int64(kept.count) == size { changeset.setLastPackageFile(kept) }
             }
         }
     }
@@ -136,13 +143,15 @@ enum LayerReader {
     }
 
     /// Hashes the current member's data: in one call when it arrives as one block (most files), else streamed;
-    /// `inspector` sees the blocks too.
+    /// `inspector` and `keep` see the blocks too.
     private static func contentDigest(_ tar: ArchiveHandle, size: Int64, hasher: ContentHasher,
-                                      inspector: ContentInspector? = nil) throws -> ContentDigest {
+                                      inspector: ContentInspector? = nil,
+                                      keep: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> ContentDigest {
         func next() throws -> UnsafeRawBufferPointer {
             let block: UnsafeRawBufferPointer
             do { block = try tar.dataBlock() } catch let f as ArchiveHandle.Failure { throw LayerError.truncated(f.message) }
             inspector?.inspect(block)
+            keep?(block)
             return block
         }
         let first = try next()

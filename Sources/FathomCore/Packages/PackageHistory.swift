@@ -142,16 +142,20 @@ extension PackageHistory {
             var byLayer: [Int: [Int]] = [:]
             for (_, at) in located.sorted(by: { $0.key < $1.key }) where cache[at.layer]?[at.row] == nil {
                 guard !(byLayer[at.layer] ?? []).contains(at.row) else { continue }
-                let size = analysis.image.layers[at.layer].blob.changeset.sizes[at.row]
+                let changeset = analysis.image.layers[at.layer].blob.changeset
+                let size = changeset.sizes[at.row]
                 guard size <= budgetBytes else {
                     let w = "packages: the package databases hold more than \(Limits.packageDatabaseBytes) bytes (fathom's limit); the rest were not read"
                     if !warnings.contains(w) { warnings.append(w) }
                     continue
                 }
                 budgetBytes -= size
+                // kept while the analysis streamed the layer (PackageFiles): no second pass
+                if let kept = changeset.packageFiles[at.row] { cache[at.layer, default: [:]][at.row] = kept; continue }
                 byLayer[at.layer, default: []].append(at.row)
             }
             for (l, rows) in byLayer {
+                PhaseTimer.note("packages: \(rows.count) database files read again from layer \(l)")
                 do {
                     try LayerContent.forEach(rows: rows, of: analysis.image.layers[l], archive: analysis.image.archivePath, rangeReads: true) { row, next in
                         var bytes: [UInt8] = []
