@@ -93,6 +93,7 @@ public enum HTMLReport {
                     var changes: [(String, Int64, String)] = []
                     for n in diff.added { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "added")) } }
                     for n in diff.modified { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "modified")) } }
+                    for n in diff.metadataOnly { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "metadata")) } }
                     for (n, s) in zip(diff.removed, diff.removedStates) { changes.append((paths.path(n), s.sizeBytes, "removed")) }
                     w.field("changes", changes.count)
                     changes.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
@@ -126,19 +127,24 @@ public enum HTMLReport {
     }
 
     /// The final filesystem as nested tiles `{n: name, b: bytes, l: layer, w: wasted bytes, c: [children]}`,
-    /// with the tiles under `smallestTileShare` of the image summed per directory (`o`: how many).
+    /// with the tiles under `smallestTileShare` of the image summed per directory into one tile
+    /// `{n: "N files", b: their bytes, o: N}` (N counts the files under the directories summed too).
     static func writeTree(_ a: Analysis, _ w: inout JSONWriter) {
         let replay = a.replay, paths = replay.paths
         let n = replay.nodeCount
         // each inode's bytes at its first path (by node order), so that the root is the final filesystem's bytes
         var bytes = [Int64](repeating: 0, count: n)
+        var files = [Int32](repeating: 0, count: n)   // the files (not directories) at and under each node
         var seen = Set<Int32>()
         for id in 1..<max(1, n) {
-            guard let s = replay.currentState(id), s.kind == .file || s.kind == .hardlink, s.inode >= 0, seen.insert(s.inode).inserted else { continue }
+            guard let s = replay.currentState(id), s.kind != .directory else { continue }
+            files[id] = 1
+            guard s.kind == .file || s.kind == .hardlink, s.inode >= 0, seen.insert(s.inode).inserted else { continue }
             bytes[id] = s.sizeBytes
         }
         for id in stride(from: n - 1, to: 0, by: -1) where replay.currentState(id) != nil {
             bytes[Int(paths.parents[id])] += bytes[id]
+            files[Int(paths.parents[id])] += files[id]
         }
         var wasted: [Int32: Int64] = [:]
         for inode in replay.inodes where inode.visibleCount == 0 && inode.hiddenBy >= 0 && inode.sizeBytes > 0 {
@@ -147,10 +153,18 @@ public enum HTMLReport {
         let threshold = max(1, Int64(Double(bytes[0]) * smallestTileShare))
         let owners = a.packages
         // depth first with an explicit stack (an image controls how deep its paths go)
-        enum Step { case open(Int), close }
+        enum Step { case open(Int), rest(files: Int, bytes: Int64), close }
         var stack: [Step] = [.open(0)]
         while let step = stack.popLast() {
-            guard case let .open(id) = step else { w.endArray(); w.endObject(); continue }
+            let id: Int
+            switch step {
+            case .close: w.endArray(); w.endObject(); continue
+            case let .rest(count, sum):
+                w.element()
+                w.object { w in w.field("n", count == 1 ? "1 file" : "\(count) files"); w.field("b", sum); w.field("o", count) }
+                continue
+            case let .open(node): id = node
+            }
             let state = id == 0 ? nil : replay.currentState(id)
             if id != 0 { w.element() }   // the root is the value of "tree"; the others are array elements
             w.beginObject()
@@ -169,14 +183,10 @@ public enum HTMLReport {
             let small = kids.filter { bytes[$0] < threshold }
             w.key("c")
             w.beginArray()
-            if !small.isEmpty {
-                let sum = small.reduce(Int64(0)) { $0 + bytes[$1] }
-                if sum > 0 {
-                    w.element()
-                    w.object { w in w.field("n", "\(small.count) smaller"); w.field("b", sum); w.field("o", small.count) }
-                }
-            }
             stack.append(.close)
+            // the summed tile comes last: the children stay in descending order, as the squarified layout wants
+            let sum = small.reduce(Int64(0)) { $0 + bytes[$1] }
+            if sum > 0 { stack.append(.rest(files: small.reduce(0) { $0 + Int(files[$1]) }, bytes: sum)) }
             for k in big.reversed() { stack.append(.open(k)) }
         }
     }
