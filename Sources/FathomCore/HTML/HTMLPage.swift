@@ -188,7 +188,7 @@ enum HTMLPage {
         it.l !== undefined && !it.c ? "layer " + it.l : "", it.p ? "package " + it.p : "",
         it.w ? si(it.w) + " also shipped and hidden here" : ""].filter(Boolean).join(" · ");
     }
-    const info = document.getElementById("tileinfo");
+    const info = document.getElementById("tileinfo"), minArea = 36;
     let shown = [D.tree];
     function draw(path, focus) {
       shown = path;
@@ -201,8 +201,15 @@ enum HTMLPage {
       });
       crumbs.append(el("span", {class: "dim", text: "  " + si(node.b)}));
       // two levels at once: a directory's tile shows its own children under its name
+      // tiles under minArea square pixels join the directory's "N files" tile (the files of a directory count)
       function level(items, prefix, trail, x0, y0, W, H, depth) {
-        for (const [it, x, y, w, h] of squarify(items, x0, y0, W, H, [])) {
+        const min = items.reduce((s, i) => s + i.b, 0) * minArea / Math.max(1, W * H), keep = [], rest = {n: "", b: 0, o: 0};
+        for (const it of items) {
+          if (it.b > 0 && it.b >= min && !it.o) keep.push(it);
+          else { rest.b += it.b; rest.o += it.o || (it.c ? it.f || 0 : 1); }
+        }
+        if (rest.b > 0) { rest.n = rest.o === 1 ? "1 file" : rest.o + " files"; keep.push(rest); }
+        for (const [it, x, y, w, h] of squarify(keep, x0, y0, W, H, [])) {
           const full = prefix.concat([it.n]).join("/"), text = describe(it, prefix);
           const t = el("div", {class: "tile" + (it.c ? " dir" : "") + (it.w ? " wasted" : "") + (it.o ? " rest" : "") + (depth > 0 ? " inner" : ""),
             tabindex: "0", role: it.c ? "button" : "img", "aria-label": text, "data-path": it.o ? "" : "/" + full, "data-bytes": String(it.b)});

@@ -10,9 +10,10 @@ import Foundation
 /// that forbids every fetch. Every string from the image travels as JSON (with `<`, `>` and `&`
 /// escaped) and reaches the page through `textContent`, never as markup.
 public enum HTMLReport {
-    /// Tiles smaller than this share of the image's bytes are summed into one "N smaller" tile per
-    /// directory: the page stays small (and fast) on a million files.
-    static let smallestTileShare = 1.0 / 4000
+    /// The treemap's nodes on the page: the largest by bytes (a directory holds at least the bytes of
+    /// any node under it, so every chosen node's directories are chosen too); the others are summed
+    /// into one "N files" tile per directory. About 3 MB of JSON however many files the image has.
+    static let treeNodeBudget = 60_000
     /// The changes listed per layer (the largest).
     static let changesPerLayer = 300
 
@@ -126,8 +127,8 @@ public enum HTMLReport {
         return w.bytes
     }
 
-    /// The final filesystem as nested tiles `{n: name, b: bytes, l: layer, w: wasted bytes, c: [children]}`,
-    /// with the tiles under `smallestTileShare` of the image summed per directory into one tile
+    /// The final filesystem as nested tiles `{n: name, b: bytes, l: layer, w: wasted bytes, c: [children],
+    /// f: files under a directory}`, the nodes beyond `treeNodeBudget` summed per directory into one tile
     /// `{n: "N files", b: their bytes, o: N}` (N counts the files under the directories summed too).
     static func writeTree(_ a: Analysis, _ w: inout JSONWriter) {
         let replay = a.replay, paths = replay.paths
@@ -150,7 +151,7 @@ public enum HTMLReport {
         for inode in replay.inodes where inode.visibleCount == 0 && inode.hiddenBy >= 0 && inode.sizeBytes > 0 {
             wasted[Int32(inode.node), default: 0] += inode.sizeBytes
         }
-        let threshold = max(1, Int64(Double(bytes[0]) * smallestTileShare))
+        let threshold = budgetThreshold((1..<max(1, n)).compactMap { replay.currentState($0) == nil ? nil : bytes[$0] })
         let owners = a.packages
         // depth first with an explicit stack (an image controls how deep its paths go)
         enum Step { case open(Int), rest(files: Int, bytes: Int64), close }
@@ -178,6 +179,7 @@ public enum HTMLReport {
                 continue
             }
             if let state { w.field("l", Int(state.layer)) }
+            w.field("f", Int(files[id]))
             let kids = paths.children[id].map(Int.init).filter { replay.currentState($0) != nil }
             let big = kids.filter { bytes[$0] >= threshold }.sorted { bytes[$0] > bytes[$1] }
             let small = kids.filter { bytes[$0] < threshold }
@@ -189,5 +191,14 @@ public enum HTMLReport {
             if sum > 0 { stack.append(.rest(files: small.reduce(0) { $0 + Int(files[$1]) }, bytes: sum)) }
             for k in big.reversed() { stack.append(.open(k)) }
         }
+    }
+
+    /// The least bytes a node needs to be on the page so that at most `treeNodeBudget` nodes are (0
+    /// when all fit).
+    static func budgetThreshold(_ sizes: [Int64], budget: Int = treeNodeBudget) -> Int64 {
+        guard sizes.count > budget, budget > 0 else { return 0 }
+        let sorted = sizes.sorted(by: >)
+        // ties at the cut would let more than the budget in: the cut then moves just above them
+        return sorted[budget] == sorted[budget - 1] ? sorted[budget - 1] + 1 : sorted[budget - 1]
     }
 }
