@@ -48,21 +48,26 @@ enum HTMLPage {
     .sev{font-weight:600;margin-right:6px}.sev.high{color:var(--hide)}.sev.medium{color:#bf8700}.sev.low{color:var(--dim)}
     pre{white-space:pre-wrap;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:6px;margin:6px 0 0}
     .legend{display:flex;gap:12px;font-size:12px;margin:4px 0}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+    @media (min-width:1100px){.overview{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);column-gap:28px}
+    .overview .layer{grid-template-columns:2.2em 5.5em minmax(80px,1fr) 2fr}#treemap{height:440px}}
     @media (max-width:700px){.layer{grid-template-columns:2.5em 5em 1fr}.layer .cmd{grid-column:1/-1}#treemap{height:360px}}
     """
 
     static let body = """
     <header><h1 id="title"></h1><div class="dim" id="subtitle"></div><div class="figures" id="figures"></div><div id="ci"></div></header>
     <main>
+    <div class="overview"><section>
     <h2>Layers</h2>
     <div class="legend"><span><i class="keep"></i>still in the final image</span><span><i class="hide"></i>hidden by a later layer (wasted)</span></div>
     <div id="layers" role="list" aria-label="Layers: bytes each adds, split into what the final image still shows and what later layers hide"></div>
     <div id="layerfiles"></div>
+    </section><section>
     <h2>Final filesystem</h2>
-    <div class="dim">Area is bytes, colour the layer that wrote the file; dashed: bytes also shipped and hidden at that path. Click a directory (or Tab to it and press Enter) to zoom in; the path above leads back out.</div>
+    <div class="dim">Area: bytes; colour: the layer that wrote the file; dashed: bytes also hidden at that path. A click (or Enter) zooms into a directory, the path leads back.</div>
     <div id="crumbs" aria-label="Treemap path"></div>
     <div id="tileinfo" class="mono" aria-live="polite"></div>
     <div id="treemap" role="img" aria-label="Treemap of the final filesystem by bytes"></div>
+    </section></div>
     <h2>Advice</h2><div id="advice"></div>
     <h2>Inefficient files</h2><div id="inefficient"></div>
     <h2>Largest files</h2><div id="largest"></div>
@@ -193,14 +198,14 @@ enum HTMLPage {
     function draw(path, focus) {
       shown = path;
       const node = path[path.length - 1];
-      map.textContent = ""; crumbs.textContent = ""; info.textContent = "";
+      map.textContent = ""; crumbs.textContent = ""; info.textContent = "Hover over a tile (or Tab to it) for its path, bytes and layer.";
       path.forEach((n, i) => {
         const b = el("button", {text: i === 0 ? "/" : n.n, "aria-label": "zoom out to /" + path.slice(1, i + 1).map(p => p.n).join("/")});
         b.addEventListener("click", () => draw(path.slice(0, i + 1), true));
         crumbs.append(b, i < path.length - 1 ? "/" : "");
       });
       crumbs.append(el("span", {class: "dim", text: "  " + si(node.b)}));
-      // two levels at once: a directory's tile shows its own children under its name
+      // up to three levels at once: a directory's tile shows its own children under its name when it is large enough
       // tiles under minArea square pixels join the directory's "N files" tile (the files of a directory count)
       function level(items, prefix, trail, x0, y0, W, H, depth) {
         const min = items.reduce((s, i) => s + i.b, 0) * minArea / Math.max(1, W * H), keep = [], rest = {n: "", b: 0, o: 0};
@@ -226,7 +231,7 @@ enum HTMLPage {
             t.addEventListener("keydown", e => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); e.stopPropagation(); draw(into, true); } });
           }
           map.append(t);
-          if (it.c && depth < 1 && w > 60 && h > 50) level(it.c, prefix.concat([it.n]), trail.concat([it]), x + 3, y + 16, w - 6, h - 19, depth + 1);
+          if (it.c && depth < 2 && w > 60 && h > 50) level(it.c, prefix.concat([it.n]), trail.concat([it]), x + 3, y + 16, w - 6, h - 19, depth + 1);
         }
       }
       level(node.c || [], path.slice(1).map(n => n.n), path, 0, 0, map.clientWidth, map.clientHeight, 0);
