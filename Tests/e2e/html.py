@@ -13,7 +13,7 @@ per-layer bytes) and `fathom ls --json`:
   reports no request besides the page, no console error (a CSP violation is one), no exception, no
   dialog.
 
-Skipped (exit 0, with a message) only when chromium is missing.  usage: html.py [FATHOM]
+Skipped (exit 0, with a message) only when chromium is missing.  usage: html.py [FATHOM] [--screenshot=PNG]
 """
 import io, json, math, os, subprocess, sys, tarfile, tempfile, time
 
@@ -22,8 +22,12 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import cdp  # noqa: E402
 
-FATHOM = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/fathom"))
-SAMPLE = os.path.join(ROOT, "SampleImages/wasteful.docker.tar")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--screenshot=")]
+FATHOM = os.path.abspath(ARGS[0] if ARGS else os.path.join(ROOT, ".build/debug/fathom"))
+# the first screen of the sample's report (1280x800) is kept for the log, or written where --screenshot= says
+# (docs/html-report.png, shown in the README, is `html.py .build/debug/fathom --screenshot=docs/html-report.png`)
+SHOT = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--screenshot=")), None)
+SAMPLE = "SampleImages/wasteful.docker.tar"  # fathom runs in the repository: the page names it so
 passed, failed = 0, 0
 
 
@@ -52,7 +56,7 @@ def si(b):
 
 
 def fathom(*args):
-    r = subprocess.run([FATHOM, *args], capture_output=True, text=True, env={**os.environ, "CI": ""})
+    r = subprocess.run([FATHOM, *args], capture_output=True, text=True, env={**os.environ, "CI": ""}, cwd=ROOT)
     if r.returncode != 0:
         raise SystemExit(f"fathom {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
     return r.stdout
@@ -282,10 +286,13 @@ def main():
     html, js = os.path.join(work, "report.html"), os.path.join(work, "report.json")
     fathom(SAMPLE, "--html", html, "--json", js)
     report = json.load(open(js))
-    ref = reference(SAMPLE)
+    ref = reference(os.path.join(ROOT, SAMPLE))
     url = "file://" + html
     with cdp.Browser() as browser:
         page = browser.open(url)
+        shot = os.path.abspath(SHOT) if SHOT else os.path.join(work, "report.png")
+        page.screenshot(shot)
+        print(f"screenshot of the report's first screen: {shot} ({os.path.getsize(shot):,} bytes)")
         layers_test(page, report, ref)
         final = zoom_test(page, ref, SAMPLE)
         keyboard_test(page, final)
