@@ -53,7 +53,7 @@ public enum HTMLReport {
 
     /// Everything the page draws, as JSON.
     static func dataJSON(_ a: Analysis, gate: CIGate?, generated: Date) -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONWriter(compact: true)
         let m = a.dive.metrics
         let replay = a.replay, paths = replay.paths
         w.object { w in
