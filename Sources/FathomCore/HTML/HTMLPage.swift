@@ -202,7 +202,7 @@ enum HTMLPage {
       path.forEach((n, i) => {
         const b = el("button", {text: i === 0 ? "/" : n.n, "aria-label": "zoom out to /" + path.slice(1, i + 1).map(p => p.n).join("/")});
         b.addEventListener("click", () => draw(path.slice(0, i + 1), true));
-        crumbs.append(b, i < path.length - 1 ? "/" : "");
+        crumbs.append(b, i > 0 && i < path.length - 1 ? "/" : "");   // "/" is the root's own button
       });
       crumbs.append(el("span", {class: "dim", text: "  " + si(node.b)}));
       // up to three levels at once: a directory's tile shows its own children under its name when it is large enough
