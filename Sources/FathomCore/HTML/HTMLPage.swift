@@ -39,7 +39,7 @@ enum HTMLPage {
     .keep{background:var(--keep)}.hide{background:var(--hide)}.cmd{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
     #treemap{position:relative;width:100%;height:480px;border:1px solid var(--line);border-radius:6px;overflow:hidden;background:var(--card)}
     .tile{position:absolute;overflow:hidden;border:1px solid var(--bg);font-size:11px;padding:2px 3px;color:#111;cursor:default}
-    .tile.dir,.tile.inner{cursor:zoom-in}.tile.wasted{outline:2px dashed var(--hide);outline-offset:-3px}
+    .tile.dir,.tile.inner{cursor:zoom-in}.tile.dir{color:var(--fg)}.tile.wasted{outline:2px dashed var(--hide);outline-offset:-3px}
     #tileinfo{min-height:1.5em;margin:2px 0 4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.tile:focus{outline:2px solid var(--accent);outline-offset:-2px;z-index:1}
     #crumbs button{border:0;background:none;color:var(--accent);cursor:pointer;font:inherit;padding:0 2px}
     table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}
