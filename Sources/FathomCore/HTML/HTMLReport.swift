@@ -91,14 +91,17 @@ public enum HTMLReport {
                     w.field("modified", f.modifiedBytes)
                     w.field("removed", f.removedBytes)
                     w.field("stored", layer.blob.storedBytes)
-                    var changes: [(String, Int64, String)] = []
-                    for n in diff.added { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "added")) } }
-                    for n in diff.modified { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "modified")) } }
-                    for n in diff.metadataOnly { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "metadata")) } }
-                    for (n, s) in zip(diff.removed, diff.removedStates) { changes.append((paths.path(n), s.sizeBytes, "removed")) }
+                    // the largest by bytes first, then paths only for those listed (a layer may change a million)
+                    var changes: [(PathTable.NodeID, Int64, String)] = []
+                    for n in diff.added { if let s = replay.state(n, atLayer: i) { changes.append((n, s.sizeBytes, "added")) } }
+                    for n in diff.modified { if let s = replay.state(n, atLayer: i) { changes.append((n, s.sizeBytes, "modified")) } }
+                    for n in diff.metadataOnly { if let s = replay.state(n, atLayer: i) { changes.append((n, s.sizeBytes, "metadata")) } }
+                    for (n, s) in zip(diff.removed, diff.removedStates) { changes.append((n, s.sizeBytes, "removed")) }
                     w.field("changes", changes.count)
                     changes.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-                    w.array("files", changes.prefix(changesPerLayer)) { w, c in
+                    let listed = changes.prefix(changesPerLayer).map { (paths.path($0.0), $0.1, $0.2) }
+                        .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+                    w.array("files", listed) { w, c in
                         w.object { w in w.field("path", "/" + c.0); w.field("bytes", c.1); w.field("status", c.2) }
                     }
                 }
