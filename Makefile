@@ -77,6 +77,9 @@ test: deps-test build
 	$(MAKE) conformance
 	@# every file of every fixture's layers, read back by fathom extract and cat, against the reference model
 	python3 Tests/e2e/contents.py .build/debug/fathom $(FIXTURES)
+	@# the --html report in headless chromium (DevTools over a pipe): layer clicks, treemap zoom, hover and keys
+	@# against the JSON report and fathom ls, a hostile image's names as text and no request (skipped without chromium)
+	python3 Tests/e2e/html.py .build/debug/fathom
 	@# Two runs once lost a whole tmux session (killing the server's last session raced the next new-session;
 	@# tui.sh now starts the next session first). Should a run still fail, its screens stay in the log and
 	@# the whole script runs once more, which must pass entirely.

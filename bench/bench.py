@@ -5,7 +5,10 @@ machine in the same run (`tar -tvf` over each layer for uncompressed layers; `gz
 /dev/null for compressed ones) and, when $DIVE names a dive binary, dive's figures and the ratio.
 Each measurement is the median of --runs runs. Writes a Markdown report (default docs/benchmarks.md).
 
-usage: bench.py FATHOM [--cases 1,2,3,4,5 | --cases tui] [--runs 3] [--work DIR] [--out docs/benchmarks.md] [--fixtures DIR]
+With case (2), the HTML report's size and open time in headless Chromium (see html_open); `--cases html` measures
+only that and replaces its section of the report.
+
+usage: bench.py FATHOM [--cases 1,2,3,4,5 | --cases tui | --cases html] [--runs 3] [--work DIR] [--out docs/benchmarks.md] [--fixtures DIR]
 """
 import argparse, json, os, platform, re, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -193,6 +196,72 @@ def frame_line(frame):
             f"{streaming}, the complete explorer after {ready:.2f} s.")
 
 
+def html_open(fathom, image, work, env, runs):
+    """The --html report of image: (page bytes, seconds to write it, seconds to an interactive first screen,
+    the page's own milliseconds to it, seconds for a zoom), the times medians of runs. Opening is measured in
+    headless Chromium over the DevTools protocol (Tests/e2e/cdp.py): from Page.navigate until the load event
+    has fired, the treemap has tiles and a frame with them has been drawn (two animation frames), on a fresh
+    tab each run; the page's own figure is performance.now() at that moment (from the start of navigation).
+    The zoom is a click on the largest directory's tile until the next frame shows its children."""
+    sys.path.insert(0, os.path.join(ROOT, "Tests", "e2e"))
+    import cdp
+    page_path = os.path.join(work, os.path.basename(image) + ".html")
+    start = time.monotonic()
+    subprocess.run([fathom, image, "--html", page_path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+    write = time.monotonic() - start
+    size = os.path.getsize(page_path)
+    if not cdp.available():
+        return size, write, None, None, None
+    drawn = ("new Promise(r => { const f = () => document.querySelector('#treemap .tile') ? requestAnimationFrame(() => "
+             "requestAnimationFrame(() => r(performance.now()))) : setTimeout(f, 5); f(); })")
+    opens, own, zooms = [], [], []
+    with cdp.Browser() as b:
+        for _ in range(runs):
+            page = b.open(None)
+            t0 = time.monotonic()
+            page.navigate("file://" + page_path)
+            own.append(page.eval(drawn))
+            opens.append(time.monotonic() - t0)
+            target = page.eval("(() => { const t = document.querySelector('#treemap .tile.dir'); return t && t.dataset.path; })()")
+            if target:
+                x, y = page.eval(f"(() => {{ const r = document.querySelector('#treemap .tile[data-path={json.dumps(target)}]')"
+                                 ".getBoundingClientRect(); return [r.left + 8, r.top + 6]; })()")
+                t0 = time.monotonic()
+                page.mouse("mousePressed", x, y, button="left", clickCount=1)
+                page.mouse("mouseReleased", x, y, button="left", clickCount=1)
+                page.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                zooms.append(time.monotonic() - t0)
+            page.send("Page.close")
+    return size, write, statistics.median(opens), statistics.median(own), statistics.median(zooms) if zooms else None
+
+
+def html_section(fathom, work, fixtures, env, runs):
+    """The HTML report's lines for the report: size and open time of the samples, many-files and case (2)."""
+    images = [("SampleImages/wasteful.docker.tar", os.path.join(ROOT, "SampleImages", "wasteful.docker.tar")),
+              ("SampleImages/good.docker.tar.zst", os.path.join(ROOT, "SampleImages", "good.docker.tar.zst"))]
+    many = os.path.join(fixtures, "real", "many-files.docker20.tar.zst")
+    if os.path.exists(many):
+        path = os.path.join(work, "many-files.docker20.tar")
+        if not os.path.exists(path):
+            subprocess.run(f"zstd -dc '{many}' > '{path}'", shell=True, check=True)
+        images.append(("real/many-files.docker20.tar (35,384 entries)", path))
+    case2 = ensure_case("2", work)
+    images.append(("(2) " + CASES["2"]["title"], case2))
+    out = ["<!-- html -->",
+           f"HTML report (`fathom IMAGE --html`): the page's size, the seconds to write it, and in headless Chromium "
+           f"(DevTools protocol, 1280×800, a fresh tab, medians of {runs}) the seconds from navigation to an interactive first "
+           "screen (load event fired, treemap drawn and painted), the page's own `performance.now()` then, and a zoom "
+           "(click on the largest directory until its children are painted). `python3 bench/bench.py FATHOM --cases html`.", "",
+           "| image | page MB | write s | open s | page's own ms | zoom s |", "|---|---|---|---|---|---|"]
+    for title, path in images:
+        size, write, opened, own, zoom = html_open(fathom, path, work, env, runs)
+        fmt = lambda v, f: f % v if v is not None else "-"
+        out.append(f"| {title} | {size / 1e6:.2f} | {write:.2f} | {fmt(opened, '%.2f')} | {fmt(own, '%.0f')} | {fmt(zoom, '%.2f')} |")
+        print(f"html {title}: {size / 1e6:.2f} MB, open {fmt(opened, '%.2f')} s", file=sys.stderr)
+    out.append("<!-- /html -->")
+    return out
+
+
 def ensure_case(case, work):
     """The generated image of a case, made once (cached in `work`)."""
     c = CASES[case]
@@ -232,6 +301,16 @@ def main():
             ensure_case(case, a.work)
         print("\n".join(viewer_lines([(c, viewer_open(fathom, os.path.join(a.work, f"case{c}.tar"), env, CASES[c]["entries"],
                                                      CASES[c]["layers"])) for c in cases], a.work)))
+        return
+    if a.cases == "html":  # only the HTML report's section, replacing that section of the report
+        lines = html_section(fathom, a.work, a.fixtures, env, a.runs)
+        print("\n".join(lines))
+        if a.out != "-" and os.path.exists(a.out):
+            text = open(a.out).read()
+            block = "\n".join(lines)
+            text = re.sub(r"<!-- html -->.*<!-- /html -->", lambda _: block, text, flags=re.S) if "<!-- html -->" in text \
+                else text.rstrip("\n") + "\n\n" + block + "\n"
+            open(a.out, "w").write(text)
         return
     rows = []
     for case in a.cases.split(","):
@@ -317,6 +396,8 @@ def main():
         out.append(f"| {r['title']} | {', '.join(r['databases']) or 'none'} | {'%.3f s' % phase if phase is not None else '-'} | {wall:.2f} s | {share} |")
     if viewers:
         out += viewer_lines(viewers, a.work)
+    if "2" in a.cases.split(","):
+        out += [""] + html_section(fathom, a.work, a.fixtures, env, a.runs)
     text = "\n".join(out) + "\n"
     print(text)
     if a.out != "-":

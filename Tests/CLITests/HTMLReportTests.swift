@@ -62,7 +62,7 @@ import Testing
         // CI mode puts the verdict on the page too
         let ci = try CLI.run([Self.wasteful, "--ci", "--html", page.path])
         let ciPage = try String(contentsOf: page, encoding: .utf8)
-        #expect(ci.status == 1 && ciPage.contains("\"passed\": false"))
+        #expect(ci.status == 1 && ciPage.contains("\"passed\":false"))
     }
 
     /// Markup and script in a file name and a layer command are data, not page.

@@ -18,7 +18,7 @@ public enum DiffHTMLReport {
     static func name(_ a: Analysis) -> String { a.image.names.first ?? a.image.archivePath }
 
     static func dataJSON(_ d: ImageDiff, gate: DiffGate?, generated: Date) -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONWriter(compact: true)
         let t = d.totals
         w.object { w in
             w.field("old", name(d.old))

@@ -39,7 +39,8 @@ enum HTMLPage {
     .keep{background:var(--keep)}.hide{background:var(--hide)}.cmd{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
     #treemap{position:relative;width:100%;height:480px;border:1px solid var(--line);border-radius:6px;overflow:hidden;background:var(--card)}
     .tile{position:absolute;overflow:hidden;border:1px solid var(--bg);font-size:11px;padding:2px 3px;color:#111;cursor:default}
-    .tile.dir{cursor:zoom-in}.tile.wasted{outline:2px dashed var(--hide);outline-offset:-3px}
+    .tile.dir,.tile.inner{cursor:zoom-in}.tile.dir{color:var(--fg)}.tile.wasted{outline:2px dashed var(--hide);outline-offset:-3px}
+    #tileinfo{min-height:1.5em;margin:2px 0 4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.tile:focus{outline:2px solid var(--accent);outline-offset:-2px;z-index:1}
     #crumbs button{border:0;background:none;color:var(--accent);cursor:pointer;font:inherit;padding:0 2px}
     table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}
     th{cursor:pointer;user-select:none}td.num,th.num{text-align:right;white-space:nowrap}
@@ -47,20 +48,26 @@ enum HTMLPage {
     .sev{font-weight:600;margin-right:6px}.sev.high{color:var(--hide)}.sev.medium{color:#bf8700}.sev.low{color:var(--dim)}
     pre{white-space:pre-wrap;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:6px;margin:6px 0 0}
     .legend{display:flex;gap:12px;font-size:12px;margin:4px 0}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+    @media (min-width:1100px){.overview{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);column-gap:28px}
+    .overview .layer{grid-template-columns:2.2em 5.5em minmax(80px,1fr) 2fr}#treemap{height:440px}}
     @media (max-width:700px){.layer{grid-template-columns:2.5em 5em 1fr}.layer .cmd{grid-column:1/-1}#treemap{height:360px}}
     """
 
     static let body = """
     <header><h1 id="title"></h1><div class="dim" id="subtitle"></div><div class="figures" id="figures"></div><div id="ci"></div></header>
     <main>
+    <div class="overview"><section>
     <h2>Layers</h2>
     <div class="legend"><span><i class="keep"></i>still in the final image</span><span><i class="hide"></i>hidden by a later layer (wasted)</span></div>
     <div id="layers" role="list" aria-label="Layers: bytes each adds, split into what the final image still shows and what later layers hide"></div>
     <div id="layerfiles"></div>
+    </section><section>
     <h2>Final filesystem</h2>
-    <div class="dim">Area is bytes, colour the layer that wrote the file; dashed: bytes also shipped and hidden at that path. Click a directory to zoom in.</div>
-    <div id="crumbs"></div>
+    <div class="dim">Area: bytes; colour: the layer that wrote the file; dashed: bytes also hidden at that path. A click (or Enter) zooms into a directory, the path leads back.</div>
+    <div id="crumbs" aria-label="Treemap path"></div>
+    <div id="tileinfo" class="mono" aria-live="polite"></div>
     <div id="treemap" role="img" aria-label="Treemap of the final filesystem by bytes"></div>
+    </section></div>
     <h2>Advice</h2><div id="advice"></div>
     <h2>Inefficient files</h2><div id="inefficient"></div>
     <h2>Largest files</h2><div id="largest"></div>
@@ -139,7 +146,7 @@ enum HTMLPage {
       for (const r of layersBox.children) r.classList.remove("sel");
       row.classList.add("sel");
       const box = document.getElementById("layerfiles"); box.textContent = "";
-      box.append(el("p", {class: "dim", text: `Layer ${l.index}: ${l.changes} changes (added ${si(l.added)}, modified ${si(l.modified)}, removed ${si(l.removed)})` +
+      box.append(el("p", {class: "dim", text: `Layer ${l.index}: ${l.changes} change${l.changes === 1 ? "" : "s"} (added ${si(l.added)}, modified ${si(l.modified)}, removed ${si(l.removed)})` +
         (l.files.length < l.changes ? `; the ${l.files.length} largest:` : ":")}));
       box.append(table(["Status", "Bytes", "Path"], l.files.map(f => [f.status, f.bytes, f.path]), [false, true, false]));
     }
@@ -180,34 +187,58 @@ enum HTMLPage {
       }
       return out;
     }
-    function draw(path) {
+    // what a tile is, for its tooltip, its accessible name and the info line (on hover and on focus)
+    function describe(it, prefix) {
+      return [it.o ? `${it.n} in /${prefix.join("/")}, each too small to draw` : "/" + prefix.concat([it.n]).join("/"), si(it.b) + (it.c ? " (directory)" : ""),
+        it.l !== undefined && !it.c ? "layer " + it.l : "", it.p ? "package " + it.p : "",
+        it.w ? si(it.w) + " also shipped and hidden here" : ""].filter(Boolean).join(" · ");
+    }
+    const info = document.getElementById("tileinfo"), minArea = 36;
+    let shown = [D.tree];
+    function draw(path, focus) {
+      shown = path;
       const node = path[path.length - 1];
-      map.textContent = ""; crumbs.textContent = "";
+      map.textContent = ""; crumbs.textContent = ""; info.textContent = "Hover over a tile (or Tab to it) for its path, bytes and layer.";
       path.forEach((n, i) => {
-        const b = el("button", {text: i === 0 ? "/" : n.n});
-        b.addEventListener("click", () => draw(path.slice(0, i + 1)));
-        crumbs.append(b, i < path.length - 1 ? "/" : "");
+        const b = el("button", {text: i === 0 ? "/" : n.n, "aria-label": "zoom out to /" + path.slice(1, i + 1).map(p => p.n).join("/")});
+        b.addEventListener("click", () => draw(path.slice(0, i + 1), true));
+        crumbs.append(b, i > 0 && i < path.length - 1 ? "/" : "");   // "/" is the root's own button
       });
       crumbs.append(el("span", {class: "dim", text: "  " + si(node.b)}));
-      // two levels at once: a directory's tile shows its own children under its name
+      // up to three levels at once: a directory's tile shows its own children under its name when it is large enough
+      // tiles under minArea square pixels join the directory's "N files" tile (the files of a directory count)
       function level(items, prefix, trail, x0, y0, W, H, depth) {
-        for (const [it, x, y, w, h] of squarify(items, x0, y0, W, H, [])) {
-          const t = el("div", {class: "tile" + (it.c ? " dir" : "") + (it.w ? " wasted" : "")});
+        const min = items.reduce((s, i) => s + i.b, 0) * minArea / Math.max(1, W * H), keep = [], rest = {n: "", b: 0, o: 0};
+        for (const it of items) {
+          if (it.b > 0 && it.b >= min && !it.o) keep.push(it);
+          else { rest.b += it.b; rest.o += it.o || (it.c ? it.f || 0 : 1); }
+        }
+        if (rest.b > 0) { rest.n = rest.o === 1 ? "1 file" : rest.o + " files"; keep.push(rest); }
+        for (const [it, x, y, w, h] of squarify(keep, x0, y0, W, H, [])) {
+          const full = prefix.concat([it.n]).join("/"), text = describe(it, prefix);
+          const t = el("div", {class: "tile" + (it.c ? " dir" : "") + (it.w ? " wasted" : "") + (it.o ? " rest" : "") + (depth > 0 ? " inner" : ""),
+            tabindex: "0", role: it.c ? "button" : "img", "aria-label": text, "data-path": it.o ? "" : "/" + full, "data-bytes": String(it.b)});
           Object.assign(t.style, {left: x + "px", top: y + "px", width: Math.max(0, w) + "px", height: Math.max(0, h) + "px",
             background: it.c ? "var(--line)" : it.o ? "repeating-linear-gradient(45deg,#bbb,#bbb 4px,#ccc 4px,#ccc 8px)" : hue(it.l || 0)});
-          const full = prefix.concat([it.n]).join("/");
-          t.title = (it.o ? it.n : "/" + full) + "\n" + si(it.b) + (it.l !== undefined && !it.c ? "\nlayer " + it.l : "") +
-            (it.p ? "\npackage " + it.p : "") + (it.w ? "\n" + si(it.w) + " also shipped and hidden here" : "");
-          if (w > 40 && h > 14) t.textContent = it.n;
-          if (it.c) t.addEventListener("click", e => { e.stopPropagation(); draw(trail.concat([it])); });
+          t.title = text.split(" · ").join("\n");
+          if (w > 40 && h > 14) t.textContent = it.o ? `${it.n}, ${si(it.b)}` : it.n;
+          const show = e => { e.stopPropagation(); info.textContent = text; };
+          t.addEventListener("mouseover", show); t.addEventListener("focus", show);
+          // a directory zooms into itself; a file drawn inside its directory's tile zooms into that directory
+          const into = it.c ? trail.concat([it]) : depth > 0 ? trail : null;
+          if (into) {
+            t.addEventListener("click", e => { e.stopPropagation(); draw(into); });
+            t.addEventListener("keydown", e => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); e.stopPropagation(); draw(into, true); } });
+          }
           map.append(t);
-          if (it.c && depth < 1 && w > 60 && h > 50) level(it.c, prefix.concat([it.n]), trail.concat([it]), x + 3, y + 16, w - 6, h - 19, depth + 1);
+          if (it.c && depth < 2 && w > 60 && h > 50) level(it.c, prefix.concat([it.n]), trail.concat([it]), x + 3, y + 16, w - 6, h - 19, depth + 1);
         }
       }
       level(node.c || [], path.slice(1).map(n => n.n), path, 0, 0, map.clientWidth, map.clientHeight, 0);
+      if (focus && map.firstChild) map.firstChild.focus();
     }
     draw([D.tree]);
-    window.addEventListener("resize", () => draw([D.tree]));
+    window.addEventListener("resize", () => draw(shown));
     // advice cards
     const adv = document.getElementById("advice");
     if (!D.advice.length) adv.append(el("p", {text: "No advice: nothing to reclaim, no secret, not root."}));

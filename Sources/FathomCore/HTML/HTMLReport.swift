@@ -10,9 +10,10 @@ import Foundation
 /// that forbids every fetch. Every string from the image travels as JSON (with `<`, `>` and `&`
 /// escaped) and reaches the page through `textContent`, never as markup.
 public enum HTMLReport {
-    /// Tiles smaller than this share of the image's bytes are summed into one "N smaller" tile per
-    /// directory: the page stays small (and fast) on a million files.
-    static let smallestTileShare = 1.0 / 4000
+    /// The treemap's nodes on the page: the largest by bytes (a directory holds at least the bytes of
+    /// any node under it, so every chosen node's directories are chosen too); the others are summed
+    /// into one "N files" tile per directory. About 3 MB of JSON however many files the image has.
+    static let treeNodeBudget = 60_000
     /// The changes listed per layer (the largest).
     static let changesPerLayer = 300
 
@@ -52,7 +53,7 @@ public enum HTMLReport {
 
     /// Everything the page draws, as JSON.
     static func dataJSON(_ a: Analysis, gate: CIGate?, generated: Date) -> [UInt8] {
-        var w = JSONWriter()
+        var w = JSONWriter(compact: true)
         let m = a.dive.metrics
         let replay = a.replay, paths = replay.paths
         w.object { w in
@@ -90,13 +91,17 @@ public enum HTMLReport {
                     w.field("modified", f.modifiedBytes)
                     w.field("removed", f.removedBytes)
                     w.field("stored", layer.blob.storedBytes)
-                    var changes: [(String, Int64, String)] = []
-                    for n in diff.added { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "added")) } }
-                    for n in diff.modified { if let s = replay.state(n, atLayer: i) { changes.append((paths.path(n), s.sizeBytes, "modified")) } }
-                    for (n, s) in zip(diff.removed, diff.removedStates) { changes.append((paths.path(n), s.sizeBytes, "removed")) }
+                    // the largest by bytes first, then paths only for those listed (a layer may change a million)
+                    var changes: [(PathTable.NodeID, Int64, String)] = []
+                    for n in diff.added { if let s = replay.state(n, atLayer: i) { changes.append((n, s.sizeBytes, "added")) } }
+                    for n in diff.modified { if let s = replay.state(n, atLayer: i) { changes.append((n, s.sizeBytes, "modified")) } }
+                    for n in diff.metadataOnly { if let s = replay.state(n, atLayer: i) { changes.append((n, s.sizeBytes, "metadata")) } }
+                    for (n, s) in zip(diff.removed, diff.removedStates) { changes.append((n, s.sizeBytes, "removed")) }
                     w.field("changes", changes.count)
                     changes.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-                    w.array("files", changes.prefix(changesPerLayer)) { w, c in
+                    let listed = changes.prefix(changesPerLayer).map { (paths.path($0.0), $0.1, $0.2) }
+                        .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+                    w.array("files", listed) { w, c in
                         w.object { w in w.field("path", "/" + c.0); w.field("bytes", c.1); w.field("status", c.2) }
                     }
                 }
@@ -125,32 +130,45 @@ public enum HTMLReport {
         return w.bytes
     }
 
-    /// The final filesystem as nested tiles `{n: name, b: bytes, l: layer, w: wasted bytes, c: [children]}`,
-    /// with the tiles under `smallestTileShare` of the image summed per directory (`o`: how many).
+    /// The final filesystem as nested tiles `{n: name, b: bytes, l: layer, w: wasted bytes, c: [children],
+    /// f: files under a directory}`, the nodes beyond `treeNodeBudget` summed per directory into one tile
+    /// `{n: "N files", b: their bytes, o: N}` (N counts the files under the directories summed too).
     static func writeTree(_ a: Analysis, _ w: inout JSONWriter) {
         let replay = a.replay, paths = replay.paths
         let n = replay.nodeCount
         // each inode's bytes at its first path (by node order), so that the root is the final filesystem's bytes
         var bytes = [Int64](repeating: 0, count: n)
+        var files = [Int32](repeating: 0, count: n)   // the files (not directories) at and under each node
         var seen = Set<Int32>()
         for id in 1..<max(1, n) {
-            guard let s = replay.currentState(id), s.kind == .file || s.kind == .hardlink, s.inode >= 0, seen.insert(s.inode).inserted else { continue }
+            guard let s = replay.currentState(id), s.kind != .directory else { continue }
+            files[id] = 1
+            guard s.kind == .file || s.kind == .hardlink, s.inode >= 0, seen.insert(s.inode).inserted else { continue }
             bytes[id] = s.sizeBytes
         }
         for id in stride(from: n - 1, to: 0, by: -1) where replay.currentState(id) != nil {
             bytes[Int(paths.parents[id])] += bytes[id]
+            files[Int(paths.parents[id])] += files[id]
         }
         var wasted: [Int32: Int64] = [:]
         for inode in replay.inodes where inode.visibleCount == 0 && inode.hiddenBy >= 0 && inode.sizeBytes > 0 {
             wasted[Int32(inode.node), default: 0] += inode.sizeBytes
         }
-        let threshold = max(1, Int64(Double(bytes[0]) * smallestTileShare))
+        let threshold = budgetThreshold((1..<max(1, n)).compactMap { replay.currentState($0) == nil ? nil : bytes[$0] })
         let owners = a.packages
         // depth first with an explicit stack (an image controls how deep its paths go)
-        enum Step { case open(Int), close }
+        enum Step { case open(Int), rest(files: Int, bytes: Int64), close }
         var stack: [Step] = [.open(0)]
         while let step = stack.popLast() {
-            guard case let .open(id) = step else { w.endArray(); w.endObject(); continue }
+            let id: Int
+            switch step {
+            case .close: w.endArray(); w.endObject(); continue
+            case let .rest(count, sum):
+                w.element()
+                w.object { w in w.field("n", count == 1 ? "1 file" : "\(count) files"); w.field("b", sum); w.field("o", count) }
+                continue
+            case let .open(node): id = node
+            }
             let state = id == 0 ? nil : replay.currentState(id)
             if id != 0 { w.element() }   // the root is the value of "tree"; the others are array elements
             w.beginObject()
@@ -164,20 +182,26 @@ public enum HTMLReport {
                 continue
             }
             if let state { w.field("l", Int(state.layer)) }
+            w.field("f", Int(files[id]))
             let kids = paths.children[id].map(Int.init).filter { replay.currentState($0) != nil }
             let big = kids.filter { bytes[$0] >= threshold }.sorted { bytes[$0] > bytes[$1] }
             let small = kids.filter { bytes[$0] < threshold }
             w.key("c")
             w.beginArray()
-            if !small.isEmpty {
-                let sum = small.reduce(Int64(0)) { $0 + bytes[$1] }
-                if sum > 0 {
-                    w.element()
-                    w.object { w in w.field("n", "\(small.count) smaller"); w.field("b", sum); w.field("o", small.count) }
-                }
-            }
             stack.append(.close)
+            // the summed tile comes last: the children stay in descending order, as the squarified layout wants
+            let sum = small.reduce(Int64(0)) { $0 + bytes[$1] }
+            if sum > 0 { stack.append(.rest(files: small.reduce(0) { $0 + Int(files[$1]) }, bytes: sum)) }
             for k in big.reversed() { stack.append(.open(k)) }
         }
+    }
+
+    /// The least bytes a node needs to be on the page so that at most `treeNodeBudget` nodes are (0
+    /// when all fit).
+    static func budgetThreshold(_ sizes: [Int64], budget: Int = treeNodeBudget) -> Int64 {
+        guard sizes.count > budget, budget > 0 else { return 0 }
+        let sorted = sizes.sorted(by: >)
+        // ties at the cut would let more than the budget in: the cut then moves just above them
+        return sorted[budget] == sorted[budget - 1] ? sorted[budget - 1] + 1 : sorted[budget - 1]
     }
 }

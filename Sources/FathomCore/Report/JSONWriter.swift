@@ -8,7 +8,13 @@ struct JSONWriter {
     private let sink: ((UnsafeRawBufferPointer) -> Void)?
     private static let chunkBytes = 1 << 20
 
+    /// No newlines, indentation or space after `:` (the HTML report's embedded data).
+    private var compact = false
+
     init() { bytes.reserveCapacity(1 << 16); sink = nil }
+
+    /// A writer of compact JSON: the same values with no whitespace.
+    init(compact: Bool) { self.init(); self.compact = compact }
 
     /// A writer that hands its output to `sink` in chunks of about 1 MiB (a million-file report
     /// is a quarter of a gigabyte: it is never held whole). Call `flush()` at the end.
@@ -25,6 +31,7 @@ struct JSONWriter {
     }
 
     private mutating func newline() {
+        if compact { return }
         bytes.append(0x0A)
         for _ in 0..<hasElements.count { bytes.append(0x20); bytes.append(0x20) }
     }
@@ -57,7 +64,7 @@ struct JSONWriter {
     mutating func key(_ k: String) {
         beginElement()
         string(k)
-        bytes.append(UInt8(ascii: ":")); bytes.append(0x20)
+        bytes.append(UInt8(ascii: ":")); if !compact { bytes.append(0x20) }
     }
 
     mutating func string(_ s: String) {
