@@ -131,6 +131,26 @@ import Testing
         #expect(f.snippet == "# .dockerignore\n*.log\nnode_modules")
     }
 
+    /// Debian's golang-go with GCC (issue 18's scorecard, go-beginner): Go's standard library sources in
+    /// /usr/share/go-1.19 and binutils' and GCC's triple-named tools are toolchain too; a bare `strings`
+    /// (BusyBox's name) is not.
+    @Test func debianGoSourcesAndTripleNamedToolsAreToolchain() throws {
+        let a = try SyntheticImage(layers: [
+            Self.base,
+            .init(command: "RUN /bin/sh -c apt-get install -y golang-go # buildkit", files: [
+                F(path: "usr/lib/go-1.19/bin/go", bytes: 12_000, mode: 0o755),
+                F(path: "usr/share/go-1.19/src/fmt/print.go", bytes: 31_000),
+                F(path: "usr/bin/x86_64-linux-gnu-as", bytes: 9_000, mode: 0o755),
+                F(path: "usr/bin/x86_64-linux-gnu-lto-dump-12", bytes: 40_000, mode: 0o755),
+                F(path: "usr/bin/strings", bytes: 5_000, mode: 0o755),
+                F(path: "usr/bin/x86_64-linux-gnu-readelf.txt", bytes: 700)]),
+        ]).analysis()
+        let f = try #require(rule(a, "build-toolchain").first)
+        #expect(f.reclaimableBytes == 92_000)
+        #expect(f.paths.map(\.path) == ["/usr/bin/x86_64-linux-gnu-lto-dump-12", "/usr/share/go-1.19/src/fmt/print.go",
+                                        "/usr/lib/go-1.19/bin/go", "/usr/bin/x86_64-linux-gnu-as"])
+    }
+
     @Test(arguments: [("x86_64-linux-gnu-gcc-12", "gcc"), ("gcc-12", "gcc"), ("clang-16", "clang"), ("arm-linux-gnueabihf-g++", "g++"),
                       ("aarch64-linux-gnu-ld.bfd", "ld.bfd"), ("make", "make"), ("python3.11", "python3.11"), ("node-gyp", "node-gyp")])
     func toolNames(_ name: String, _ tool: String) {

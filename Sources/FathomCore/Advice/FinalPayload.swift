@@ -116,7 +116,10 @@ enum FinalPayload {
                 var path: String { folder.path.isEmpty ? name : folder.path + "/" + name }
                 guard s.kind == .file || s.kind == .hardlink, s.inode >= 0 else { continue }
                 let tool = name.utf8.contains(0x2D) ? toolName(name) : name   // only names with a `-` carry a triple or version
-                let isTool = toolchainTools.contains(tool) && (s.mode & 0o111 != 0 || folder.toolchainRoot != nil)
+                // binutils' and GCC's other tools count by their target-triple name only (`x86_64-linux-gnu-as`):
+                // a bare `strings` or `ar` may be BusyBox
+                let isTool = (toolchainTools.contains(tool) || (tool.count < name.count && name.contains("-linux-") && targetTools.contains(tool)))
+                    && (s.mode & 0o111 != 0 || folder.toolchainRoot != nil)
                 if counted[Int(s.inode)] {
                     // a hardlink to a counted file: its name is still evidence (`cc` beside `gcc`)
                     if isTool, toolsSeen.insert(tool).inserted { g.toolchainEvidence.append(tool) }
