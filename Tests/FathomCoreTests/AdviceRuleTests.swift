@@ -131,6 +131,20 @@ import Testing
         #expect(f.snippet == "# .dockerignore\n*.log\nnode_modules")
     }
 
+    /// `COPY . .` with the host's node_modules, then `RUN chown -R root:root /app` (issue 18's scorecard,
+    /// node-beginner): the rewrite does not hide that node_modules came in with the build context.
+    @Test func hostNodeModulesStillJunkAfterAChown() throws {
+        let files = [F(path: "app/package.json", bytes: 400), F(path: "app/server.js", bytes: 900), F(path: "app/node_modules/greet/index.js", bytes: 3000)]
+        let a = try SyntheticImage(layers: [
+            Self.base,
+            .init(command: "COPY . . # buildkit", files: files),
+            .init(command: "RUN /bin/sh -c chown -R root:root /app # buildkit", files: files),
+        ]).analysis()
+        let f = try #require(rule(a, "build-context-junk").first, "\(a.advice.map(\.title))")
+        #expect(f.reclaimableBytes == 3000 && f.layers == [1])
+        #expect(f.snippet == "# .dockerignore\nnode_modules")
+    }
+
     /// Debian's golang-go with GCC (issue 18's scorecard, go-beginner): Go's standard library sources in
     /// /usr/share/go-1.19 and binutils' and GCC's triple-named tools are toolchain too; a bare `strings`
     /// (BusyBox's name) is not.

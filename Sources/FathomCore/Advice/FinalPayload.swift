@@ -190,14 +190,21 @@ enum FinalPayload {
         return f
     }
 
-    /// A `node_modules` folder written by the same COPY layer as the `package.json` beside it:
-    /// the host's dependencies came in with the build context.
+    /// A `node_modules` folder first written by the same COPY layer as the `package.json` beside it:
+    /// the host's dependencies came in with the build context (even when a later `chown -R` rewrote both).
     static func copiedWithItsProject(_ a: AdviceInput, node: PathTable.NodeID, copyLayers: [Bool]) -> Bool {
         let paths = a.replay.paths
-        guard let state = a.replay.currentState(Int(node)), copyLayers[Int(state.layer)],
+        guard let first = firstWriter(a, node), copyLayers[first],
               let name = paths.names.lookup(Array("package.json".utf8)),
-              let manifest = paths.existingChild(paths.parents[Int(node)], name),
-              let manifestState = a.replay.currentState(Int(manifest)) else { return false }
-        return manifestState.layer == state.layer
+              let manifest = paths.existingChild(paths.parents[Int(node)], name) else { return false }
+        return firstWriter(a, manifest) == first
+    }
+
+    /// The layer that first wrote `node` (nil when no layer did).
+    static func firstWriter(_ a: AdviceInput, _ node: PathTable.NodeID) -> Int? {
+        for l in a.image.layers.indices {
+            if let s = a.replay.state(node, atLayer: l) { return Int(s.layer) }
+        }
+        return nil
     }
 }
