@@ -145,6 +145,21 @@ import Testing
         #expect(f.snippet == "# .dockerignore\nnode_modules")
     }
 
+    /// An apt install whose debconf rewrites the base's templates.dat unchanged (issue 18's scorecard,
+    /// node-good): the base's file rewritten by a package manager, low, not a metadata-only rewrite to fix with COPY --chmod.
+    @Test func aPackageManagerRewritingABaseFileUnchangedIsNoMetadataRewrite() throws {
+        let templates = F(path: "var/cache/debconf/templates.dat", bytes: 750_000, seed: "t")
+        let a = try SyntheticImage(layers: [
+            .init(command: "", files: [templates, F(path: "etc/os-release", bytes: 300)]),
+            .init(command: "RUN /bin/sh -c apt-get update && apt-get install -y --no-install-recommends nodejs # buildkit",
+                  files: [templates, F(path: "usr/bin/node", bytes: 90_000, mode: 0o755)]),
+        ]).analysis()
+        #expect(rule(a, "metadata-only-rewrite").isEmpty, "\(a.advice.map(\.title))")
+        let f = try #require(rule(a, "cleanup-in-later-layer").first)
+        #expect(f.layers == [0, 1] && f.severity == .low && f.reclaimableBytes == 750_000)
+        #expect(f.title == "The base layer ships 750 kB that layer 1 deletes or rewrites")
+    }
+
     /// Debian's golang-go with GCC (issue 18's scorecard, go-beginner): Go's standard library sources in
     /// /usr/share/go-1.19 and binutils' and GCC's triple-named tools are toolchain too; a bare `strings`
     /// (BusyBox's name) is not.
