@@ -180,6 +180,23 @@ import Testing
                                         "/usr/lib/go-1.19/bin/go", "/usr/bin/x86_64-linux-gnu-as"])
     }
 
+    /// libstdc++'s headers have no suffix (`vector`, `bits/stl_algo.tcc`): below `include/c++` every file is a
+    /// header (the scorecard's py-beginner: 4.1 MB of them were left out of its toolchain); elsewhere in
+    /// `include` only `.h`-like names are.
+    @Test func cxxHeadersWithoutASuffixAreToolchain() throws {
+        let a = try SyntheticImage(layers: [
+            Self.base,
+            .init(command: "RUN /bin/sh -c apt-get install -y g++ # buildkit", files: [
+                F(path: "usr/bin/x86_64-linux-gnu-g++-12", bytes: 10_000, mode: 0o755),
+                F(path: "usr/include/c++/12/vector", bytes: 3_000), F(path: "usr/include/c++/12/bits/stl_algo.tcc", bytes: 6_000),
+                F(path: "usr/include/stdio.h", bytes: 1_000), F(path: "usr/include/rpcsvc/rquota.x", bytes: 200)]),
+        ]).analysis()
+        let f = try #require(rule(a, "build-toolchain").first)
+        #expect(f.reclaimableBytes == 20_000)
+        #expect(f.paths.map(\.path) == ["/usr/bin/x86_64-linux-gnu-g++-12", "/usr/include/c++/12/bits/stl_algo.tcc",
+                                        "/usr/include/c++/12/vector", "/usr/include/stdio.h"])
+    }
+
     @Test(arguments: [("x86_64-linux-gnu-gcc-12", "gcc"), ("gcc-12", "gcc"), ("clang-16", "clang"), ("arm-linux-gnueabihf-g++", "g++"),
                       ("aarch64-linux-gnu-ld.bfd", "ld.bfd"), ("make", "make"), ("python3.11", "python3.11"), ("node-gyp", "node-gyp")])
     func toolNames(_ name: String, _ tool: String) {

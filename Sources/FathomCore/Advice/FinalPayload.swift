@@ -29,6 +29,8 @@ enum FinalPayload {
         var junk: String?
         var toolchainRoot: String?
         var include = false
+        /// Below `include/c++`: libstdc++'s and libc++'s headers, most without a suffix (`vector`, `bits/stl_algo.tcc`).
+        var cxxInclude = false
         var documentation = false
     }
 
@@ -157,7 +159,7 @@ enum FinalPayload {
                     continue
                 }
                 if folder.toolchainRoot != nil || isTool
-                    || (folder.include && headerSuffixes.contains { name.hasSuffix($0) })
+                    || (folder.include && (folder.cxxInclude || headerSuffixes.contains { name.hasSuffix($0) }))
                     || (name.hasPrefix("lib") && name.hasSuffix(".a")) {
                     add(&g.toolchain)
                     let evidence = isTool ? tool : folder.toolchainRoot
@@ -186,6 +188,7 @@ enum FinalPayload {
         }
         if f.toolchainRoot == nil, isToolchainDirectory(path: path, name: name, parentName: parent.name) { f.toolchainRoot = "/" + path }
         f.include = parent.include || name == "include"
+        f.cxxInclude = parent.cxxInclude || (name == "c++" && parent.name == "include")
         f.documentation = parent.documentation || documentationDirectories.contains(path)
         return f
     }
