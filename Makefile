@@ -29,6 +29,9 @@ TEST_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
 TEST_PACKAGES += rpm
 # ... and a real browser that renders the --html report (headless, in the tests only).
 TEST_PACKAGES += chromium
+# ... and git: the scorecard's images (Tests/e2e/scorecard.sh) copy a developer's folder with its git history
+# (docker.io and debootstrap, listed above, build them).
+TEST_PACKAGES += git
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -85,6 +88,9 @@ test: deps-test build
 	@# the whole script runs once more, which must pass entirely.
 	Tests/e2e/tui.sh .build/debug/fathom || { echo "tui.sh: failures above; running it once more"; Tests/e2e/tui.sh .build/debug/fathom; }
 	Tests/e2e/sources.sh .build/debug/fathom
+	@# the advice scorecard: realistic images built once by the real engine (cached in ~/.cache/fathom-scorecard),
+	@# every built-in mistake named with the right bytes and fix, no medium or high alarm on the well-built ones
+	Tests/e2e/scorecard.sh .build/debug/fathom
 	Tests/e2e/packaging.sh .build/debug/fathom
 	@# every fuzz target for a short while (a crash fails the run and prints the input), then the unit
 	@# tests under the address and thread sanitizers

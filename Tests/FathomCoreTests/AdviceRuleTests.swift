@@ -131,6 +131,72 @@ import Testing
         #expect(f.snippet == "# .dockerignore\n*.log\nnode_modules")
     }
 
+    /// `COPY . .` with the host's node_modules, then `RUN chown -R root:root /app` (issue 18's scorecard,
+    /// node-beginner): the rewrite does not hide that node_modules came in with the build context.
+    @Test func hostNodeModulesStillJunkAfterAChown() throws {
+        let files = [F(path: "app/package.json", bytes: 400), F(path: "app/server.js", bytes: 900), F(path: "app/node_modules/greet/index.js", bytes: 3000)]
+        let a = try SyntheticImage(layers: [
+            Self.base,
+            .init(command: "COPY . . # buildkit", files: files),
+            .init(command: "RUN /bin/sh -c chown -R root:root /app # buildkit", files: files),
+        ]).analysis()
+        let f = try #require(rule(a, "build-context-junk").first, "\(a.advice.map(\.title))")
+        #expect(f.reclaimableBytes == 3000 && f.layers == [1])
+        #expect(f.snippet == "# .dockerignore\nnode_modules")
+    }
+
+    /// An apt install whose debconf rewrites the base's templates.dat unchanged (issue 18's scorecard,
+    /// node-good): the base's file rewritten by a package manager, low, not a metadata-only rewrite to fix with COPY --chmod.
+    @Test func aPackageManagerRewritingABaseFileUnchangedIsNoMetadataRewrite() throws {
+        let templates = F(path: "var/cache/debconf/templates.dat", bytes: 750_000, seed: "t")
+        let a = try SyntheticImage(layers: [
+            .init(command: "", files: [templates, F(path: "etc/os-release", bytes: 300)]),
+            .init(command: "RUN /bin/sh -c apt-get update && apt-get install -y --no-install-recommends nodejs # buildkit",
+                  files: [templates, F(path: "usr/bin/node", bytes: 90_000, mode: 0o755)]),
+        ]).analysis()
+        #expect(rule(a, "metadata-only-rewrite").isEmpty, "\(a.advice.map(\.title))")
+        let f = try #require(rule(a, "cleanup-in-later-layer").first)
+        #expect(f.layers == [0, 1] && f.severity == .low && f.reclaimableBytes == 750_000)
+        #expect(f.title == "The base layer ships 750 kB that layer 1 deletes or rewrites")
+    }
+
+    /// Debian's golang-go with GCC (issue 18's scorecard, go-beginner): Go's standard library sources in
+    /// /usr/share/go-1.19 and binutils' and GCC's triple-named tools are toolchain too; a bare `strings`
+    /// (BusyBox's name) is not.
+    @Test func debianGoSourcesAndTripleNamedToolsAreToolchain() throws {
+        let a = try SyntheticImage(layers: [
+            Self.base,
+            .init(command: "RUN /bin/sh -c apt-get install -y golang-go # buildkit", files: [
+                F(path: "usr/lib/go-1.19/bin/go", bytes: 12_000, mode: 0o755),
+                F(path: "usr/share/go-1.19/src/fmt/print.go", bytes: 31_000),
+                F(path: "usr/bin/x86_64-linux-gnu-as", bytes: 9_000, mode: 0o755),
+                F(path: "usr/bin/x86_64-linux-gnu-lto-dump-12", bytes: 40_000, mode: 0o755),
+                F(path: "usr/bin/strings", bytes: 5_000, mode: 0o755),
+                F(path: "usr/bin/x86_64-linux-gnu-readelf.txt", bytes: 700)]),
+        ]).analysis()
+        let f = try #require(rule(a, "build-toolchain").first)
+        #expect(f.reclaimableBytes == 92_000)
+        #expect(f.paths.map(\.path) == ["/usr/bin/x86_64-linux-gnu-lto-dump-12", "/usr/share/go-1.19/src/fmt/print.go",
+                                        "/usr/lib/go-1.19/bin/go", "/usr/bin/x86_64-linux-gnu-as"])
+    }
+
+    /// libstdc++'s headers have no suffix (`vector`, `bits/stl_algo.tcc`): below `include/c++` every file is a
+    /// header (the scorecard's py-beginner: 4.1 MB of them were left out of its toolchain); elsewhere in
+    /// `include` only `.h`-like names are.
+    @Test func cxxHeadersWithoutASuffixAreToolchain() throws {
+        let a = try SyntheticImage(layers: [
+            Self.base,
+            .init(command: "RUN /bin/sh -c apt-get install -y g++ # buildkit", files: [
+                F(path: "usr/bin/x86_64-linux-gnu-g++-12", bytes: 10_000, mode: 0o755),
+                F(path: "usr/include/c++/12/vector", bytes: 3_000), F(path: "usr/include/c++/12/bits/stl_algo.tcc", bytes: 6_000),
+                F(path: "usr/include/stdio.h", bytes: 1_000), F(path: "usr/include/rpcsvc/rquota.x", bytes: 200)]),
+        ]).analysis()
+        let f = try #require(rule(a, "build-toolchain").first)
+        #expect(f.reclaimableBytes == 20_000)
+        #expect(f.paths.map(\.path) == ["/usr/bin/x86_64-linux-gnu-g++-12", "/usr/include/c++/12/bits/stl_algo.tcc",
+                                        "/usr/include/c++/12/vector", "/usr/include/stdio.h"])
+    }
+
     @Test(arguments: [("x86_64-linux-gnu-gcc-12", "gcc"), ("gcc-12", "gcc"), ("clang-16", "clang"), ("arm-linux-gnueabihf-g++", "g++"),
                       ("aarch64-linux-gnu-ld.bfd", "ld.bfd"), ("make", "make"), ("python3.11", "python3.11"), ("node-gyp", "node-gyp")])
     func toolNames(_ name: String, _ tool: String) {

@@ -29,6 +29,8 @@ enum FinalPayload {
         var junk: String?
         var toolchainRoot: String?
         var include = false
+        /// Below `include/c++`: libstdc++'s and libc++'s headers, most without a suffix (`vector`, `bits/stl_algo.tcc`).
+        var cxxInclude = false
         var documentation = false
     }
 
@@ -116,7 +118,10 @@ enum FinalPayload {
                 var path: String { folder.path.isEmpty ? name : folder.path + "/" + name }
                 guard s.kind == .file || s.kind == .hardlink, s.inode >= 0 else { continue }
                 let tool = name.utf8.contains(0x2D) ? toolName(name) : name   // only names with a `-` carry a triple or version
-                let isTool = toolchainTools.contains(tool) && (s.mode & 0o111 != 0 || folder.toolchainRoot != nil)
+                // binutils' and GCC's other tools count by their target-triple name only (`x86_64-linux-gnu-as`):
+                // a bare `strings` or `ar` may be BusyBox
+                let isTool = (toolchainTools.contains(tool) || (tool.count < name.count && name.contains("-linux-") && targetTools.contains(tool)))
+                    && (s.mode & 0o111 != 0 || folder.toolchainRoot != nil)
                 if counted[Int(s.inode)] {
                     // a hardlink to a counted file: its name is still evidence (`cc` beside `gcc`)
                     if isTool, toolsSeen.insert(tool).inserted { g.toolchainEvidence.append(tool) }
@@ -154,7 +159,7 @@ enum FinalPayload {
                     continue
                 }
                 if folder.toolchainRoot != nil || isTool
-                    || (folder.include && headerSuffixes.contains { name.hasSuffix($0) })
+                    || (folder.include && (folder.cxxInclude || headerSuffixes.contains { name.hasSuffix($0) }))
                     || (name.hasPrefix("lib") && name.hasSuffix(".a")) {
                     add(&g.toolchain)
                     let evidence = isTool ? tool : folder.toolchainRoot
@@ -183,18 +188,26 @@ enum FinalPayload {
         }
         if f.toolchainRoot == nil, isToolchainDirectory(path: path, name: name, parentName: parent.name) { f.toolchainRoot = "/" + path }
         f.include = parent.include || name == "include"
+        f.cxxInclude = parent.cxxInclude || (name == "c++" && parent.name == "include")
         f.documentation = parent.documentation || documentationDirectories.contains(path)
         return f
     }
 
-    /// A `node_modules` folder written by the same COPY layer as the `package.json` beside it:
-    /// the host's dependencies came in with the build context.
+    /// A `node_modules` folder first written by the same COPY layer as the `package.json` beside it:
+    /// the host's dependencies came in with the build context (even when a later `chown -R` rewrote both).
     static func copiedWithItsProject(_ a: AdviceInput, node: PathTable.NodeID, copyLayers: [Bool]) -> Bool {
         let paths = a.replay.paths
-        guard let state = a.replay.currentState(Int(node)), copyLayers[Int(state.layer)],
+        guard let first = firstWriter(a, node), copyLayers[first],
               let name = paths.names.lookup(Array("package.json".utf8)),
-              let manifest = paths.existingChild(paths.parents[Int(node)], name),
-              let manifestState = a.replay.currentState(Int(manifest)) else { return false }
-        return manifestState.layer == state.layer
+              let manifest = paths.existingChild(paths.parents[Int(node)], name) else { return false }
+        return firstWriter(a, manifest) == first
+    }
+
+    /// The layer that first wrote `node` (nil when no layer did).
+    static func firstWriter(_ a: AdviceInput, _ node: PathTable.NodeID) -> Int? {
+        for l in a.image.layers.indices {
+            if let s = a.replay.state(node, atLayer: l) { return Int(s.layer) }
+        }
+        return nil
     }
 }

@@ -10,6 +10,11 @@ extension Advisor {
             for n in diff.metadataOnly { metadataOnly.insert(UInt64(layer) << 32 | UInt64(UInt32(bitPattern: n))) }
             for n in diff.unchanged { unchangedRewrite.insert(UInt64(layer) << 32 | UInt64(UInt32(bitPattern: n))) }
         }
+        // only a COPY/ADD or a RUN that changes modes or owners rewrites files for their metadata; a package
+        // manager's RUN that rewrites a file unchanged (debconf's templates.dat) is a rewrite like any other
+        let metadataStep = a.image.layers.indices.map { l in
+            (FinalPayload.isCopyLayer(a, l) && hasCommand(a, l)) || !hasCommand(a, l) || changesMetadata(a.image.layers[l].createdBy ?? "")
+        }
         var unchangedCount: [Int: Int] = [:]
         struct Group { var bytes: Int64 = 0; var paths: [(String, Int64)] = [] }
         var cleanup: [Int: Group] = [:]       // key: shipper << 16 | hider
@@ -22,7 +27,7 @@ extension Advisor {
             // an identical rewrite by a repeat of the same layer (the same diff ID) stays a cleanup, named as a repeated step
             let repeated = a.image.layers[Int(inode.layer)].blob.diffID == a.image.layers[Int(inode.hiddenBy)].blob.diffID
             let unchanged = unchangedRewrite.contains(key) && !repeated
-            if metadataOnly.contains(key) || unchanged {
+            if (metadataOnly.contains(key) || unchanged) && metadataStep[Int(inode.hiddenBy)] {
                 if unchanged { unchangedCount[Int(inode.hiddenBy), default: 0] += 1 }
                 rewrites[Int(inode.hiddenBy), default: Group()].bytes += inode.sizeBytes
                 rewrites[Int(inode.hiddenBy), default: Group()].paths.append(item)
@@ -91,6 +96,13 @@ extension Advisor {
                     : "COPY --chmod=0755 --chown=app:app <src> <dest>"))
         }
         return out
+    }
+
+    /// True when a RUN's command runs `chmod`, `chown`, `chgrp`, `touch` or `setfacl`.
+    static func changesMetadata(_ command: String) -> Bool {
+        InstallCommand.simpleCommands(command).contains { words in
+            ["chmod", "chown", "chgrp", "touch", "setfacl"].contains { InstallCommand.runs([$0], in: words.joined(separator: " ")) }
+        }
     }
 
     /// Where a COPY or ADD layer wrote: `COPY dir:… in /app` (the classic builder), or the last word of

@@ -34,6 +34,14 @@ extension FinalPayload {
         "rustc", "cargo", "javac", "node-gyp",
     ]
 
+    /// binutils' and GCC's other tools, named with their target triple (`x86_64-linux-gnu-as`,
+    /// `x86_64-linux-gnu-lto-dump-12`): toolchain only under such a name.
+    static let targetTools: Set<String> = [
+        "as", "ar", "nm", "objdump", "objcopy", "readelf", "strip", "ranlib", "addr2line", "c++filt", "elfedit", "size",
+        "strings", "gprof", "gprofng", "dwp", "lto-dump", "gcov", "gcov-tool", "gcov-dump", "gcc-ar", "gcc-nm", "gcc-ranlib",
+        "gp-archive", "gp-collect-app", "gp-display-html", "gp-display-src", "gp-display-text",
+    ]
+
     /// `x86_64-linux-gnu-gcc-12` → `gcc`; `clang-16` → `clang`; other names unchanged.
     static func toolName(_ name: String) -> String {
         var parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
@@ -48,11 +56,12 @@ extension FinalPayload {
         return parts.joined(separator: "-")
     }
 
-    /// Folders that hold a whole toolchain (GCC's internals, Go, Rust, a JDK's modules, node-gyp's headers).
+    /// Folders that hold a whole toolchain (GCC's internals, Go with Debian's source tree, Rust, a JDK's modules, node-gyp's headers).
     static func isToolchainDirectory(path: String, name: String, parentName: String) -> Bool {
         if name == "gcc", parentName == "lib" || parentName == "libexec" { return true }
-        if ["usr/local/go", "usr/lib/go", "usr/local/rustup", "root/.rustup", "root/.cache/node-gyp"].contains(path) { return true }
-        if path.hasPrefix("usr/lib/go-"), !path.dropFirst("usr/lib/go-".count).contains("/") { return true }
+        if ["usr/local/go", "usr/lib/go", "usr/share/go", "usr/local/rustup", "root/.rustup", "root/.cache/node-gyp"].contains(path) { return true }
+        // Debian's Go: GOROOT in /usr/lib/go-1.19, its standard library's sources in /usr/share/go-1.19 (GOROOT/src links there)
+        for root in ["usr/lib/go-", "usr/share/go-"] where path.hasPrefix(root) && !path.dropFirst(root.count).contains("/") { return true }
         return name == "jmods" || name == "node-gyp" || name == ".node-gyp"
     }
 
