@@ -27,6 +27,8 @@ TEST_PACKAGES += podman
 TEST_PACKAGES += dpkg-dev lintian groff-base debootstrap zsh fish
 # ... and the real rpm (rpmbuild, rpm --root) that makes the RPM databases the package tests read.
 TEST_PACKAGES += rpm
+# ... and ISA-L's igzip, the benchmark's limit for gzip layers (make bench).
+TEST_PACKAGES += isal
 # ... and a real browser that renders the --html report (headless, in the tests only).
 TEST_PACKAGES += chromium
 # ... and git: the scorecard's images (Tests/e2e/scorecard.sh) copy a developer's folder with its git history

@@ -82,7 +82,18 @@ key_of() {
 }
 names=$(cd "$defs" && for d in */; do [ -f "$d/Dockerfile" ] && echo "${d%/}"; done)
 missing=()
-for n in $names; do [ -f "$cache/$n-$(key_of "$n").tar" ] || missing+=("$n"); done
+for n in $names; do k=$(key_of "$n"); [ -f "$cache/$n-$k.tar" ] && [ -f "$cache/$n-$k.packages" ] || missing+=("$n"); done
+
+# What the image's own package managers say, run inside a container of it (issue 21's accuracy check):
+# dpkg-query's packages, and every Python distribution each interpreter of the image sees.
+list_packages() {  # list_packages IMAGE OUT
+  $DOCKER run --rm --network none --entrypoint /bin/sh "$1" -c '
+    command -v dpkg-query >/dev/null && dpkg-query -W -f "deb \${Package} \${Version} \${Architecture} \${db:Status-Status}\n"
+    for py in /opt/venv/bin/python3 /app/.venv/bin/python3 /usr/local/bin/python3 /usr/bin/python3; do
+      [ -x "$py" ] && "$py" -c "import importlib.metadata as m
+for d in m.distributions(): print(\"pypi\", d.metadata[\"Name\"], d.version)" 2>/dev/null
+    done; true' | sort -u >"$2"
+}
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! start_dockerd "$work"; then
@@ -104,13 +115,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     (cd "$ctx" && GIT_AUTHOR_DATE=2024-01-01T00:00:00Z GIT_COMMITTER_DATE=2024-01-01T00:00:00Z sh ./prepare.sh && rm -f prepare.sh) \
       || { echo "FAIL $n: prepare.sh"; exit 1; }
     start=$(date +%s)
-    if ! DOCKER_BUILDKIT=1 $DOCKER build --network host -t "scorecard-$n" "$ctx" >"$work/build-$n.log" 2>&1; then
+    if [ -f "$cache/$n-$key.tar" ]; then
+      # built by an earlier run that did not list its packages: loaded, not built again
+      $DOCKER load -q -i "$cache/$n-$key.tar" >/dev/null || { echo "FAIL docker load of $n"; exit 1; }
+    elif ! DOCKER_BUILDKIT=1 $DOCKER build --network host -t "scorecard-$n" "$ctx" >"$work/build-$n.log" 2>&1; then
       echo "FAIL docker build of $n"; tail -20 "$work/build-$n.log"; exit 1
     fi
-    $DOCKER save -o "$cache/$n-$key.tar.part" "scorecard-$n" && mv "$cache/$n-$key.tar.part" "$cache/$n-$key.tar" \
+    list_packages "scorecard-$n" "$cache/$n-$key.packages.part" && mv "$cache/$n-$key.packages.part" "$cache/$n-$key.packages" \
+      || { echo "FAIL listing the packages of $n"; exit 1; }
+    [ -f "$cache/$n-$key.tar" ] || { $DOCKER save -o "$cache/$n-$key.tar.part" "scorecard-$n" && mv "$cache/$n-$key.tar.part" "$cache/$n-$key.tar"; } \
       || { echo "FAIL docker save of $n"; exit 1; }
     # older builds of this definition go
-    for old in "$cache/$n"-*.tar; do [ "$old" = "$cache/$n-$key.tar" ] || rm -f "$old"; done
+    for old in "$cache/$n"-*.tar "$cache/$n"-*.packages; do [ "$old" = "$cache/$n-$key.tar" ] || [ "$old" = "$cache/$n-$key.packages" ] || rm -f "$old"; done
     echo "built $n in $(($(date +%s) - start)) s ($(du -h "$cache/$n-$key.tar" | cut -f1))"
   done
   stop_dockerd
@@ -119,3 +135,9 @@ fi
 args=()
 for n in $names; do args+=("$n=$cache/$n-$(key_of "$n").tar"); done
 python3 "$here/Tests/e2e/scorecard.py" "$bin" "$defs" "${args[@]}"
+rc=$?
+# the packages fathom reads from each image against what its package managers said inside it
+pargs=()
+for n in $names; do k=$(key_of "$n"); pargs+=("$cache/$n-$k.tar=$cache/$n-$k.packages"); done
+python3 "$here/Tests/e2e/package_accuracy.py" "$bin" "${pargs[@]}" || rc=1
+exit $rc
