@@ -263,6 +263,30 @@ import Testing
         #expect(h.layers.first?.installed.count == 3)
     }
 
+    /// setuptools' egg-info, as Debian's python3-* packages install it: a directory (files from its
+    /// installed-files.txt, relative to it), a directory without a list, and a single metadata file
+    /// whose name carries the Python version.
+    @Test func eggInfoDirectoriesAndFiles() throws {
+        let site = "usr/lib/python3/dist-packages"
+        let layer = DockerArchiveBuilder.layer { t in
+            t.add("\(site)/setuptools-66.1.1.egg-info/PKG-INFO", data: Array("Name: setuptools\n".utf8))
+            t.add("\(site)/mylib-1.0.egg-info/installed-files.txt", data: Array("../mylib/__init__.py\n../mylib/core.py\nPKG-INFO\n".utf8))
+            t.add("\(site)/mylib-1.0.egg-info/PKG-INFO", data: [UInt8](repeating: 65, count: 10))
+            t.add("\(site)/mylib/__init__.py", data: [UInt8](repeating: 1, count: 100))
+            t.add("\(site)/mylib/core.py", data: [UInt8](repeating: 2, count: 2_000))
+            t.add("\(site)/wheel-0.38.4-py3.11.egg-info", data: Array("Name: wheel\n".utf8))
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-egg-\(UUID().uuidString).tar")
+        try Data(DockerArchiveBuilder(layers: [layer]).build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let h = PackageHistory.read(Analysis(image: try ImageLoader.load(path: url.path)))
+        let found = Dictionary(uniqueKeysWithValues: h.final.map { ($0.package.name, $0) })
+        #expect(Set(found.keys) == ["setuptools", "mylib", "wheel"])
+        #expect(found["setuptools"]?.package.version == "66.1.1" && found["wheel"]?.package.version == "0.38.4")
+        #expect(found["mylib"]?.bytes == 2_110 && found["mylib"]?.files == 3, "its two modules and PKG-INFO, as listed")
+        #expect(found["wheel"]?.package.purl(distro: h.distro) == "pkg:pypi/wheel@0.38.4")
+    }
+
     /// Node packages from node_modules: plain and scoped names, a nested node_modules owned by its own
     /// package, the purls the spec writes.
     @Test func nodeModules() throws {

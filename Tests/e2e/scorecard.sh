@@ -89,7 +89,7 @@ for n in $names; do k=$(key_of "$n"); [ -f "$cache/$n-$k.tar" ] && [ -f "$cache/
 list_packages() {  # list_packages IMAGE OUT
   $DOCKER run --rm --network none --entrypoint /bin/sh "$1" -c '
     command -v dpkg-query >/dev/null && dpkg-query -W -f "deb \${Package} \${Version} \${Architecture} \${db:Status-Status}\n"
-    for py in /opt/venv/bin/python3 /app/.venv/bin/python3 /usr/local/bin/python3 /usr/bin/python3; do
+    for py in /venv/bin/python3 /opt/venv/bin/python3 /app/.venv/bin/python3 /usr/local/bin/python3 /usr/bin/python3; do
       [ -x "$py" ] && "$py" -c "import importlib.metadata as m
 for d in m.distributions(): print(\"pypi\", d.metadata[\"Name\"], d.version)" 2>/dev/null
     done; true' | sort -u >"$2"

@@ -26,6 +26,7 @@ enum PackageFiles {
     private static let directories: [[UInt8]] = [PackageHistory.dpkgInfo + "/", PackageHistory.dpkgStatusDir + "/", "etc/apt/apt.conf.d/"]
         .map { Array($0.utf8) }
     private static let record = Array(".dist-info/RECORD".utf8), packageJSON = Array("/package.json".utf8)
+    private static let eggFiles = Array(".egg-info/installed-files.txt".utf8)
     private static let nodeModules = Array("node_modules/".utf8), list = Array(".list".utf8)
 
     /// True when a package database reader may want the file at `path` (a normalised layer path).
@@ -33,7 +34,7 @@ enum PackageFiles {
         func hasSuffix(_ s: [UInt8]) -> Bool { path.count >= s.count && path[(path.count - s.count)...].elementsEqual(s) }
         func hasPrefix(_ s: [UInt8]) -> Bool { path.count > s.count && path[..<s.count].elementsEqual(s) }
         if path.count < 40 && exact.contains(Array(path)) { return true }
-        if hasSuffix(record) { return true }
+        if hasSuffix(record) || hasSuffix(eggFiles) { return true }
         if hasSuffix(packageJSON) {
             // node_modules/NAME/package.json or node_modules/@SCOPE/NAME/package.json
             return path.withMemoryRebound(to: UInt8.self) { p in

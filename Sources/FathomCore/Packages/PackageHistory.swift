@@ -217,11 +217,15 @@ extension PackageHistory {
                 }
                 break
             }
-            // Python: the dist-info directories present after this layer, their files from RECORD
-            let present = distInfos.filter { analysis.replay.state($0.node, atLayer: layer)?.kind == .directory }
-            let records = contents(present.map { paths.path($0.node) + "/RECORD" }, atLayer: layer)
+            // Python: the dist-info and egg-info present after this layer, their files from RECORD or installed-files.txt
+            let present = distInfos.filter { d in
+                let kind = analysis.replay.state(d.node, atLayer: layer)?.kind
+                return kind == .directory || (d.isEgg && kind == .file)
+            }
+            let records = contents(present.map { $0.fileList(paths).path }, atLayer: layer)
             for d in present {
-                let files = records[paths.path(d.node) + "/RECORD"].map { PythonPackages.recordedPaths($0, sitePackages: d.sitePackages) } ?? []
+                let list = d.fileList(paths)
+                let files = records[list.path].map { PythonPackages.recordedPaths($0, sitePackages: list.base) } ?? []
                 out.append(InstalledPackage(ecosystem: .pypi, name: d.name, version: d.version, architecture: "", files: files))
             }
             // Node: the package.json files present after this layer
