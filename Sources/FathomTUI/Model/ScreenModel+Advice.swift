@@ -6,14 +6,20 @@ extension ScreenModel {
         let count = analysis.advice.count
         if key == .enter { jumpToFinding(); return }
         if key == .escape || key == .char("q") || bindings.keys[.advice]?.contains(key) == true { showAdvice = false; return }
-        switch bindings.action(for: key, in: .global) {
-        case .down: adviceCursor = min(max(0, count - 1), adviceCursor + 1)
-        case .up: adviceCursor = max(0, adviceCursor - 1)
-        case .pageDown: adviceCursor = min(max(0, count - 1), adviceCursor + max(1, adviceListHeight - 1))
-        case .pageUp: adviceCursor = max(0, adviceCursor - max(1, adviceListHeight - 1))
-        case .home: adviceCursor = 0
-        case .end: adviceCursor = max(0, count - 1)
-        default: break
+        adviceCursor = Self.listCursor(adviceCursor, after: bindings.action(for: key, in: .global), count: count, page: adviceListHeight)
+    }
+
+    /// An overlay list's cursor after a move (up, down, a page, the first or last row); other actions leave it.
+    static func listCursor(_ cursor: Int, after action: Action?, count: Int, page: Int) -> Int {
+        let last = max(0, count - 1), step = max(1, page - 1)
+        switch action {
+        case .down: return min(last, cursor + 1)
+        case .up: return max(0, cursor - 1)
+        case .pageDown: return min(last, cursor + step)
+        case .pageUp: return max(0, cursor - step)
+        case .home: return 0
+        case .end: return last
+        default: return cursor
         }
     }
 

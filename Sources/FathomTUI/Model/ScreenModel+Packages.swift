@@ -71,14 +71,6 @@ extension ScreenModel {
             message = "layer \(layer) installed \(rows[packagesCursor].left)"
             return
         }
-        switch bindings.action(for: key, in: .global) {
-        case .down: packagesCursor = min(max(0, count - 1), packagesCursor + 1)
-        case .up: packagesCursor = max(0, packagesCursor - 1)
-        case .pageDown: packagesCursor = min(max(0, count - 1), packagesCursor + max(1, packagesListHeight - 1))
-        case .pageUp: packagesCursor = max(0, packagesCursor - max(1, packagesListHeight - 1))
-        case .home: packagesCursor = 0
-        case .end: packagesCursor = max(0, count - 1)
-        default: break
-        }
+        packagesCursor = Self.listCursor(packagesCursor, after: bindings.action(for: key, in: .global), count: count, page: packagesListHeight)
     }
 }
