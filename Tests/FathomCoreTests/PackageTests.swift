@@ -299,6 +299,12 @@ import Testing
             t.add("app/node_modules/@babel/core/lib/index.js", data: Array(repeating: 0x62, count: 20_000))
             t.add("app/node_modules/@babel/core/node_modules/debug/package.json", data: manifest("debug", "4.3.4"))
             t.add("app/node_modules/@babel/core/node_modules/debug/src/index.js", data: Array(repeating: 0x63, count: 3_000))
+            // npm installs one name in several versions side by side, and one version in several folders
+            t.add("app/node_modules/left-pad/node_modules/debug/package.json", data: manifest("debug", "2.6.9"))
+            t.add("app/node_modules/left-pad/node_modules/debug/index.js", data: Array(repeating: 0x64, count: 700))
+            t.add("app/node_modules/other/package.json", data: manifest("other", "1.0.0"))
+            t.add("app/node_modules/other/node_modules/debug/package.json", data: manifest("debug", "4.3.4"))
+            t.add("app/node_modules/other/node_modules/debug/src/index.js", data: Array(repeating: 0x65, count: 500))
         }
         var builder = DockerArchiveBuilder(layers: [layer])
         builder.commands = ["RUN npm ci"]
@@ -309,11 +315,15 @@ import Testing
         analysis.readPackages()
         let h = try #require(analysis.packages)
         #expect(h.databases == ["node"])
-        let byName = Dictionary(uniqueKeysWithValues: h.final.map { ($0.package.name, $0) })
-        #expect(Set(byName.keys) == ["left-pad", "@babel/core", "debug"], "the app's own package.json is not a dependency")
+        let byName = Dictionary(uniqueKeysWithValues: h.final.filter { $0.package.name != "debug" || $0.package.version == "4.3.4" }
+            .map { ($0.package.name, $0) })
+        #expect(Set(h.final.map { "\($0.package.name)@\($0.package.version)" })
+                == ["left-pad@1.3.0", "@babel/core@7.24.0", "debug@4.3.4", "debug@2.6.9", "other@1.0.0"],
+                "each version once; the app's own package.json is not a dependency")
+        #expect(h.final.first { $0.package.version == "2.6.9" }?.bytes == 700 + Int64(manifest("debug", "2.6.9").count))
         let core = try #require(byName["@babel/core"])
         #expect(core.bytes == 20_000 + Int64(manifest("@babel/core", "7.24.0").count), "the nested debug is not @babel/core's")
-        #expect(byName["debug"]?.bytes == 3_000 + Int64(manifest("debug", "4.3.4").count))
+        #expect(byName["debug"]?.bytes == 3_000 + 500 + 2 * Int64(manifest("debug", "4.3.4").count), "4.3.4 in two folders: one package")
         #expect(core.package.purl(distro: h.distro) == "pkg:npm/%40babel/core@7.24.0")
         #expect(byName["left-pad"]?.package.purl(distro: h.distro) == "pkg:npm/left-pad@1.3.0")
         #expect(h.unowned.map(\.directory) == ["/app"], "app/package.json belongs to no package")

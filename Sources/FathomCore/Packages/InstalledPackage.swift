@@ -26,6 +26,12 @@ public struct InstalledPackage: Sendable, Equatable, Hashable {
         self.files = files
     }
 
+    /// What makes two database entries one package across layers: name and architecture (a new version
+    /// is an upgrade); npm installs one name in several versions side by side, so there the version too.
+    var historyKey: String {
+        ecosystem == .npm ? "npm/\(name)@\(version)" : "\(ecosystem.rawValue)/\(name):\(architecture)"
+    }
+
     static func percent(_ byte: UInt8) -> String {
         let hex = Array("0123456789ABCDEF")
         return "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])

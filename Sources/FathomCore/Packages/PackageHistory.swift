@@ -255,8 +255,12 @@ extension PackageHistory {
             var installedBy: [String: Int] = [:]
             var recommends: [RecommendsRule.Hit] = []
             for l in triggers {
-                let now = Dictionary(snapshot(atLayer: l).map { ($0.ecosystem.rawValue + "/" + $0.name + ":" + $0.architecture, $0) },
-                                     uniquingKeysWith: { a, _ in a })
+                // one package per key; the same one in several folders (npm, venvs) owns all their files
+                let now = Dictionary(snapshot(atLayer: l).map { ($0.historyKey, $0) }, uniquingKeysWith: { a, b in
+                    var merged = a
+                    merged.files += b.files
+                    return merged
+                })
                 var c = LayerChanges(layer: l)
                 func written(_ p: InstalledPackage) -> (Int64, Int) {
                     var bytes: Int64 = 0, count = 0
@@ -322,7 +326,7 @@ extension PackageHistory {
                 unowned[top] = u
             }
             let index = Dictionary(uniqueKeysWithValues: ownedList.enumerated().map {
-                ($0.element.package.ecosystem.rawValue + "/" + $0.element.package.name + ":" + $0.element.package.architecture, $0.offset)
+                ($0.element.package.historyKey, $0.offset)
             })
             let owners = ownerKey.compactMapValues { index[$0] }
             let kinds = Set(previous.values.map(\.ecosystem))
