@@ -182,7 +182,7 @@ def viewer_lines(viewers, work):
             n = sum(i[0] for i in v["index"]); b = sum(i[1] for i in v["index"]); t = sum(i[2] for i in v["index"])
             index = f"{n} checkpoints, {b / 1e6:.1f} MB ({100 * b / t:.2f} % of {t / 1e9:.2f} GB of tar)"
         limit = "-"
-        layer0 = os.path.join(work, f"case{case}.tar.layers")
+        layer0 = case_path(case, work) + ".layers"
         blobs = sorted(os.listdir(layer0)) if os.path.isdir(layer0) else []
         if case == "4" and blobs:
             first = os.path.join(layer0, blobs[0])
@@ -270,15 +270,25 @@ def html_section(fathom, work, fixtures, env, runs):
     return out
 
 
+# The generator's content (gen_image.py --content realistic since session 7): part of the cached images' names,
+# so that a cache of the older incompressible images is not measured as if it were the new one.
+CONTENT = "realistic"
+
+
+def case_path(case, work):
+    """Where a generated case is cached."""
+    return os.path.join(work, f"case{case}-{CONTENT}.tar")
+
+
 def ensure_case(case, work):
     """The generated image of a case, made once (cached in `work`)."""
     c = CASES[case]
-    path = os.path.join(work, f"case{case}.tar")
+    path = case_path(case, work)
     if not os.path.exists(path):
         print(f"generating case {case}: {c['title']} …", file=sys.stderr)
         subprocess.run([sys.executable, os.path.join(HERE, "gen_image.py"), path, "--entries", str(c["entries"]),
                         "--layers", str(c["layers"]), "--bytes", str(c["bytes"]), "--layout", c["layout"],
-                        "--compression", c["compression"]], check=True)
+                        "--compression", c["compression"], "--content", CONTENT], check=True)
     return path
 
 
@@ -297,7 +307,7 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
     if a.cases == "tui":  # only the explorer's first frame, replacing that line of the report
-        line = frame_line(first_frame(fathom, os.path.join(a.work, "case1.tar"), env))
+        line = frame_line(first_frame(fathom, case_path("1", a.work), env))
         print(line)
         if a.out != "-" and os.path.exists(a.out):
             text = re.sub(r"^TUI on case \(1\).*$", line, open(a.out).read(), flags=re.M)
@@ -307,7 +317,7 @@ def main():
         cases = a.cases.split(":", 1)[1].split(",") if ":" in a.cases else ["1", "3", "4"]
         for case in cases:
             ensure_case(case, a.work)
-        print("\n".join(viewer_lines([(c, viewer_open(fathom, os.path.join(a.work, f"case{c}.tar"), env, CASES[c]["entries"],
+        print("\n".join(viewer_lines([(c, viewer_open(fathom, case_path(c, a.work), env, CASES[c]["entries"],
                                                      CASES[c]["layers"])) for c in cases], a.work)))
         return
     if a.cases == "html":  # only the HTML report's section, replacing that section of the report
@@ -371,8 +381,8 @@ def main():
                   file=sys.stderr)
     frame = None
     if "1" in a.cases.split(","):
-        frame = first_frame(fathom, os.path.join(a.work, "case1.tar"), env)
-    viewers = [(case, viewer_open(fathom, os.path.join(a.work, f"case{case}.tar"), env, CASES[case]["entries"], CASES[case]["layers"]))
+        frame = first_frame(fathom, case_path("1", a.work), env)
+    viewers = [(case, viewer_open(fathom, case_path(case, a.work), env, CASES[case]["entries"], CASES[case]["layers"]))
                for case in a.cases.split(",") if case in ("1", "3", "4")]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
