@@ -218,5 +218,10 @@ import Testing
         let r = try CLI.run(["cat", "-", "/etc/passwd"], stdin: sample)
         #expect(r.status == 2 && r.errorLines.count == 1)
         #expect(r.stderr.contains("standard input is read once") && r.stderr.contains("docker save -o"), "\(r.stderr)")
+        // extract fails the same way before it writes anything (it once left the files' directories behind)
+        let box = try Sandbox()
+        let x = try CLI.run(["extract", "-", "/app/config", "-o", box.destination.path], stdin: sample)
+        #expect(x.status == 2 && x.errorLines.count == 1 && x.stderr.contains("standard input is read once"), "\(x.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.destination.path) == [], "nothing written")
     }
 }

@@ -102,6 +102,30 @@ import Testing
         #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == Self.lines)
     }
 
+    /// An image read from standard input cannot be read again: v, Y and x say so in one line that the
+    /// status bar shows whole (with what to do), and x writes nothing, not even the file's directories.
+    @Test func standardInputSaysInOneLineThatItIsReadOnce() throws {
+        var image = Self.analysis.image
+        image.archivePath = "standard input"
+        for i in image.layers.indices { image.layers[i].location = .unavailable("standard input is read once, so the files in its layers cannot be read again") }
+        let analysis = Analysis(image: image)
+        func selecting(_ path: String) -> ScreenModel {
+            let m = press(ScreenModel(analysis: analysis, width: 120, height: 30), [.tab, .tab])
+            let index = m.rows.firstIndex { Array(m.analysis.replay.paths.pathBytes($0.node)) == Array(path.utf8) }!
+            return press(m, Array(repeating: .down, count: index))
+        }
+        let line = "standard input is read once: save the image to a file, or use docker://NAME"
+        let v = press(selecting("etc/config.txt"), [.char("v")])
+        #expect(!v.isViewerOpen && v.message == line)
+        #expect(v.render().text.split(separator: "\n").last?.contains(line) == true, "the whole line on the status bar: \(v.render().text)")
+        #expect(press(selecting("etc/config.txt"), [.char("Y")]).message == line)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-x-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = press(selecting("etc"), [.char("x"), .backspace] + dir.path.map { .char($0) } + [.enter])
+        #expect(x.message == line)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [], "nothing written")
+    }
+
     /// A gzip layer's file is spooled as far as it is read, so that a search to its end is about two
     /// passes over the layer; a sparse file's holes are skipped by a search (64 GiB of them here);
     /// a search the user stops leaves the view where it was.

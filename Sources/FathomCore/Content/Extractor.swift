@@ -101,7 +101,7 @@ public enum Extractor {
         for n in ordered {
             let s = entries[n]!
             switch s.kind {
-            case .directory: try writer.directory(n, s)
+            case .directory: break
             case .file, .hardlink:
                 if let c = files.content(of: s) { contents[c.layer, default: [:]][c.row, default: []].append(n) }
                 else { writer.skip(n, why: "a hardlink whose target is missing") }
@@ -110,6 +110,11 @@ public enum Extractor {
             case .whiteout, .opaqueWhiteout: break
             }
         }
+        // a layer that cannot be read again (standard input) fails the extraction before anything is written
+        for l in contents.keys.sorted() {
+            if case let .unavailable(why) = files.image.layers[l].location { throw LayerContent.Unavailable(description: why) }
+        }
+        for n in ordered where entries[n]!.kind == .directory { try writer.directory(n, entries[n]!) }
         for l in contents.keys.sorted() {
             let rows = contents[l]!
             try LayerContent.forEachStream(rows: Array(rows.keys), of: files.image.layers[l], archive: files.image.archivePath) { row, stream in

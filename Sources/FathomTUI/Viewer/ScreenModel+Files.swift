@@ -22,6 +22,18 @@ extension ScreenModel {
         return (s, "→ " + DisplayName.of(target) + " (" + pathText(found.node) + ")")
     }
 
+    /// Why the files of a layer cannot be read again, in one line that fits the status bar (standard
+    /// input's reason, as the loader words it, is too long for it); nil when they can.
+    private func unreadable(_ layer: Int) -> String? {
+        guard case let .unavailable(why) = analysis.image.layers[layer].location else { return nil }
+        return isStandardInput ? Self.standardInputReadOnce : why
+    }
+
+    /// The image was read from standard input (the loader names it so).
+    private var isStandardInput: Bool { ["-", "standard input"].contains(analysis.image.archivePath) }
+
+    static let standardInputReadOnce = "standard input is read once: save the image to a file, or use docker://NAME"
+
     mutating func openViewer() {
         guard let (node, shown) = selectedEntry else { message = "select a file to view it"; return }
         do {
@@ -30,6 +42,7 @@ extension ScreenModel {
                 message = "\(pathText(node)) is a \(state.kind.noun): nothing to view"
                 return
             }
+            if let why = unreadable(content.layer) { message = why; return }
             let layer = analysis.image.layers[content.layer]
             let bytes = FileBytes(layer: layer, row: content.row, archive: analysis.image.archivePath)
             var header = "layer \(shown.layer) · \(ByteFormat.si(state.sizeBytes)) (\(state.sizeBytes) bytes) · "
@@ -102,6 +115,7 @@ extension ScreenModel {
         do {
             let (state, _) = try regularFile(node, shown)
             guard let content = files.content(of: state) else { message = "\(pathText(node)) is a \(state.kind.noun): no text to copy"; return }
+            if let why = unreadable(content.layer) { message = why; return }
             let bytes = FileBytes(layer: analysis.image.layers[content.layer], row: content.row, archive: analysis.image.archivePath)
             var note: String?
             copy(bytes, binary: ViewerModel.looksBinary(try bytes.read(at: 0, count: 8192)), into: &note)
@@ -147,6 +161,8 @@ extension ScreenModel {
             let report = try Extractor.extract(files, roots: [node], atLayer: selectedLayer, to: folder)
             message = "wrote \(plural(report.files, "file")), \(plural(report.directories, "directory", "directories")), \(plural(report.symlinks, "link")) of \(pathText(node)) "
                 + "under \(folder)" + (report.skipped.isEmpty ? "" : " (\(report.skipped.count) not created: devices, FIFOs…)")
+        } catch is LayerContent.Unavailable where isStandardInput {
+            message = Self.standardInputReadOnce
         } catch {
             message = "\(error)"
         }
