@@ -88,6 +88,12 @@ start "cat $sample | $bin -"
 check "archive on standard input, keys from the terminal" "Current Layer Contents"
 keys Down
 check "keys work when the archive came on standard input" "Current Layer Contents  \(layer 1\)"
+# standard input is read once: v says so in one line, whole on the status bar, with what to do instead
+keys End C-a Tab Tab /
+type_text 'config/app\.ini$'
+keys Enter Down Down v
+check "standard input: v says in one line that it is read once, and what to do" "standard input is read once: save the image to a file, or use docker://NAME"
+check "standard input: no viewer opens" "Current Layer Contents"
 keys C-c
 check "Ctrl+C quits" "EXITED rc=0"
 
@@ -152,6 +158,90 @@ keys Enter Down Down v
 check "viewer: a binary file opens in hex" "00000000  7f 45 4c 46 02 01 01 03  00 00 00 00 00 00 00 00  \|\.ELF\.\.\.\.\.\.\.\.\.\.\.\.\|"
 keys q q
 check "viewer: q in the explorer quits" "EXITED rc=0"
+
+# The viewer, Y and x on every layout and layer compression (issue 17): the real/ fixtures' wasteful image as
+# Docker 20.10 and Docker 25+ save it (uncompressed layers), the OCI archive with gzip and with zstd layers,
+# an OCI layout directory (the gzip archive unpacked), whole archives gzip- and zstd-compressed, and dive's
+# eStargz image. Each: a text file opens (its first line, the header with path, layer and bytes), / and n
+# find what Python finds, a binary file shows its first 16 bytes in hex, Y puts the file's bytes in tmux's
+# buffer (OSC 52) and x writes them under a folder, both byte for byte what fathom cat prints.
+vtmp=$(mktemp -d /tmp/fathom-tui-view.XXXXXX)
+trap 'tm kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"; rm -rf "$vtmp"' EXIT
+ere() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g'; }   # an ERE that matches the text as it is
+same_bytes() {  # same_bytes NAME FILE WANT
+  if cmp -s "$2" "$3"; then passed=$((passed + 1)); echo "ok   $1"
+  else failed=$((failed + 1)); echo "FAIL $1: $(wc -c <"$2" 2>/dev/null || echo no) bytes, want $(wc -c <"$3") ($2)"; fi
+}
+find_row() {  # find_row PATH: the explorer on the last layer, aggregated, the tree filtered to PATH and on its row
+  keys Escape /
+  type_text "$(ere "${1#/}")\$"
+  keys Enter
+  local depth=${1//[^\/]/}
+  for _ in $(seq 2 ${#depth}); do keys Down; done
+}
+vcase=0
+view_case() {  # view_case NAME IMAGE TEXT_PATH QUERY [BINARY_PATH]
+  local name=$1 image=$2 text=$3 query=$4 binary=${5:-} n=$((vcase += 1)) layer bytes first hits
+  "$bin" cat "$image" "$text" >"$vtmp/$n.want"
+  layer=$("$bin" ls -l "$image" "$text" | sed -E 's/.* L *([0-9]+)  .*/\1/')
+  bytes=$(wc -c <"$vtmp/$n.want")
+  first=$(head -1 "$vtmp/$n.want" | cut -c1-60)
+  # the first two matches from line 2 on (the viewer searches from the line after the top one), smart case
+  hits=$(python3 -c 'import sys
+d = open(sys.argv[1], "rb").read(); q = sys.argv[2].encode(); h = d.lower() if q == q.lower() else d
+i = h.find(q, d.index(b"\n") + 1)
+for _ in range(2): print(i, d.count(b"\n", 0, i) + 1); i = h.find(q, i + 1)' "$vtmp/$n.want" "$query")
+  start "$bin $image"
+  tm set -s set-clipboard on
+  check "$name: explorer" "Current Layer Contents"
+  keys End C-a Tab Tab
+  find_row "$text"
+  keys v
+  check "$name: v opens $text, its first line numbered" "^ +1 $(ere "$first")"
+  check "$name: header: path, layer $layer, $bytes bytes" "^ $(ere "$text")  layer $layer · .*\($bytes bytes\)"
+  keys /
+  type_text "$query"
+  keys Enter
+  set -- $hits
+  check "$name: / finds \"$query\" at byte $1, line $2" "\"$(ere "$query")\" at byte $1, line $2"
+  keys n
+  check "$name: n finds the next at byte $3, line $4" "\"$(ere "$query")\" at byte $3, line $4"
+  tm set-buffer "stale"
+  keys Y
+  check "$name: Y copies the file" "copied $bytes bytes"
+  tm save-buffer "$vtmp/$n.copied"
+  same_bytes "$name: Y: tmux's buffer (OSC 52) holds fathom cat's bytes" "$vtmp/$n.copied" "$vtmp/$n.want"
+  keys q x C-u
+  type_text "$vtmp/x$n"
+  keys Enter
+  check "$name: x extracts the file" "wrote 1 file, [0-9]+ director"
+  same_bytes "$name: x wrote fathom cat's bytes" "$vtmp/x$n$text" "$vtmp/$n.want"
+  if [ -n "$binary" ]; then
+    local hex
+    hex=$("$bin" cat "$image" "$binary" | head -c 16 | python3 -c 'import sys
+b = sys.stdin.buffer.read()
+h = " ".join("%02x" % c for c in b[:8]) + "  " + " ".join("%02x" % c for c in b[8:])
+print("00000000  " + h + "  |" + "".join(chr(c) if 32 <= c < 127 else "." for c in b) + "|")')
+    find_row "$binary"
+    keys v
+    check "$name: $binary in hex" "$(ere "$hex")"
+    keys q
+  fi
+  keys q
+  check "$name: q, q: exit 0" "EXITED rc=0"
+}
+zstd -dqc "$fixtures/real/wasteful.docker20.tar.zst" >"$vtmp/docker20.tar"
+zstd -dqc "$fixtures/real/wasteful.docker28.tar.zst" >"$vtmp/docker28.tar"
+gzip -nc "$vtmp/docker28.tar" >"$vtmp/docker28.tar.gz"
+mkdir "$vtmp/oci-dir" && tar -xf "$fixtures/real/wasteful.oci-gzip.tar" -C "$vtmp/oci-dir"
+view_case "docker save 20.10" "$vtmp/docker20.tar" /app/config/app.ini "=" /bin/busybox
+view_case "docker save 25+" "$vtmp/docker28.tar" /app/config/app.ini "=" /bin/busybox
+view_case "OCI archive, gzip layers" "$fixtures/real/wasteful.oci-gzip.tar" /app/config/app.ini "=" /bin/busybox
+view_case "OCI archive, zstd layers" "$fixtures/real/wasteful.oci-zstd.tar" /app/.env "example" /bin/busybox
+view_case "OCI layout directory" "$vtmp/oci-dir" /app/main.sh "e" /bin/busybox
+view_case "archive gzipped whole" "$vtmp/docker28.tar.gz" /app/config/app.ini "=" /bin/busybox
+view_case "archive zstd-compressed whole" "$fixtures/real/wasteful.docker20.tar.zst" /app/config/app.ini "=" /bin/busybox
+view_case "eStargz layer" "$fixtures/dive/test-oci-estargz-image.tar" /README.md "dive"
 
 # Issue 20: `fathom -` with standard input on the terminal is refused at once (the reader would wait
 # for the keys); an archive with several images opens on a picker; the tree's title shows the full path.
