@@ -17,6 +17,10 @@ passed=0 failed=0 skipped=0
 pids=()
 podman_pid=""
 . "$here/Tests/e2e/dockerd.sh"
+# the explorer's viewer, Y and x in tmux (view_case) on the registry's and the engine's images
+tmux_sock=fathom-sources-$$
+. "$here/Tests/e2e/tmux.sh"
+vtmp=$work/view
 
 stop() {  # stop PID: SIGTERM, up to 15 s to exit, then SIGKILL
   [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
@@ -25,6 +29,7 @@ stop() {  # stop PID: SIGTERM, up to 15 s to exit, then SIGKILL
   kill -9 "$1" 2>/dev/null
 }
 cleanup() {
+  tm kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$tmux_sock"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   stop_dockerd
   stop "$podman_pid"
@@ -39,9 +44,15 @@ trap 'exit 130' INT TERM
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
 bad() { failed=$((failed + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "$l" | sed 's/^/    | /' | head -20; done; }
 skip() { skipped=$((skipped + 1)); echo "SKIP $1"; }
-mkdir -p "$work/tmp"
+mkdir -p "$work/tmp" "$vtmp"
 # fathom's own TMPDIR: it must stay empty (no temporary file, whatever the source)
 fathom() { env -u CI -u NO_COLOR TMPDIR="$work/tmp" "$bin" "$@"; }
+# the same as a command, for the explorer in tmux (view_case): viewed=ENV... names it with ENV set
+viewed() {
+  printf '#!/bin/sh\nexec env -u CI -u NO_COLOR TMPDIR="%s" %s "%s" "$@"\n' "$work/tmp" "$*" "$bin" >"$work/fathom-viewed"
+  chmod +x "$work/fathom-viewed"
+  echo "$work/fathom-viewed"
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() {  # wait_http URL: until it answers at all (any status)
   for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1
@@ -86,8 +97,8 @@ start_registry() {  # start_registry NAME PORT [AUTH_YAML]: a distribution serve
   wait_http "http://${REG_ADDR:-127.0.0.1}:$port/v2/" || { echo "registry $name did not start:"; cat "$work/$name/log"; exit 1; }
 }
 
-for tool in /usr/bin/docker-registry skopeo htpasswd curl python3; do
-  command -v "$tool" >/dev/null || { echo "FAIL missing $tool (make deps-test installs docker-registry, skopeo, apache2-utils, curl)"; echo "0 passed, 1 failed"; exit 1; }
+for tool in /usr/bin/docker-registry skopeo htpasswd curl python3 tmux; do
+  command -v "$tool" >/dev/null || { echo "FAIL missing $tool (make deps-test installs docker-registry, skopeo, apache2-utils, curl, tmux)"; echo "0 passed, 1 failed"; exit 1; }
 done
 
 # ------------------------------------------------------------ anonymous registry, plain HTTP
@@ -133,6 +144,9 @@ if [ "$(fathom cat "registry://$reg/debian-apt:latest" /etc/debian_version --ins
    && fathom extract "$sample" /app -o "$work/x-archive" 2>/dev/null && diff -r "$work/x-registry" "$work/x-archive" >/dev/null; then
   ok "registry: cat and extract read the layers again (zstd and uncompressed), as from the archive"
 else bad "registry: cat / extract" "$(cat "$work/err")"; fi
+# the explorer opens, copies and extracts files of a registry image (the blobs fetched again, checked, spooled)
+bin=$(viewed) view_case "registry viewer: wasteful" "registry://$reg/wasteful:latest --insecure" /app/config/app.ini "=" /bin/busybox
+bin=$(viewed) view_case "registry viewer: debian-apt, zstd layers" "registry://$reg/debian-apt:latest --insecure" /usr/lib/os-release "debian" /usr/bin/dpkg
 
 # text analysis and CI gate run on a registry image too
 if fathom "registry://$reg/wasteful:latest" --insecure >"$work/text" 2>&1 && grep -q "efficiency" "$work/text"; then
@@ -387,6 +401,7 @@ else
        && fathom extract "$sample" /app -o "$work/x-engine-archive" 2>/dev/null && diff -r "$work/x-engine" "$work/x-engine-archive" >/dev/null; then
       ok "docker://: extract asks the engine again for the image and writes what the archive has"
     else bad "docker:// extract" "$(cat "$work/err")"; fi
+    bin=$(viewed DOCKER_HOST=unix://$sock) view_case "engine viewer: docker://wasteful" docker://wasteful:latest /app/config/app.ini "=" /bin/busybox
     DOCKER_HOST=unix://$sock fails "engine: unknown image" "docker://nope:1: no such image in the Docker engine at unix://$sock \(pull it first, or add --pull\)" docker://nope:1
   fi
 fi
