@@ -135,7 +135,22 @@ final class CommandSource: BlockSource {
         return buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0.prefix(n)) }
     }
 
-    func close() { try? handle.close() }
+    /// Closes the output, after reading what the command still writes: `podman save` and `ctr` are Go
+    /// programs, and one whose standard output is closed before it is done dies of SIGPIPE without
+    /// removing its temporary files (`podman save`'s stayed in $TMPDIR after each `fathom cat`, which
+    /// stops reading at the file's layer). A command that writes nothing for 5 s is left as it is.
+    func close() {
+        if !readToEnd {
+            let fd = handle.fileDescriptor
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            while poll(&p, 1, 5000) > 0 {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+            }
+        }
+        try? handle.close()
+    }
 
     /// Waits for the command; its standard error's last line when it failed.
     func failure() -> String? {

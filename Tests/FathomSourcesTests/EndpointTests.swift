@@ -65,3 +65,19 @@ import Testing
         #expect(throws: SourceError.self) { try ContainerdSource.fullName("../../etc", display: "x") }
     }
 }
+
+/// A command whose output fathom stops reading early (`fathom cat` reads `podman save` again only up to
+/// the file's layer) runs to its end: closing its pipe at once killed podman with SIGPIPE, which left its
+/// temporary files in $TMPDIR.
+@Suite struct CommandSourceTests {
+    @Test func aCommandReadInPartRunsToItsEnd() throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-command-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: marker) }
+        let command = try CommandSource("/bin/sh", ["-c", "head -c 8000000 /dev/zero && touch '\(marker.path)'"], label: "test")
+        #expect(try command.next().count > 0)
+        command.close()
+        #expect(command.failure() == nil, "it was not killed by a closed pipe")
+        #expect(FileManager.default.fileExists(atPath: marker.path), "it ran to its end")
+        #expect(!command.readToEnd, "the reader still stopped early")
+    }
+}

@@ -475,6 +475,9 @@ else
   if fathom containerd://wasteful:latest --containerd-address "$csock" --namespace fathom --json "$work/containerd.json" 2>"$work/err"; then
     same_but_ids "containerd://wasteful:latest (ctr images import): the archive's report, all but fathom.source and dive's layer ids (OCI: blobs)" "$work/archive.json" "$work/containerd.json"
   else bad "containerd://wasteful:latest" "$(cat "$work/err")"; fi
+  fathom cat containerd://wasteful:latest /app/config/app.ini --containerd-address "$csock" --namespace fathom >"$work/ccat" 2>"$work/err"
+  if fathom cat "$sample" /app/config/app.ini | cmp -s - "$work/ccat"; then ok "containerd: cat reads the file again (ctr images export), the archive's bytes"
+  else bad "containerd: cat" "$(cat "$work/err")"; fi
   t0=$(date +%s.%N); fathom containerd://wasteful --containerd-address "$csock" --namespace fathom --json /dev/null; t1=$(date +%s.%N)
   fathom "$sample" --json /dev/null; t2=$(date +%s.%N)
   fathom "registry://$reg/wasteful:latest" --insecure --json /dev/null; t3=$(date +%s.%N)
@@ -551,6 +554,9 @@ else
     if XDG_RUNTIME_DIR=$pmdir/xdg fathom podman://wasteful:latest --json "$work/podman-socket.json" 2>"$work/err"; then
       podman_same "podman socket: podman://wasteful:latest equals the archive's report (all but fathom.source, layer ids)" "$work/podman-socket.json"
     else bad "podman socket: podman://wasteful:latest" "$(cat "$work/err")"; fi
+    XDG_RUNTIME_DIR=$pmdir/xdg fathom cat podman://wasteful:latest /app/config/app.ini >"$work/pcat" 2>"$work/err"
+    if fathom cat "$sample" /app/config/app.ini | cmp -s - "$work/pcat"; then ok "podman socket: cat reads the file again, the archive's bytes"
+    else bad "podman socket: cat" "$(cat "$work/err")"; fi
     if XDG_RUNTIME_DIR=$pmdir/no-socket CONTAINER_HOST=unix://$psock fathom podman://wasteful --json "$work/podman-host.json" 2>"$work/err"; then
       podman_same "podman socket from CONTAINER_HOST, podman://wasteful (→ wasteful:latest)" "$work/podman-host.json"
     else bad "podman socket from CONTAINER_HOST" "$(cat "$work/err")"; fi
@@ -565,6 +571,9 @@ else
     if XDG_RUNTIME_DIR=$pmdir/no-socket fathom podman://wasteful:latest --json "$work/podman-save.json" 2>"$work/err"; then
       podman_same "podman save (no socket): podman://wasteful:latest equals the archive's report" "$work/podman-save.json"
     else bad "podman save: podman://wasteful:latest" "$(cat "$work/err")"; fi
+    XDG_RUNTIME_DIR=$pmdir/no-socket fathom cat podman://wasteful:latest /app/config/app.ini >"$work/pcat" 2>"$work/err"
+    if fathom cat "$sample" /app/config/app.ini | cmp -s - "$work/pcat"; then ok "podman save: cat runs podman save again for the file, the archive's bytes"
+    else bad "podman save: cat" "$(cat "$work/err")"; fi
     XDG_RUNTIME_DIR=$pmdir/no-socket fails "podman save: unknown image" \
       "^fathom: podman://nope:1: podman save failed: .*nope:1: image not known$" podman://nope:1
   fi
