@@ -133,6 +133,45 @@ import Testing
         return url.path
     }
 
+    /// A package list read at one layer is read again only where a later layer changed it: an upgrade that
+    /// rewrites a's list (layer 2), an opaque whiteout of dpkg's info folder that keeps a's list and drops b's
+    /// (layer 3), and layers that leave the database alone (1 and 4) each give the files of that layer.
+    @Test func listsAreReadAgainWhereALayerChangesThem() throws {
+        func status(_ packages: [(String, String)]) -> [UInt8] {
+            Array(packages.map { "Package: \($0.0)\nStatus: install ok installed\nArchitecture: amd64\nVersion: \($0.1)\n\n" }.joined().utf8)
+        }
+        let base = DockerArchiveBuilder.layer { t in
+            t.add("var/lib/dpkg/status", data: status([("a", "1.0"), ("b", "1.0")]))
+            t.add("var/lib/dpkg/info/a.list", data: Array("/usr/bin/a".utf8))
+            t.add("var/lib/dpkg/info/b.list", data: Array("/usr/bin/b".utf8))
+            t.add("usr/bin/a", data: [UInt8](repeating: 1, count: 100))
+            t.add("usr/bin/b", data: [UInt8](repeating: 2, count: 2_000))
+        }
+        let unrelated = DockerArchiveBuilder.layer { t in t.add("etc/motd", data: Array("hi\n".utf8)) }
+        let upgrade = DockerArchiveBuilder.layer { t in
+            t.add("var/lib/dpkg/status", data: status([("a", "1.1"), ("b", "1.0")]))
+            t.add("var/lib/dpkg/info/a.list", data: Array("/usr/bin/a\n/usr/share/a/data".utf8))
+            t.add("usr/bin/a", data: [UInt8](repeating: 3, count: 300))
+            t.add("usr/share/a/data", data: [UInt8](repeating: 4, count: 40_000))
+        }
+        let removeB = DockerArchiveBuilder.layer { t in
+            t.add("var/lib/dpkg/status", data: status([("a", "1.1")]))
+            t.add("var/lib/dpkg/info/.wh..wh..opq")
+            t.add("var/lib/dpkg/info/a.list", data: Array("/usr/bin/a\n/usr/share/a/data".utf8))
+            t.add("usr/bin/.wh.b")
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-lists-\(UUID().uuidString).tar")
+        try Data(DockerArchiveBuilder(layers: [base, unrelated, upgrade, removeB, unrelated]).build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let h = PackageHistory.read(Analysis(image: try ImageLoader.load(path: url.path)))
+        #expect(h.layers.map(\.layer) == [0, 2, 3])
+        #expect(h.layers[0].installed.map(\.package.name) == ["b", "a"] && h.layers[0].installed.map(\.bytes) == [2_000, 100], "largest first")
+        let upgraded = try #require(h.layers[1].upgraded.first)
+        #expect(upgraded.package.name == "a" && upgraded.previousVersion == "1.0" && upgraded.bytes == 40_300 && upgraded.files == 2)
+        #expect(h.layers[2].removed.map(\.package.name) == ["b"] && h.layers[2].installed.isEmpty && h.layers[2].upgraded.isEmpty)
+        #expect(h.final.map(\.package.name) == ["a"] && h.final[0].bytes == 40_300 && h.final[0].files == 2)
+    }
+
     /// `fathom diff`'s package comparison: added, removed, version changed, with bytes from each side.
     @Test func diffComparesPackages() throws {
         let old = try Self.dpkgImage([("a", "1.0", [("usr/bin/a", 100)]), ("b", "2.0", [("usr/bin/b", 2000)]),

@@ -96,6 +96,12 @@ extension PackageHistory {
         /// A Node package folder's files at the final layer (computed once per folder).
         var nodeFiles: [String: [String]] = [:]
         var warnings: [String] = []
+        /// Which file version (layer << 32 | row) `contents` last found at each path, and the paths of the
+        /// dpkg lists parsed so far by version: a list most layers leave alone is parsed once, not per layer.
+        var lastLocated: [String: Int64] = [:]
+        var parsedLists: [Int64: [String]] = [:]
+        /// Where `contents` last looked a path up (a path with a node of its own), and what it found.
+        var seenAt: [String: (layer: Int, at: (layer: Int, row: Int)?)] = [:]
 
         /// Database bytes that may still be read.
         var budgetBytes: Int64
@@ -134,10 +140,22 @@ extension PackageHistory {
         mutating func contents(_ wanted: [String], atLayer layer: Int) -> [String: [UInt8]] {
             var located: [String: (layer: Int, row: Int)] = [:]
             for path in wanted {
+                // a path whose node no layer since the last lookup changed is where it was (most lists, most layers)
+                let n = node(path)
+                if let n, let seen = seenAt[path], seen.layer <= layer,
+                   seen.layer == layer || !analysis.replay.changed(n, inLayers: (seen.layer + 1)...layer) {
+                    if let at = seen.at { located[path] = at }
+                    continue
+                }
                 guard let found = try? files.lookup(path, atLayer: layer), let state = found.state,
                       state.kind == .file || state.kind == .hardlink, state.sizeBytes <= PackageHistory.maximumDatabaseBytes,
-                      let where_ = files.content(of: state) else { continue }
+                      let where_ = files.content(of: state) else {
+                    if n != nil { seenAt[path] = (layer, nil) }
+                    continue
+                }
                 located[path] = where_
+                if n != nil { seenAt[path] = (layer, where_) }
+                lastLocated[path] = Int64(where_.layer) << 32 | Int64(where_.row)
             }
             var byLayer: [Int: [Int]] = [:]
             for (_, at) in located.sorted(by: { $0.key < $1.key }) where cache[at.layer]?[at.row] == nil {
@@ -199,7 +217,11 @@ extension PackageHistory {
                 for (path, bytes) in lists {
                     let key = listNames[path]!
                     if byPackage[key] != nil { continue }   // NAME:ARCH.list found first for multi-arch packages
-                    byPackage[key] = path.hasSuffix(".md5sums") ? DpkgDatabase.md5sumsPaths(bytes) : DpkgDatabase.listedPaths(bytes)
+                    let version = lastLocated[path] ?? -1
+                    if let parsed = parsedLists[version] { byPackage[key] = parsed; continue }
+                    let parsed = path.hasSuffix(".md5sums") ? DpkgDatabase.md5sumsPaths(bytes) : DpkgDatabase.listedPaths(bytes)
+                    if version >= 0 { parsedLists[version] = parsed }
+                    byPackage[key] = parsed
                 }
                 debs += distroless
                 for i in debs.indices { debs[i].files = byPackage[debs[i].name + ":" + debs[i].architecture] ?? [] }
