@@ -7,6 +7,8 @@ import Testing
 /// The file viewer, the clipboard keys and extraction, driven through the screen model.
 @Suite struct ViewerTests {
     static let lines = (1...200).map { "line \($0)\tend" }.joined(separator: "\n") + "\n"
+    /// The byte offset of line `n` (1 for the first) of `lines`.
+    static func offset(ofLine n: Int) -> Int { lines.split(separator: "\n").prefix(n - 1).reduce(0) { $0 + $1.utf8.count + 1 } }
 
     static let analysis: Analysis = {
         let base = DockerArchiveBuilder.layer { t in
@@ -56,6 +58,11 @@ import Testing
         #expect(m.render().text.contains("   200 line 200") && m.render().text.contains("(end of file)"))
         m = press(m, [.char("g")])
         #expect(m.render().text.contains("     1 line 1"))
+        // a new search starts at the top of the screen (as less does), not after the last match
+        m = press(m, [.char("/")] + "line 1".map { .char($0) } + [.enter])
+        #expect(m.render().text.contains("\"line 1\" at byte 0, line 1"), "\(m.render().text)")
+        m = press(m, [.char("n")])
+        #expect(m.render().text.contains("\"line 1\" at byte \(Self.offset(ofLine: 10)), line 10"), "\(m.render().text)")
         m = press(m, [.char("q")])
         #expect(!m.isViewerOpen && m.effect == .none, "q closes the viewer, not the program")
     }
@@ -65,6 +72,8 @@ import Testing
         let text = m.render().text
         #expect(text.contains("00000000  7f 45 4c 46 00 01 02 03  6e 65 65 64 6c 65 00 00  |.ELF....needle..|"), "\(text)")
         #expect(text.contains("\"needle\" at byte 8"))
+        let top = press(m, [.char("G"), .char("g")]).render().text
+        #expect(top.contains("00000000  7f 45") && !top.contains("line 1,"), "hex has no line numbers, after g either")
     }
 
     /// A link is followed inside the image; wide characters and escapes are drawn as they should be.
@@ -99,6 +108,16 @@ import Testing
         #expect(m.input == .extractTo && m.render().text.contains("Extract /etc (2 entries, as in layer 0) under the folder: ."))
         m = press(m, [.backspace] + dir.path.map { .char($0) } + [.enter])
         #expect(m.message?.hasPrefix("wrote 1 file, 1 directory, 0 links of /etc under \(dir.path)") == true, "\(m.message ?? "")")
+        #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == Self.lines)
+        // again into the same folder: the existing file is named and replaced only after r
+        try Data("edited".utf8).write(to: dir.appendingPathComponent("etc/config.txt"))
+        m = press(m, [.char("x"), .enter])
+        #expect(m.input == .extractReplace && m.render().lines.last!.hasPrefix("r replaces · Esc keeps:  /etc/config.txt already exists under \(dir.path.prefix(20))"),
+                "\(m.render().lines.last!)")
+        #expect(press(m, [.escape]).message == "nothing replaced")
+        #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == "edited")
+        m = press(m, [.char("r")])
+        #expect(m.input == .none && m.message?.hasPrefix("wrote 1 file, 0 directories") == true, "\(m.message ?? "")")
         #expect(try String(contentsOf: dir.appendingPathComponent("etc/config.txt"), encoding: .utf8) == Self.lines)
     }
 

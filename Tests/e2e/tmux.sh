@@ -57,10 +57,10 @@ view_case() {
   layer=$("$bin" ls -l $image "$text" | sed -E 's/.* L *([0-9]+)  .*/\1/')
   bytes=$(wc -c <"$vtmp/$n.want")
   first=$(head -1 "$vtmp/$n.want" | cut -c1-60)
-  # the first two matches from line 2 on (the viewer searches from the line after the top one), smart case
+  # the first two matches (a new search starts at the top of the screen, as less does), smart case
   hits=$(python3 -c 'import sys
 d = open(sys.argv[1], "rb").read(); q = sys.argv[2].encode(); h = d.lower() if q == q.lower() else d
-i = h.find(q, d.index(b"\n") + 1)
+i = h.find(q)
 for _ in range(2): print(i, d.count(b"\n", 0, i) + 1); i = h.find(q, i + 1)' "$vtmp/$n.want" "$query")
   start "$bin $image"
   tm set -s set-clipboard on

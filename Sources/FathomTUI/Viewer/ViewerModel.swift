@@ -77,7 +77,7 @@ struct ViewerModel {
         }
     }
 
-    mutating func home() { top = 0; topLine = 1; column = 0 }
+    mutating func home() { top = 0; topLine = isBinary ? nil : 1; column = 0 }
 
     /// The last page: the file's end, a page of lines back.
     mutating func end() throws {
@@ -157,23 +157,26 @@ struct ViewerModel {
     mutating func eraseSearch() { if searchInput?.isEmpty == false { searchInput?.removeLast() } }
     mutating func cancelSearch() { searchInput = nil }
 
-    /// Runs the typed search from the line after the first one shown.
+    /// Runs the typed search from the first byte shown, as `less` does: a new query starts at the top of
+    /// the screen, wherever the last match was.
     mutating func commitSearch(_ interrupt: Interrupt = .never) throws {
         guard let typed = searchInput else { return }
         searchInput = nil
         guard !typed.isEmpty else { return }
         query = typed
+        match = nil
         try find(forward: true, interrupt)
     }
 
     /// The next (or previous) match of `query`, case-insensitively when it has no capital (smart case);
-    /// the view moves to the line that holds it. `interrupt` shows the progress and may stop it.
+    /// the view moves to the line that holds it. `n`/`N` go on from the last match; with none, from the
+    /// top of the screen. `interrupt` shows the progress and may stop it.
     mutating func find(forward: Bool, _ interrupt: Interrupt = .never) throws {
         guard !query.isEmpty else { message = "no search yet: / searches"; return }
         let needle = Array(query.utf8)
         let fold = !query.contains { $0.isUppercase }
         var start = match?.offset ?? top
-        if forward { start = match != nil ? start + 1 : (try nextLineStart(after: top) ?? top) }
+        if forward, match != nil { start += 1 }
         let hit: Int64?
         do {
             hit = try Self.search(bytes, needle, from: start, forward: forward, fold: fold) { at in
