@@ -367,7 +367,7 @@ import Testing
         let hints = line.dropLast(note.count)
         #expect(hints.hasSuffix(" "), "a gap before the note: \(line)")
         for whole in ["Quit", "Switch", "Filter", "Help"] { #expect(hints.contains(whole)) }
-        let labels = ["Quit", "Switch", "Filter", "Help", "Collapse", "All", "Hide added/removed/modified/unmodified", "Attrs",
+        let labels = ["Quit", "Switch", "Filter", "Help", "View", "Extract", "Collapse", "All", "Hide added/removed/modified/unmodified", "Attrs",
                       "Sort:name", "Wasted only", "Size≥"]
         let shown = hints.trimmingCharacters(in: .whitespaces)
         #expect(labels.contains { shown.hasSuffix($0) }, "the last hint is whole: \(shown)")

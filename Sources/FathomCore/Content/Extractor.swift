@@ -42,10 +42,14 @@ public enum Extractor {
         public let path: String
         public let reason: String
         public let report: Report
+        /// The entry is already in the destination (`force` replaces it).
+        public var exists: Bool { reason.hasPrefix(Extractor.existsReason) }
         public var description: String {
             "\(TerminalText.escape(path)): \(reason)" + (report == Report() ? "" : " (written before it: \(report.summary))")
         }
     }
+
+    static let existsReason = "exists in the destination (--force replaces it)"
 
     /// Makes the destination folder the user named, with its missing parents (as `mkdir -p`); an
     /// existing folder is fine. The user's path is theirs: links in it are followed.
@@ -249,7 +253,7 @@ public enum Extractor {
             }
             let out = withName(n) { openat(fd, $0, flags, 0o600) }
             guard out >= 0 else {
-                throw fail(n, errno == EEXIST ? "exists in the destination (--force replaces it)" : "cannot create: \(errnoText())")
+                throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot create: \(errnoText())")
             }
             defer { close(out) }
             var length: Int64 = 0, hole = false
@@ -289,7 +293,7 @@ public enum Extractor {
             if options.force { _ = withName(n) { unlinkat(fd, $0, 0) } }
             let rc = withName(target) { t in withName(n) { linkat(targetFD, t, fd, $0, 0) } }
             guard rc == 0 else {
-                throw fail(n, errno == EEXIST ? "exists in the destination (--force replaces it)" : "cannot link: \(errnoText())")
+                throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot link: \(errnoText())")
             }
             report.hardlinks += 1
         }
@@ -307,7 +311,7 @@ public enum Extractor {
                 withName(n) { symlinkat(UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: CChar.self), fd, $0) }
             }
             guard rc == 0 else {
-                throw fail(n, errno == EEXIST ? "exists in the destination (--force replaces it)" : "cannot create the link: \(errnoText())")
+                throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot create the link: \(errnoText())")
             }
             if options.sameOwner && asRoot { _ = withName(n) { fchownat(fd, $0, s.uid, s.gid, AT_SYMLINK_NOFOLLOW) } }
             report.symlinks += 1

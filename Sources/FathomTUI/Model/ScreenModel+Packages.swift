@@ -17,7 +17,7 @@ extension ScreenModel {
     /// The overlay's rows for the selected layer (`PackageHistory` of the analysis).
     var packageRows: [PackageRow] {
         guard let h = analysis.packages, !h.isEmpty else {
-            return [PackageRow(kind: .note, left: "No package database in this image (dpkg, apk, rpm, Python or Node).", right: "")]
+            return [PackageRow(kind: .note, left: "No package database in this image: fathom reads dpkg's, apk's, rpm's (rpmdb.sqlite), Python's and Node's.", right: "")]
         }
         var rows: [PackageRow] = []
         let layer = selectedLayer

@@ -74,9 +74,12 @@ public struct ScreenModel: TerminalScreen {
     /// A one-line message for the status bar (e.g. "no such path in this layer").
     public internal(set) var message: String?
 
-    public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter, extractTo }
+    /// `extractReplace`: `x` found entries already in the destination and asks before replacing them.
+    public enum Input: Sendable, Equatable { case none, pathFilter, sizeFilter, extractTo, extractReplace }
     /// The folder typed for `x` (extract), and the node it extracts.
     public internal(set) var extractInputText = "."
+    /// The image path `x` found already in the destination (asked about while `input == .extractReplace`).
+    var extractExisting = ""
     var extractNode: PathTable.NodeID?
     /// The file viewer, when open (it takes the keys and the screen).
     var viewer: ViewerModel?
@@ -230,6 +233,14 @@ public struct ScreenModel: TerminalScreen {
         case (.extractTo, .char(let c)):
             extractInputText.append(c)
         case (.extractTo, _):
+            break
+        case (.extractReplace, .char("r")):
+            input = .none
+            extract(replacing: true)
+        case (.extractReplace, .escape), (.extractReplace, .char("q")), (.extractReplace, .char("n")):
+            input = .none
+            message = "nothing replaced"
+        case (.extractReplace, _):
             break
         case (_, .escape):
             if input == .pathFilter { filterText = ""; regex = nil; filterError = nil; rebuildRows() }

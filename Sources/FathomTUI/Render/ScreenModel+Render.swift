@@ -264,6 +264,11 @@ extension ScreenModel {
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }
+        if input == .extractReplace {
+            let text = "r replaces · Esc keeps:  \(extractExisting) already exists under \(extractInputText.isEmpty ? "." : extractInputText) (r never replaces a folder by a file, nor writes through a link)"
+            g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
+            return
+        }
         if input == .sizeFilter {
             let text = "Size Filter (at least, e.g. 100kB, 1MiB; empty = off): " + sizeInputText + "▏   Ctrl+U erases"
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
@@ -285,7 +290,8 @@ extension ScreenModel {
         }
         if showAdvice || showPackages {
             let hint = showAdvice ? " Esc Close  ↑↓ Select finding  Enter Go to its layer and path  ^C Quit"
-                : " Esc Close  ↑↓ PgUp PgDn Select  Enter Go to the layer that installed the package  ^C Quit"
+                : analysis.packages?.isEmpty == false ? " Esc Close  ↑↓ PgUp PgDn Select  Enter Go to the layer that installed the package  ^C Quit"
+                : " Esc Close  ^C Quit"
             g.put(DisplayWidth.truncate(hint, to: width), x: 0, y: y, style: .statusBar)
             return
         }
@@ -297,7 +303,8 @@ extension ScreenModel {
         case .waste:
             items += [(bindings.label(.select), "Jump to path")]
         case .tree:
-            items += [(bindings.label(.toggleCollapseDir), "Collapse"), (bindings.label(.toggleCollapseAllDir), "All"),
+            items += [(bindings.label(.view), "View"), (bindings.label(.extract), "Extract"),
+                      (bindings.label(.toggleCollapseDir), "Collapse"), (bindings.label(.toggleCollapseAllDir), "All"),
                       ("^A^R^M^U", "Hide added/removed/modified/unmodified"), (bindings.label(.toggleAttributes), "Attrs"),
                       (bindings.label(.toggleSortOrder), sortBySize ? "Sort:size" : "Sort:name"),
                       (bindings.label(.toggleWastedOnly), "Wasted only"), (bindings.label(.sizeFilter), "Size≥")]

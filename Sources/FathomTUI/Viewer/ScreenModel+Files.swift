@@ -153,16 +153,23 @@ extension ScreenModel {
     /// What `x` would write: the entries under the node in this layer.
     var extractCount: Int { extractNode.map { files.subtree($0, atLayer: selectedLayer).count } ?? 0 }
 
-    mutating func extract() {
+    /// Writes the node chosen by `x` under the folder typed; an entry already there stops it and asks
+    /// (`extractReplace`) whether to replace what exists, as `fathom extract --force` does.
+    mutating func extract(replacing: Bool = false) {
         guard let node = extractNode else { return }
         let folder = extractInputText.isEmpty ? "." : extractInputText
         do {
             try Extractor.makeDestination(folder)
-            let report = try Extractor.extract(files, roots: [node], atLayer: selectedLayer, to: folder)
+            var options = Extractor.Options()
+            options.force = replacing
+            let report = try Extractor.extract(files, roots: [node], atLayer: selectedLayer, to: folder, options: options)
             message = "wrote \(plural(report.files, "file")), \(plural(report.directories, "directory", "directories")), \(plural(report.symlinks, "link")) of \(pathText(node)) "
                 + "under \(folder)" + (report.skipped.isEmpty ? "" : " (\(report.skipped.count) not created: devices, FIFOs…)")
         } catch is LayerContent.Unavailable where isStandardInput {
             message = Self.standardInputReadOnce
+        } catch let failure as Extractor.Failure where failure.exists && !replacing {
+            extractExisting = failure.path
+            input = .extractReplace
         } catch {
             message = "\(error)"
         }
