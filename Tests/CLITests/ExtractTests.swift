@@ -199,6 +199,16 @@ import Testing
         #expect(negative.status == 2 && negative.errorLines == ["fathom: \(image): no layer -1: the image has layers 0 to 0"], "\(negative.stderr)")
     }
 
+    /// A path a later layer removed: the message names that layer and the one that still shows it.
+    @Test func aRemovedPathNamesTheLayerThatRemovedIt() throws {
+        let image = try archive([DockerArchiveBuilder.layer { $0.add("build/main.o", data: [1, 2, 3]) },
+                                 DockerArchiveBuilder.layer { $0.add("etc/motd", data: Array("hi\n".utf8)) },
+                                 DockerArchiveBuilder.layer { $0.add(".wh.build") }])
+        let r = try CLI.run(["cat", image, "/build/main.o"])
+        #expect(r.status == 2 && r.errorLines == ["fathom: \(image): /build/main.o: no such file or directory after layer 2 (layer 2 removed it; --layer 1 shows it)"], "\(r.stderr)")
+        #expect(try CLI.run(["cat", image, "/build/main.o", "--layer", "1"]).stdout == "\u{1}\u{2}\u{3}")
+    }
+
     /// `-o` makes the folder and its missing parents, as `mkdir -p`; a file there is refused.
     @Test func outputFolderIsMadeWithItsParents() throws {
         let box = try Sandbox()

@@ -22,14 +22,16 @@ public struct ImageFiles: Sendable {
     /// Why a path could not be looked up (the path as `TerminalText.escape(bytes:)` shows it);
     /// `description` is the message without the image's name.
     public enum LookupError: Error, CustomStringConvertible, Equatable, Sendable {
-        case notFound(String, layer: Int)
+        /// `removedBy`: the layer that removed the entry, when an earlier layer had it.
+        case notFound(String, layer: Int, removedBy: Int? = nil)
         case notADirectory(String, layer: Int)
         case symlinkLoop(String)
         case noSuchLayer(Int, count: Int)
 
         public var description: String {
             switch self {
-            case let .notFound(p, l): "\(p): no such file or directory after layer \(l)"
+            case let .notFound(p, l, nil): "\(p): no such file or directory after layer \(l)"
+            case let .notFound(p, l, r?): "\(p): no such file or directory after layer \(l) (layer \(r) removed it; --layer \(r - 1) shows it)"
             case let .notADirectory(p, l): "\(p): not a directory after layer \(l)"
             case let .symlinkLoop(p): "\(p): too many levels of symbolic links (40)"
             case let .noSuchLayer(l, n): "no layer \(l): the image has layers 0 to \(n - 1)"
@@ -73,9 +75,13 @@ public struct ImageFiles: Sendable {
                 continue
             }
             if let s = currentState, s.kind != .directory { throw LookupError.notADirectory(path, layer: layer) }
-            guard let id = paths.names.lookup(name), let child = paths.existingChild(current, id),
-                  let state = replay.state(child, atLayer: layer) else {
+            guard let id = paths.names.lookup(name), let child = paths.existingChild(current, id) else {
                 throw LookupError.notFound(path, layer: layer)
+            }
+            guard let state = replay.state(child, atLayer: layer) else {
+                // the layer after the last one that had it removed it (or the folder holding it)
+                let had = stride(from: layer - 1, through: 0, by: -1).first { replay.state(child, atLayer: $0) != nil }
+                throw LookupError.notFound(path, layer: layer, removedBy: had.map { $0 + 1 })
             }
             if state.kind == .symlink && (followLast || !pending.isEmpty) {
                 hops += 1
