@@ -143,9 +143,10 @@ import Testing
         let base = DockerArchiveBuilder.layer { t in
             t.add("var/lib/dpkg/status", data: status([("a", "1.0"), ("b", "1.0")]))
             t.add("var/lib/dpkg/info/a.list", data: Array("/usr/bin/a".utf8))
-            t.add("var/lib/dpkg/info/b.list", data: Array("/usr/bin/b".utf8))
+            t.add("var/lib/dpkg/info/b.list", data: Array("/usr/bin/b\n/usr/bin/b2".utf8))
             t.add("usr/bin/a", data: [UInt8](repeating: 1, count: 100))
             t.add("usr/bin/b", data: [UInt8](repeating: 2, count: 2_000))
+            t.add("usr/bin/b2", kind: .hardlink, link: "usr/bin/b")   // a file of b's, its bytes counted once
         }
         let unrelated = DockerArchiveBuilder.layer { t in t.add("etc/motd", data: Array("hi\n".utf8)) }
         let upgrade = DockerArchiveBuilder.layer { t in
@@ -159,6 +160,7 @@ import Testing
             t.add("var/lib/dpkg/info/.wh..wh..opq")
             t.add("var/lib/dpkg/info/a.list", data: Array("/usr/bin/a\n/usr/share/a/data".utf8))
             t.add("usr/bin/.wh.b")
+            t.add("usr/bin/.wh.b2")
         }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-lists-\(UUID().uuidString).tar")
         try Data(DockerArchiveBuilder(layers: [base, unrelated, upgrade, removeB, unrelated]).build()).write(to: url)
@@ -166,6 +168,7 @@ import Testing
         let h = PackageHistory.read(Analysis(image: try ImageLoader.load(path: url.path)))
         #expect(h.layers.map(\.layer) == [0, 2, 3])
         #expect(h.layers[0].installed.map(\.package.name) == ["b", "a"] && h.layers[0].installed.map(\.bytes) == [2_000, 100], "largest first")
+        #expect(h.layers[0].installed.map(\.files) == [2, 1], "a hardlink is one of the package's files, as in the final count")
         let upgraded = try #require(h.layers[1].upgraded.first)
         #expect(upgraded.package.name == "a" && upgraded.previousVersion == "1.0" && upgraded.bytes == 40_300 && upgraded.files == 2)
         #expect(h.layers[2].removed.map(\.package.name) == ["b"] && h.layers[2].installed.isEmpty && h.layers[2].upgraded.isEmpty)

@@ -286,9 +286,11 @@ extension PackageHistory {
                 var c = LayerChanges(layer: l)
                 func written(_ p: InstalledPackage) -> (Int64, Int) {
                     var bytes: Int64 = 0, count = 0
+                    // a hardlink is a file of the package as in the final count; its bytes are its target's
                     for f in p.files {
-                        guard let n = owned(f), let s = replay.state(n, atLayer: l), s.layer == l, s.kind == .file else { continue }
-                        bytes += s.sizeBytes
+                        guard let n = owned(f), let s = replay.state(n, atLayer: l), s.layer == l,
+                              s.kind == .file || s.kind == .hardlink else { continue }
+                        if s.kind == .file { bytes += s.sizeBytes }
                         count += 1
                     }
                     return (bytes, count)
