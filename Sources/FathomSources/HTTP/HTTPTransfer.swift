@@ -145,7 +145,7 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
             var body = request.body ?? []
             fathom_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
             body.append(0)
-            body.withUnsafeMutableBytes { fathom_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+            _ = body.withUnsafeMutableBytes { fathom_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
         }
         fathom_curl_set_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, me in
             Unmanaged<HTTPTransfer>.fromOpaque(me!).takeUnretainedValue().header(UnsafeRawBufferPointer(start: data, count: size * count))
