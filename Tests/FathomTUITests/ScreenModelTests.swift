@@ -89,10 +89,16 @@ import Testing
         #expect(m.render().text.contains("Path Filter: plugin-"))
         let erased = m.handle(.ctrl("u"))
         #expect(erased.input == .pathFilter && erased.filterText.isEmpty && rowPaths(erased).count > 40, "Ctrl+U erases the line")
-        m = m.handle(.escape)
+        m = m.handle(.enter)
+        while m.focus != .tree { m = m.handle(.tab) }
+        m = press(m, [.down, .down])
+        let picked = m.selectedNode
+        #expect(m.treeCursor == 2 && rowPaths(m)[2] == "app/plugins/plugin-auth.so")
+        m = press(m, [.char("/"), .escape])
         #expect(m.input == .none)
         #expect(m.filterText.isEmpty)
         #expect(rowPaths(m).count > 40)
+        #expect(picked != nil && m.selectedNode == picked, "Esc keeps the row that was selected")
     }
 
     @Test func invalidRegexKeepsTheLastTree() {

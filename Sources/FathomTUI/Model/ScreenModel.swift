@@ -186,7 +186,7 @@ public struct ScreenModel: TerminalScreen {
         case .filterFiles: input = .pathFilter; focus = .tree
         case .sizeFilter: input = .sizeFilter; if minSizeBytes == 0 { sizeInputText = "" }
         case .closeFilterFiles:
-            if !filterText.isEmpty { filterText = ""; regex = nil; filterError = nil; rebuildRows() }
+            if !filterText.isEmpty { clearPathFilter() }
         case .up: move(-1)
         case .down: move(1)
         case .pageUp: move(-max(1, pageHeight(for: focus) - 1))
@@ -243,7 +243,7 @@ public struct ScreenModel: TerminalScreen {
         case (.extractReplace, _):
             break
         case (_, .escape):
-            if input == .pathFilter { filterText = ""; regex = nil; filterError = nil; rebuildRows() }
+            if input == .pathFilter { clearPathFilter() }
             input = .none
         case (_, .enter), (_, .tab):
             if input == .sizeFilter { commitSizeFilter() }
@@ -528,6 +528,18 @@ public struct ScreenModel: TerminalScreen {
         case .layers: return max(1, l.layers.height - 2 - edge)
         case .waste: return max(1, l.image.y + l.image.height - l.wasteTableTop - edge)
         case .tree: return max(1, (treeHeightOverride ?? treeRects.top.height) - 2 - edge)
+        }
+    }
+
+    /// Esc on the path filter: every row again, the row that was selected still selected (and shown).
+    mutating func clearPathFilter() {
+        let kept = selectedNode
+        filterText = ""; regex = nil; filterError = nil
+        rebuildRows()
+        if let kept, let i = rows.firstIndex(where: { $0.node == kept }) {
+            treeCursor = i
+            treeScroll = max(0, i - pageHeight(for: .tree) / 2)
+            clampAll()
         }
     }
 
