@@ -10,7 +10,7 @@ public enum DpkgDatabase {
     public static func packages(status documents: [[UInt8]]) -> [InstalledPackage] {
         var out: [InstalledPackage] = []
         for doc in documents {
-            for paragraph in paragraphs(doc) {
+            for paragraph in paragraphs(doc, fields: statusFields) {
                 guard let name = paragraph["Package"], !name.isEmpty else { continue }
                 if let status = paragraph["Status"], !status.hasSuffix(" installed") { continue }
                 var p = InstalledPackage(ecosystem: .deb, name: name, version: paragraph["Version"] ?? "",
@@ -33,9 +33,14 @@ public enum DpkgDatabase {
         }
     }
 
-    /// `Field: value` paragraphs separated by blank lines; continuation lines (starting with a space)
-    /// are skipped (fathom needs only the one-line fields).
-    static func paragraphs(_ text: [UInt8]) -> [[String: String]] {
+    /// The fields of a status paragraph that `packages(status:)` reads (the rest, descriptions and
+    /// conffiles, is most of the file's bytes).
+    static let statusFields: Set<[UInt8]> = Set(["Package", "Status", "Version", "Architecture", "Depends", "Pre-Depends",
+                                                 "Recommends"].map { Array($0.utf8) })
+
+    /// `Field: value` paragraphs separated by blank lines, with the fields named (every field when nil);
+    /// continuation lines (starting with a space) are skipped (fathom needs only the one-line fields).
+    static func paragraphs(_ text: [UInt8], fields: Set<[UInt8]>? = nil) -> [[String: String]] {
         var out: [[String: String]] = []
         var current: [String: String] = [:]
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
@@ -46,6 +51,7 @@ public enum DpkgDatabase {
             }
             if line.first == 0x20 || line.first == 0x09 { continue }
             guard let colon = line.firstIndex(of: 0x3A) else { continue }
+            if let fields, !fields.contains(Array(line[..<colon])) { continue }
             let key = String(decoding: line[..<colon], as: UTF8.self)
             var value = line[(colon + 1)...].drop(while: blank)
             while let last = value.last, blank(last) { value = value.dropLast() }
@@ -57,12 +63,24 @@ public enum DpkgDatabase {
 
     /// The paths of a `.list` file (absolute, one per line; `/.` stands for the root and is dropped).
     public static func listedPaths(_ list: [UInt8]) -> [String] {
-        // split as bytes: Character iteration of a String was most of the packages' time on debian-apt
-        list.split(separator: 0x0A).compactMap { line in
-            let p = line.drop { $0 == 0x2F }
-            if p.isEmpty || p.elementsEqual([0x2E]) { return nil }
-            return String(decoding: p, as: UTF8.self)
+        // scanned as bytes, with no array of lines: Character iteration of a String was most of the
+        // packages' time on debian-apt
+        var out: [String] = []
+        out.reserveCapacity(list.count / 40)
+        list.withUnsafeBufferPointer { b in
+            var start = 0
+            while start < b.count {
+                var end = start
+                while end < b.count && b[end] != 0x0A { end += 1 }
+                var from = start
+                while from < end && b[from] == 0x2F { from += 1 }
+                if from < end && !(end - from == 1 && b[from] == 0x2E) {
+                    out.append(String(decoding: UnsafeBufferPointer(rebasing: b[from..<end]), as: UTF8.self))
+                }
+                start = end + 1
+            }
         }
+        return out
     }
 
     /// The paths of an `md5sums` file (`HEX  path`, relative to the root).

@@ -100,6 +100,12 @@ extension PackageHistory {
         /// dpkg lists parsed so far by version: a list most layers leave alone is parsed once, not per layer.
         var lastLocated: [String: Int64] = [:]
         var parsedLists: [Int64: [String]] = [:]
+        /// The version of the list each dpkg package's files came from (by `historyKey`, as of the last
+        /// snapshot), and the nodes of each list version's paths.
+        var listVersion: [String: Int64] = [:]
+        var resolvedLists: [Int64: [PathTable.NodeID?]] = [:]
+        /// The packages of the last dpkg status file parsed, by its version.
+        var parsedStatus: [Int64: [InstalledPackage]] = [:]
         /// Where `contents` last looked a path up (a path with a node of its own), and what it found.
         var seenAt: [String: (layer: Int, at: (layer: Int, row: Int)?)] = [:]
 
@@ -110,6 +116,7 @@ extension PackageHistory {
             self.analysis = analysis
             self.budgetBytes = budgetBytes
             files = ImageFiles(analysis: analysis)
+            canonical.reserveCapacity(1 << 15)
             distInfos = PythonPackages.find(analysis.replay.paths)
             nodeManifests = NodePackages.find(analysis.replay.paths)
         }
@@ -125,6 +132,16 @@ extension PackageHistory {
             let n = node(path) ?? (try? files.lookup(path, atLayer: files.lastLayer, followLast: false))?.node
             canonical[path] = .some(n)
             return n
+        }
+
+        /// The nodes of a package's files (`owned`, in `files`' order); a dpkg list's are resolved once
+        /// per version of the list, not per layer and per use.
+        mutating func nodes(of p: InstalledPackage) -> [PathTable.NodeID?] {
+            guard p.ecosystem == .deb, let version = listVersion[p.name + ":" + p.architecture] else { return p.files.map { owned($0) } }
+            if let known = resolvedLists[version], known.count == p.files.count { return known }
+            let resolved = p.files.map { owned($0) }
+            resolvedLists[version] = resolved
+            return resolved
         }
 
         /// The layers after which a database differs from the layer before.
@@ -200,7 +217,15 @@ extension PackageHistory {
                 files.children(of: dir, atLayer: layer).map { PackageHistory.dpkgStatusDir + "/" + String(decoding: paths.nameBytes($0.node), as: UTF8.self) }
             } ?? []
             let docs = contents([PackageHistory.dpkgStatus] + statusD.filter { !$0.hasSuffix(".md5sums") }, atLayer: layer)
-            var debs = DpkgDatabase.packages(status: [docs[PackageHistory.dpkgStatus]].compactMap { $0 })
+            // the status file a layer left alone (a layer that only ran npm or pip) is parsed once
+            var debs: [InstalledPackage]
+            let statusVersion = docs[PackageHistory.dpkgStatus] == nil ? nil : lastLocated[PackageHistory.dpkgStatus]
+            if let statusVersion, let parsed = parsedStatus[statusVersion] {
+                debs = parsed
+            } else {
+                debs = DpkgDatabase.packages(status: [docs[PackageHistory.dpkgStatus]].compactMap { $0 })
+                if let statusVersion { parsedStatus = [statusVersion: debs] }
+            }
             let distroless = DpkgDatabase.packages(status: statusD.filter { !$0.hasSuffix(".md5sums") }.compactMap { docs[$0] })
             if !debs.isEmpty || !distroless.isEmpty {
                 var listNames: [String: String] = [:]
@@ -213,11 +238,13 @@ extension PackageHistory {
                     listNames[PackageHistory.dpkgStatusDir + "/" + p.name + ".md5sums"] = p.name + ":" + p.architecture
                 }
                 let lists = contents(Array(listNames.keys), atLayer: layer)
+                listVersion = [:]
                 var byPackage: [String: [String]] = [:]
                 for (path, bytes) in lists {
                     let key = listNames[path]!
                     if byPackage[key] != nil { continue }   // NAME:ARCH.list found first for multi-arch packages
                     let version = lastLocated[path] ?? -1
+                    if version >= 0 { listVersion[key] = version }
                     if let parsed = parsedLists[version] { byPackage[key] = parsed; continue }
                     let parsed = path.hasSuffix(".md5sums") ? DpkgDatabase.md5sumsPaths(bytes) : DpkgDatabase.listedPaths(bytes)
                     if version >= 0 { parsedLists[version] = parsed }
@@ -287,8 +314,8 @@ extension PackageHistory {
                 func written(_ p: InstalledPackage) -> (Int64, Int) {
                     var bytes: Int64 = 0, count = 0
                     // a hardlink is a file of the package as in the final count; its bytes are its target's
-                    for f in p.files {
-                        guard let n = owned(f), let s = replay.state(n, atLayer: l), s.layer == l,
+                    for n in nodes(of: p) {
+                        guard let n, let s = replay.state(n, atLayer: l), s.layer == l,
                               s.kind == .file || s.kind == .hardlink else { continue }
                         if s.kind == .file { bytes += s.sizeBytes }
                         count += 1
@@ -321,38 +348,47 @@ extension PackageHistory {
             for inode in replay.inodes where inode.visibleCount == 0 && inode.hiddenBy >= 0 && inode.sizeBytes > 0 {
                 hiddenAt[Int32(inode.node), default: 0] += inode.sizeBytes
             }
-            var counted = Set<Int32>()
-            var ownedNodes = Set<PathTable.NodeID>()
-            var ownerKey: [PathTable.NodeID: String] = [:]
+            // flags by node and by inode, not sets: every file of the final filesystem is visited
+            var counted = [Bool](repeating: false, count: replay.inodes.count)
+            var ownedNodes = [Bool](repeating: false, count: replay.nodeCount)
+            var ownerOf: [PathTable.NodeID: Int] = [:]   // by position in `previous`'s sorted order
             var ownedList: [Owned] = []
             for (key, p) in previous.sorted(by: { $0.key < $1.key }) {
                 var o = Owned(package: p, bytes: 0, files: 0, wastedBytes: 0, layer: installedBy[key])
-                for f in p.files {
-                    guard let n = owned(f) else { continue }
+                for n in nodes(of: p) {
+                    guard let n else { continue }
                     o.wastedBytes += hiddenAt[Int32(n)] ?? 0
-                    guard let s = replay.currentState(Int(n)), s.kind == .file || s.kind == .hardlink, !ownedNodes.contains(n) else { continue }
-                    ownedNodes.insert(n)
-                    ownerKey[n] = key
+                    guard !ownedNodes[Int(n)], let s = replay.currentState(Int(n)), s.kind == .file || s.kind == .hardlink else { continue }
+                    ownedNodes[Int(n)] = true
+                    ownerOf[n] = ownedList.count
                     o.files += 1
-                    if s.inode >= 0 && counted.insert(s.inode).inserted { o.bytes += s.sizeBytes }
+                    if s.inode >= 0 && !counted[Int(s.inode)] { counted[Int(s.inode)] = true; o.bytes += s.sizeBytes }
                 }
                 ownedList.append(o)
             }
-            ownedList.sort { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.package.name < $1.package.name }
-            var unowned: [String: Unowned] = [:]
-            for n in 1..<replay.nodeCount {
-                guard let s = replay.currentState(n), s.kind == .file || s.kind == .hardlink, !ownedNodes.contains(PathTable.NodeID(n)) else { continue }
-                let path = paths.path(PathTable.NodeID(n))
-                let top = "/" + (path.split(separator: "/").first.map(String.init) ?? path)
-                var u = unowned[top] ?? Unowned(directory: top, bytes: 0, files: 0)
-                u.files += 1
-                if s.inode >= 0 && counted.insert(s.inode).inserted { u.bytes += s.sizeBytes }
-                unowned[top] = u
+            let order = ownedList.indices.sorted {
+                let a = ownedList[$0], b = ownedList[$1]
+                return a.bytes != b.bytes ? a.bytes > b.bytes : a.package.name < b.package.name
             }
-            let index = Dictionary(uniqueKeysWithValues: ownedList.enumerated().map {
-                ($0.element.package.historyKey, $0.offset)
+            var position = [Int](repeating: 0, count: ownedList.count)
+            for (i, o) in order.enumerated() { position[o] = i }
+            ownedList = order.map { ownedList[$0] }
+            // the rest by top-level directory, found by walking up the parents (no path built per file)
+            var unownedByTop: [PathTable.NodeID: Unowned] = [:]
+            let parents = paths.parents
+            for n in 1..<replay.nodeCount where !ownedNodes[n] {
+                guard let s = replay.currentState(n), s.kind == .file || s.kind == .hardlink else { continue }
+                var top = PathTable.NodeID(n)
+                while parents[Int(top)] != PathTable.root { top = parents[Int(top)] }
+                var u = unownedByTop[top] ?? Unowned(directory: "/" + paths.path(top), bytes: 0, files: 0)
+                u.files += 1
+                if s.inode >= 0 && !counted[Int(s.inode)] { counted[Int(s.inode)] = true; u.bytes += s.sizeBytes }
+                unownedByTop[top] = u
+            }
+            let unowned = Dictionary(unownedByTop.values.map { ($0.directory, $0) }, uniquingKeysWith: { a, b in
+                Unowned(directory: a.directory, bytes: a.bytes + b.bytes, files: a.files + b.files)
             })
-            let owners = ownerKey.compactMapValues { index[$0] }
+            let owners = ownerOf.mapValues { position[$0] }
             let kinds = Set(previous.values.map(\.ecosystem))
             let databases = [(InstalledPackage.Ecosystem.deb, "dpkg"), (.apk, "apk"), (.rpm, "rpm"), (.pypi, "python"), (.npm, "node")].filter { kinds.contains($0.0) }.map(\.1)
             return PackageHistory(layers: changes, final: ownedList,
