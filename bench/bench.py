@@ -8,7 +8,7 @@ Each measurement is the median of --runs runs. Writes a Markdown report (default
 With case (2), the HTML report's size and open time in headless Chromium (see html_open); `--cases html` measures
 only that and replaces its section of the report.
 
-usage: bench.py FATHOM [--cases 1,2,3,4,5 | --cases tui | --cases html] [--runs 3] [--work DIR] [--out docs/benchmarks.md] [--fixtures DIR]
+usage: bench.py FATHOM [--cases 1,2,3,4,5,6,7 | --cases tui | --cases html] [--runs 3] [--work DIR] [--out docs/benchmarks.md] [--fixtures DIR]
 """
 import argparse, json, os, platform, re, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -27,6 +27,11 @@ CASES = {
               layout="classic", compression="none"),
 }
 REAL = ["real/debian-apt.oci-zstd.tar", "real/many-files.docker20.tar.zst"]
+# Case 7: a real Debian 12 image with a few hundred packages, the scorecard's node-beginner (debootstrap
+# base, apt-get install of build tools and Node, an npm install: 349 dpkg packages), built by the real
+# engine (Tests/e2e/scorecard.sh builds it once into its cache), as docker save wrote it and converted by
+# skopeo to OCI archives with gzip and with zstd layers.
+SCORECARD = os.environ.get("FATHOM_SCORECARD_CACHE", os.path.expanduser("~/.cache/fathom-scorecard"))
 
 
 def measure(cmd, env=None):
@@ -292,10 +297,35 @@ def ensure_case(case, work):
     return path
 
 
+def real_debian(fathom, work):
+    """Case 7's three archives (docker save, OCI gzip, OCI zstd), made once: the scorecard's node-beginner
+    image (built by Tests/e2e/scorecard.sh when its cache lacks it), converted by skopeo."""
+    def saved():
+        found = sorted(f for f in os.listdir(SCORECARD) if f.startswith("node-beginner-") and f.endswith(".tar")) \
+            if os.path.isdir(SCORECARD) else []
+        return os.path.join(SCORECARD, found[-1]) if found else None
+    source = saved()
+    if source is None:
+        print("building the scorecard's images (Tests/e2e/scorecard.sh) for case 7 …", file=sys.stderr)
+        subprocess.run(["bash", os.path.join(ROOT, "Tests", "e2e", "scorecard.sh"), fathom], stdout=subprocess.DEVNULL)
+        source = saved()
+    if source is None:
+        print("case 7 skipped: the scorecard could not build node-beginner (it needs Docker's engine)", file=sys.stderr)
+        return []
+    out = [("docker save", source)]
+    for fmt in ("gzip", "zstd"):
+        path = os.path.join(work, f"case7-{os.path.basename(source)[:-4]}.oci-{fmt}.tar")
+        if not os.path.exists(path):
+            subprocess.run(["skopeo", "copy", "-q", "--dest-compress-format", fmt, f"docker-archive:{source}",
+                            f"oci-archive:{path}"], check=True)
+        out.append((f"OCI, {fmt} layers", path))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("fathom")
-    ap.add_argument("--cases", default="1,2,3,4,5")
+    ap.add_argument("--cases", default="1,2,3,4,5,6,7")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=os.environ.get("FATHOM_BENCH_DIR", "/tmp/fathom-bench"))
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
@@ -359,6 +389,10 @@ def main():
                         subprocess.run(f"zstd -dc '{src}' > '{path}'", shell=True, check=True)
                 limit_cmd, limit_name = real_limit(path, a.work)
                 images.append((f"(5) {rel}", path, limit_cmd, limit_name))
+        elif case == "7":
+            for form, path in real_debian(fathom, a.work):
+                limit_cmd, limit_name = real_limit(path, a.work)
+                images.append((f"(7) real Debian 12, 349 packages, {form}", path, limit_cmd, limit_name))
         for title, path, limit_cmd, limit_name in images:
             report = json.loads(subprocess.run([fathom, "--json", "-", path], capture_output=True, env=env, check=True).stdout)
             entries = sum(l["entries"] for l in report["fathom"]["layers"])

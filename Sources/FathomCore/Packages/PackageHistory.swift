@@ -104,6 +104,8 @@ extension PackageHistory {
         /// snapshot), and the nodes of each list version's paths.
         var listVersion: [String: Int64] = [:]
         var resolvedLists: [Int64: [PathTable.NodeID?]] = [:]
+        /// The folder `listed` resolved last: its path, its node as named, the node its links lead to.
+        var lastFolder: (bytes: [UInt8], named: PathTable.NodeID?, resolved: PathTable.NodeID?) = ([0xFF], nil, nil)
         /// The packages of the last dpkg status file parsed, by its version.
         var parsedStatus: [Int64: [InstalledPackage]] = [:]
         /// Where `contents` last looked a path up (a path with a node of its own), and what it found.
@@ -139,9 +141,33 @@ extension PackageHistory {
         mutating func nodes(of p: InstalledPackage) -> [PathTable.NodeID?] {
             guard p.ecosystem == .deb, let version = listVersion[p.name + ":" + p.architecture] else { return p.files.map { owned($0) } }
             if let known = resolvedLists[version], known.count == p.files.count { return known }
-            let resolved = p.files.map { owned($0) }
+            let resolved = p.files.map { listed($0) }
             resolvedLists[version] = resolved
             return resolved
+        }
+
+        /// `owned(path)` for a path of a dpkg list, faster: lists are sorted, so the folder is resolved once
+        /// for the paths that share it (its node as named, and the node its links lead to), and each path
+        /// is then one name lookup in one of the two.
+        mutating func listed(_ path: String) -> PathTable.NodeID? {
+            let replay = analysis.replay
+            var path = path
+            return path.withUTF8 { b -> PathTable.NodeID?? in
+                guard let slash = b.lastIndex(of: 0x2F) else { return nil }
+                let dir = UnsafeBufferPointer(rebasing: b[..<slash]), name = b[(slash + 1)...]
+                // "." and ".." are left to the general lookup
+                if name.isEmpty || name.first == 0x2E && (name.count == 1 || name.count == 2 && name.last == 0x2E) { return nil }
+                if !lastFolder.bytes.elementsEqual(dir) {
+                    let named = paths.existingNode(forPath: dir)
+                    let resolved = (try? files.lookup(bytes: Array(dir), atLayer: files.lastLayer))?.node
+                    lastFolder = (Array(dir), named, resolved)
+                }
+                guard let id = paths.names.lookup(name) else { return .some(nil) }
+                if let d = lastFolder.named, let n = paths.existingChild(d, id) { return n }
+                // through links, only what the final filesystem has (as `ImageFiles.lookup` finds it)
+                if let d = lastFolder.resolved, let n = paths.existingChild(d, id), replay.state(n, atLayer: files.lastLayer) != nil { return n }
+                return .some(nil)
+            } ?? owned(path)
         }
 
         /// The layers after which a database differs from the layer before.
