@@ -175,6 +175,27 @@ import Testing
         #expect(h.final.map(\.package.name) == ["a"] && h.final[0].bytes == 40_300 && h.final[0].files == 2)
     }
 
+    /// Merged /usr: dpkg lists `/bin/tool` where the layers hold `usr/bin/tool` behind the `bin` link; a
+    /// listed path the final filesystem no longer has through the link is not the package's.
+    @Test func listedPathsFollowFolderLinks() throws {
+        let base = DockerArchiveBuilder.layer { t in
+            t.add("bin", kind: .symlink, link: "usr/bin")
+            t.add("usr/bin/tool", data: [UInt8](repeating: 1, count: 1_000))
+            t.add("usr/bin/gone", data: [UInt8](repeating: 2, count: 500))
+            t.add("usr/share/t/data", data: [UInt8](repeating: 3, count: 70))
+            t.add("var/lib/dpkg/status", data: Array("Package: t\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n".utf8))
+            t.add("var/lib/dpkg/info/t.list", data: Array("/.\n/bin\n/bin/gone\n/bin/tool\n/usr\n/usr/share\n/usr/share/t\n/usr/share/t/data\n".utf8))
+        }
+        let remove = DockerArchiveBuilder.layer { t in t.add("usr/bin/.wh.gone") }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-usrmerge-\(UUID().uuidString).tar")
+        try Data(DockerArchiveBuilder(layers: [base, remove]).build()).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let h = PackageHistory.read(Analysis(image: try ImageLoader.load(path: url.path)))
+        #expect(h.layers.first?.installed.first?.bytes == 1_070 && h.layers.first?.installed.first?.files == 2, "tool and data; gone is removed by layer 1")
+        #expect(h.final.first?.bytes == 1_070 && h.final.first?.files == 2)
+        #expect(h.unowned.map(\.directory) == ["/var"] && h.unowned.map(\.files) == [2], "only dpkg's own database: \(h.unowned)")
+    }
+
     /// `fathom diff`'s package comparison: added, removed, version changed, with bytes from each side.
     @Test func diffComparesPackages() throws {
         let old = try Self.dpkgImage([("a", "1.0", [("usr/bin/a", 100)]), ("b", "2.0", [("usr/bin/b", 2000)]),

@@ -104,8 +104,17 @@ extension PackageHistory {
         /// snapshot), and the nodes of each list version's paths.
         var listVersion: [String: Int64] = [:]
         var resolvedLists: [Int64: [PathTable.NodeID?]] = [:]
-        /// The folder `listed` resolved last: its path, its node as named, the node its links lead to.
-        var lastFolder: (bytes: [UInt8], named: PathTable.NodeID?, resolved: PathTable.NodeID?) = ([0xFF], nil, nil)
+        /// A folder of a dpkg list as `listed` resolved it: its node as named, and (once asked) the node
+        /// its links lead to.
+        struct Folder {
+            var bytes: [UInt8]
+            var named: PathTable.NodeID?
+            var resolved: PathTable.NodeID? = nil
+            var isResolved = false
+        }
+        /// The folder `listed` resolved last, and the folders it had to follow links for.
+        var lastFolder = Folder(bytes: [0xFF], named: nil)
+        var folders: [[UInt8]: Folder] = [:]
         /// The packages of the last dpkg status file parsed, by its version.
         var parsedStatus: [Int64: [InstalledPackage]] = [:]
         /// Where `contents` last looked a path up (a path with a node of its own), and what it found.
@@ -146,28 +155,35 @@ extension PackageHistory {
             return resolved
         }
 
-        /// `owned(path)` for a path of a dpkg list, faster: lists are sorted, so the folder is resolved once
-        /// for the paths that share it (its node as named, and the node its links lead to), and each path
-        /// is then one name lookup in one of the two.
+        /// `owned(path)` for a path of a dpkg list, faster: lists are sorted, so a folder is resolved once
+        /// for the paths it holds (its node as named; the node its links lead to only when a name is not
+        /// found as named, merged /usr's `/bin/…`), and each path is then one name lookup.
         mutating func listed(_ path: String) -> PathTable.NodeID? {
-            let replay = analysis.replay
             var path = path
-            return path.withUTF8 { b -> PathTable.NodeID?? in
+            let split: (folder: [UInt8]?, name: NameTable.NameID?)? = path.withUTF8 { b in
                 guard let slash = b.lastIndex(of: 0x2F) else { return nil }
-                let dir = UnsafeBufferPointer(rebasing: b[..<slash]), name = b[(slash + 1)...]
+                let name = b[(slash + 1)...]
                 // "." and ".." are left to the general lookup
                 if name.isEmpty || name.first == 0x2E && (name.count == 1 || name.count == 2 && name.last == 0x2E) { return nil }
-                if !lastFolder.bytes.elementsEqual(dir) {
-                    let named = paths.existingNode(forPath: dir)
-                    let resolved = (try? files.lookup(bytes: Array(dir), atLayer: files.lastLayer))?.node
-                    lastFolder = (Array(dir), named, resolved)
+                let dir = b[..<slash]
+                return (lastFolder.bytes.elementsEqual(dir) ? nil : Array(dir), paths.names.lookup(name))
+            }
+            guard let split else { return owned(path) }
+            if let folder = split.folder {
+                if let known = folders[folder] { lastFolder = known } else {
+                    lastFolder = Folder(bytes: folder, named: paths.existingNode(forPath: folder))
                 }
-                guard let id = paths.names.lookup(name) else { return .some(nil) }
-                if let d = lastFolder.named, let n = paths.existingChild(d, id) { return n }
-                // through links, only what the final filesystem has (as `ImageFiles.lookup` finds it)
-                if let d = lastFolder.resolved, let n = paths.existingChild(d, id), replay.state(n, atLayer: files.lastLayer) != nil { return n }
-                return .some(nil)
-            } ?? owned(path)
+            }
+            guard let id = split.name else { return nil }
+            if let d = lastFolder.named, let n = paths.existingChild(d, id) { return n }
+            if !lastFolder.isResolved {
+                lastFolder.resolved = (try? files.lookup(bytes: lastFolder.bytes, atLayer: files.lastLayer))?.node
+                lastFolder.isResolved = true
+                folders[lastFolder.bytes] = lastFolder
+            }
+            // through links, only what the final filesystem has (as `ImageFiles.lookup` finds it)
+            if let d = lastFolder.resolved, let n = paths.existingChild(d, id), analysis.replay.state(n, atLayer: files.lastLayer) != nil { return n }
+            return nil
         }
 
         /// The layers after which a database differs from the layer before.
