@@ -33,6 +33,7 @@ import Testing
             print("finalBytes", data["image"]["finalBytes"])
             print("reclaimableBytes", data["image"]["reclaimableBytes"])
             print("layers", len(data["layers"]))
+            print("layerBytes", sum(l["bytes"] for l in data["layers"]))
             print("treeBytes", data["tree"]["b"])
             print("names", json.dumps([c["n"] for c in data["tree"]["c"]]))
             print("commands", json.dumps([l["command"] for l in data["layers"]]))
@@ -58,6 +59,7 @@ import Testing
         #expect(facts["scripts"] == "2" && facts["urls"] == "0" && facts["img"] == "0")
         #expect(facts["finalBytes"] == "\(summary["finalBytes"] as! Int)" && facts["reclaimableBytes"] == "\(summary["reclaimableBytes"] as! Int)")
         #expect(facts["layers"] == "13")
+        #expect(facts["layerBytes"] == "\(summary["shippedBytes"] as! Int)", "the bars add up to what the image ships (layer 8's chmod too)")
         #expect(facts["treeBytes"] == facts["finalBytes"], "the treemap's root is the final filesystem, each inode once")
         // CI mode puts the verdict on the page too
         let ci = try CLI.run([Self.wasteful, "--ci", "--html", page.path])

@@ -15,6 +15,9 @@ public enum Extractor {
     public struct Options: Sendable {
         /// Replace existing files (never a directory by a file, nor follow an existing link).
         public var force = false
+        /// Leave files and links already in the destination as they are and write the rest (the
+        /// explorer's answer "keep" when `x` finds some); listed in `Report.kept`.
+        public var keepExisting = false
         /// Keep setuid, setgid and sticky bits.
         public var keepSpecialBits = false
         /// Set owners and groups as the image has them (only when running as root).
@@ -29,6 +32,8 @@ public enum Extractor {
         public var bytes: Int64 = 0
         /// Entries not created (devices, FIFOs, sockets), as image paths.
         public var skipped: [String] = []
+        /// Entries already in the destination and left as they were (`keepExisting`), as image paths.
+        public var kept: [String] = []
 
         /// `1 file (44 bytes), 2 directories, 0 symbolic links, 0 hardlinks`.
         public var summary: String {
@@ -253,6 +258,7 @@ public enum Extractor {
             }
             let out = withName(n) { openat(fd, $0, flags, 0o600) }
             guard out >= 0 else {
+                if errno == EEXIST && options.keepExisting { report.kept.append(pathText(n)); return }
                 throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot create: \(errnoText())")
             }
             defer { close(out) }
@@ -293,6 +299,7 @@ public enum Extractor {
             if options.force { _ = withName(n) { unlinkat(fd, $0, 0) } }
             let rc = withName(target) { t in withName(n) { linkat(targetFD, t, fd, $0, 0) } }
             guard rc == 0 else {
+                if errno == EEXIST && options.keepExisting { report.kept.append(pathText(n)); return }
                 throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot link: \(errnoText())")
             }
             report.hardlinks += 1
@@ -311,6 +318,7 @@ public enum Extractor {
                 withName(n) { symlinkat(UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: CChar.self), fd, $0) }
             }
             guard rc == 0 else {
+                if errno == EEXIST && options.keepExisting { report.kept.append(pathText(n)); return }
                 throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot create the link: \(errnoText())")
             }
             if options.sameOwner && asRoot { _ = withName(n) { fchownat(fd, $0, s.uid, s.gid, AT_SYMLINK_NOFOLLOW) } }

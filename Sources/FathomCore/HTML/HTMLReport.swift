@@ -85,7 +85,8 @@ public enum HTMLReport {
                 w.object { w in
                     w.field("index", i)
                     w.field("command", LayerCommand.display(layer.createdBy, comment: layer.history?.comment))
-                    w.field("bytes", f.addedBytes + f.modifiedBytes)
+                    // what the layer ships: a chmod or chown that rewrote a file ships its bytes again
+                    w.field("bytes", f.addedBytes + f.modifiedBytes + f.metadataOnlyBytes)
                     w.field("hidden", f.reclaimableBytes)
                     w.field("added", f.addedBytes)
                     w.field("modified", f.modifiedBytes)

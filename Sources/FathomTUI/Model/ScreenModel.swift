@@ -236,10 +236,10 @@ public struct ScreenModel: TerminalScreen {
             break
         case (.extractReplace, .char("r")):
             input = .none
-            extract(replacing: true)
-        case (.extractReplace, .escape), (.extractReplace, .char("q")), (.extractReplace, .char("n")):
+            extract(existing: .replace)
+        case (.extractReplace, .escape), (.extractReplace, .char("k")), (.extractReplace, .char("n")):
             input = .none
-            message = "nothing replaced"
+            extract(existing: .keep)
         case (.extractReplace, _):
             break
         case (_, .escape):

@@ -153,21 +153,27 @@ extension ScreenModel {
     /// What `x` would write: the entries under the node in this layer.
     var extractCount: Int { extractNode.map { files.subtree($0, atLayer: selectedLayer).count } ?? 0 }
 
+    /// What `x` does with entries already in the destination: stop and ask, replace them, keep them.
+    enum ExistingEntries { case ask, replace, keep }
+
     /// Writes the node chosen by `x` under the folder typed; an entry already there stops it and asks
-    /// (`extractReplace`) whether to replace what exists, as `fathom extract --force` does.
-    mutating func extract(replacing: Bool = false) {
+    /// (`extractReplace`): replace what exists, as `fathom extract --force` does, or keep it and write
+    /// the rest.
+    mutating func extract(existing: ExistingEntries = .ask) {
         guard let node = extractNode else { return }
         let folder = extractInputText.isEmpty ? "." : extractInputText
         do {
             try Extractor.makeDestination(folder)
             var options = Extractor.Options()
-            options.force = replacing
+            options.force = existing == .replace
+            options.keepExisting = existing == .keep
             let report = try Extractor.extract(files, roots: [node], atLayer: selectedLayer, to: folder, options: options)
             message = "wrote \(plural(report.files, "file")), \(plural(report.directories, "directory", "directories")), \(plural(report.symlinks, "link")) of \(pathText(node)) "
-                + "under \(folder)" + (report.skipped.isEmpty ? "" : " (\(report.skipped.count) not created: devices, FIFOs…)")
+                + "under \(folder)" + (report.kept.isEmpty ? "" : ", kept \(plural(report.kept.count, "entry", "entries")) already there")
+                + (report.skipped.isEmpty ? "" : " (\(report.skipped.count) not created: devices, FIFOs…)")
         } catch is LayerContent.Unavailable where isStandardInput {
             message = Self.standardInputReadOnce
-        } catch let failure as Extractor.Failure where failure.exists && !replacing {
+        } catch let failure as Extractor.Failure where failure.exists && existing == .ask {
             extractExisting = failure.path
             input = .extractReplace
         } catch {
