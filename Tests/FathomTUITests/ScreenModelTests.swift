@@ -99,6 +99,10 @@ import Testing
         #expect(m.filterText.isEmpty)
         #expect(rowPaths(m).count > 40)
         #expect(picked != nil && m.selectedNode == picked, "Esc keeps the row that was selected")
+        // a filter that hides the selected entry selects its nearest folder still listed
+        m = press(m, [.char("/")] + typed("plugin-cache"))
+        #expect(rowPaths(m).contains("app/plugins") && m.selectedNode.map { m.analysis.replay.paths.path($0) } == "app/plugins",
+                "\(m.selectedNode.map { m.analysis.replay.paths.path($0) } ?? "none")")
     }
 
     @Test func invalidRegexKeepsTheLastTree() {

@@ -264,11 +264,11 @@ public struct ScreenModel: TerminalScreen {
     }
 
     private mutating func compileFilter() {
-        if filterText.isEmpty { regex = nil; filterError = nil; rebuildRows(); return }
+        if filterText.isEmpty { regex = nil; filterError = nil; rebuildRowsKeepingSelection(); return }
         do {
             regex = try LinearRegex(filterText)
             filterError = nil
-            rebuildRows()
+            rebuildRowsKeepingSelection()
         } catch {
             filterError = "invalid regular expression"  // keep the last valid filter, as dive does
         }
@@ -533,14 +533,27 @@ public struct ScreenModel: TerminalScreen {
 
     /// Esc on the path filter: every row again, the row that was selected still selected (and shown).
     mutating func clearPathFilter() {
-        let kept = selectedNode
         filterText = ""; regex = nil; filterError = nil
+        rebuildRowsKeepingSelection()
+    }
+
+    /// The rows again (the path filter changed), with the selected entry still selected, else its
+    /// nearest folder that is still listed, else the first row.
+    mutating func rebuildRowsKeepingSelection() {
+        let kept = selectedNode
         rebuildRows()
-        if let kept, let i = rows.firstIndex(where: { $0.node == kept }) {
-            treeCursor = i
-            treeScroll = max(0, i - pageHeight(for: .tree) / 2)
-            clampAll()
+        guard var n = kept else { return }
+        // the entry and its folders, nearest first; one pass over the rows finds the nearest listed
+        var chain: [PathTable.NodeID: Int] = [:]
+        let parents = analysis.replay.paths.parents
+        while n != PathTable.root { chain[n] = chain.count; n = parents[Int(n)] }
+        var best: (rank: Int, row: Int)?
+        for (i, row) in rows.enumerated() {
+            if let rank = chain[row.node], rank < (best?.rank ?? Int.max) { best = (rank, i); if rank == 0 { break } }
         }
+        treeCursor = best?.row ?? 0
+        if let best { treeScroll = max(0, best.row - pageHeight(for: .tree) / 2) }
+        clampAll()
     }
 
     mutating func clampAll() {
