@@ -96,9 +96,8 @@ extension PackageHistory {
         /// A Node package folder's files at the final layer (computed once per folder).
         var nodeFiles: [String: [String]] = [:]
         var warnings: [String] = []
-        /// Which file version (layer << 32 | row) `contents` last found at each path, and the paths of the
-        /// dpkg lists parsed so far by version: a list most layers leave alone is parsed once, not per layer.
-        var lastLocated: [String: Int64] = [:]
+        /// The paths of the dpkg lists parsed so far, by file version (`version(of:)`): a list most layers
+        /// leave alone is parsed once, not per layer.
         var parsedLists: [Int64: [String]] = [:]
         /// The version of the list each dpkg package's files came from (by `historyKey`, as of the last
         /// snapshot), and the nodes of each list version's paths.
@@ -115,9 +114,9 @@ extension PackageHistory {
         /// The folder `listed` resolved last, and the folders it had to follow links for.
         var lastFolder = Folder(bytes: [0xFF], named: nil)
         var folders: [[UInt8]: Folder] = [:]
-        /// The packages of the last dpkg status file parsed, by its version.
-        var parsedStatus: [Int64: [InstalledPackage]] = [:]
-        /// Where `contents` last looked a path up (a path with a node of its own), and what it found.
+        /// The last dpkg status file parsed: its version and its packages.
+        var parsedStatus: (version: Int64, packages: [InstalledPackage])?
+        /// Where `contents` last looked a path up, and the file it found there.
         var seenAt: [String: (layer: Int, at: (layer: Int, row: Int)?)] = [:]
 
         /// Database bytes that may still be read.
@@ -127,7 +126,6 @@ extension PackageHistory {
             self.analysis = analysis
             self.budgetBytes = budgetBytes
             files = ImageFiles(analysis: analysis)
-            canonical.reserveCapacity(1 << 15)
             distInfos = PythonPackages.find(analysis.replay.paths)
             nodeManifests = NodePackages.find(analysis.replay.paths)
         }
@@ -195,6 +193,11 @@ extension PackageHistory {
             return (0..<analysis.image.layers.count).filter { l in watched.contains { analysis.replay.changed($0, inLayers: l...l) } }
         }
 
+        /// The file `contents` found last at `path` (the changeset row that wrote it: layer << 32 | row).
+        func version(of path: String) -> Int64? {
+            seenAt[path]?.at.map { Int64($0.layer) << 32 | Int64($0.row) }
+        }
+
         /// The bytes of regular files after `layer`, read one pass per layer that holds them.
         mutating func contents(_ wanted: [String], atLayer layer: Int) -> [String: [UInt8]] {
             var located: [String: (layer: Int, row: Int)] = [:]
@@ -209,12 +212,11 @@ extension PackageHistory {
                 guard let found = try? files.lookup(path, atLayer: layer), let state = found.state,
                       state.kind == .file || state.kind == .hardlink, state.sizeBytes <= PackageHistory.maximumDatabaseBytes,
                       let where_ = files.content(of: state) else {
-                    if n != nil { seenAt[path] = (layer, nil) }
+                    seenAt[path] = (layer, nil)
                     continue
                 }
                 located[path] = where_
-                if n != nil { seenAt[path] = (layer, where_) }
-                lastLocated[path] = Int64(where_.layer) << 32 | Int64(where_.row)
+                seenAt[path] = (layer, where_)
             }
             var byLayer: [Int: [Int]] = [:]
             for (_, at) in located.sorted(by: { $0.key < $1.key }) where cache[at.layer]?[at.row] == nil {
@@ -261,12 +263,12 @@ extension PackageHistory {
             let docs = contents([PackageHistory.dpkgStatus] + statusD.filter { !$0.hasSuffix(".md5sums") }, atLayer: layer)
             // the status file a layer left alone (a layer that only ran npm or pip) is parsed once
             var debs: [InstalledPackage]
-            let statusVersion = docs[PackageHistory.dpkgStatus] == nil ? nil : lastLocated[PackageHistory.dpkgStatus]
-            if let statusVersion, let parsed = parsedStatus[statusVersion] {
-                debs = parsed
+            let statusVersion = docs[PackageHistory.dpkgStatus] == nil ? nil : version(of: PackageHistory.dpkgStatus)
+            if let statusVersion, let parsed = parsedStatus, parsed.version == statusVersion {
+                debs = parsed.packages
             } else {
                 debs = DpkgDatabase.packages(status: [docs[PackageHistory.dpkgStatus]].compactMap { $0 })
-                if let statusVersion { parsedStatus = [statusVersion: debs] }
+                if let statusVersion { parsedStatus = (statusVersion, debs) }
             }
             let distroless = DpkgDatabase.packages(status: statusD.filter { !$0.hasSuffix(".md5sums") }.compactMap { docs[$0] })
             if !debs.isEmpty || !distroless.isEmpty {
@@ -285,7 +287,7 @@ extension PackageHistory {
                 for (path, bytes) in lists {
                     let key = listNames[path]!
                     if byPackage[key] != nil { continue }   // NAME:ARCH.list found first for multi-arch packages
-                    let version = lastLocated[path] ?? -1
+                    let version = self.version(of: path) ?? -1
                     if version >= 0 { listVersion[key] = version }
                     if let parsed = parsedLists[version] { byPackage[key] = parsed; continue }
                     let parsed = path.hasSuffix(".md5sums") ? DpkgDatabase.md5sumsPaths(bytes) : DpkgDatabase.listedPaths(bytes)
