@@ -47,14 +47,12 @@ public enum Extractor {
         public let path: String
         public let reason: String
         public let report: Report
-        /// The entry is already in the destination (`force` replaces it).
-        public var exists: Bool { reason.hasPrefix(Extractor.existsReason) }
+        /// The entry is already in the destination (`force` replaces it, `keepExisting` keeps it).
+        public internal(set) var exists = false
         public var description: String {
             "\(TerminalText.escape(path)): \(reason)" + (report == Report() ? "" : " (written before it: \(report.summary))")
         }
     }
-
-    static let existsReason = "exists in the destination (--force replaces it)"
 
     /// Makes the destination folder the user named, with its missing parents (as `mkdir -p`); an
     /// existing folder is fine. The user's path is theirs: links in it are followed.
@@ -166,6 +164,15 @@ public enum Extractor {
 
         func errnoText() -> String { String(cString: strerror(errno)) }
 
+        /// `n` is already in the destination (and `force` did not remove it): kept with `keepExisting`,
+        /// else the extraction stops there.
+        mutating func alreadyThere(_ n: PathTable.NodeID) throws {
+            guard options.keepExisting else {
+                throw Failure(path: pathText(n), reason: "exists in the destination (--force replaces it)", report: report, exists: true)
+            }
+            report.kept.append(pathText(n))
+        }
+
         /// An open descriptor of `n`'s parent directory inside the destination, each component opened
         /// with `O_NOFOLLOW | O_DIRECTORY` from the one before: a link on the way is an error. The
         /// chain of directories opened last is kept, so that entries in tree order open one
@@ -258,8 +265,8 @@ public enum Extractor {
             }
             let out = withName(n) { openat(fd, $0, flags, 0o600) }
             guard out >= 0 else {
-                if errno == EEXIST && options.keepExisting { report.kept.append(pathText(n)); return }
-                throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot create: \(errnoText())")
+                if errno == EEXIST { try alreadyThere(n); return }
+                throw fail(n, "cannot create: \(errnoText())")
             }
             defer { close(out) }
             var length: Int64 = 0, hole = false
@@ -299,8 +306,8 @@ public enum Extractor {
             if options.force { _ = withName(n) { unlinkat(fd, $0, 0) } }
             let rc = withName(target) { t in withName(n) { linkat(targetFD, t, fd, $0, 0) } }
             guard rc == 0 else {
-                if errno == EEXIST && options.keepExisting { report.kept.append(pathText(n)); return }
-                throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot link: \(errnoText())")
+                if errno == EEXIST { try alreadyThere(n); return }
+                throw fail(n, "cannot link: \(errnoText())")
             }
             report.hardlinks += 1
         }
@@ -318,8 +325,8 @@ public enum Extractor {
                 withName(n) { symlinkat(UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: CChar.self), fd, $0) }
             }
             guard rc == 0 else {
-                if errno == EEXIST && options.keepExisting { report.kept.append(pathText(n)); return }
-                throw fail(n, errno == EEXIST ? Extractor.existsReason : "cannot create the link: \(errnoText())")
+                if errno == EEXIST { try alreadyThere(n); return }
+                throw fail(n, "cannot create the link: \(errnoText())")
             }
             if options.sameOwner && asRoot { _ = withName(n) { fchownat(fd, $0, s.uid, s.gid, AT_SYMLINK_NOFOLLOW) } }
             report.symlinks += 1

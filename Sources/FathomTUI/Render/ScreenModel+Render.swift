@@ -265,7 +265,7 @@ extension ScreenModel {
             return
         }
         if input == .extractReplace {
-            let text = "r replaces · Esc keeps what exists and writes the rest:  \(extractExisting) already exists under \(extractInputText.isEmpty ? "." : extractInputText)"
+            let text = "r replaces · Esc keeps what exists and writes the rest:  \(extractExisting) already exists under \(extractFolder)"
             g.put(DisplayWidth.truncate(text, to: width), x: 0, y: y, style: .statusBar)
             return
         }

@@ -153,6 +153,9 @@ extension ScreenModel {
     /// What `x` would write: the entries under the node in this layer.
     var extractCount: Int { extractNode.map { files.subtree($0, atLayer: selectedLayer).count } ?? 0 }
 
+    /// The folder `x` writes under: the one typed, the current one when nothing is.
+    var extractFolder: String { extractInputText.isEmpty ? "." : extractInputText }
+
     /// What `x` does with entries already in the destination: stop and ask, replace them, keep them.
     enum ExistingEntries { case ask, replace, keep }
 
@@ -161,7 +164,7 @@ extension ScreenModel {
     /// the rest.
     mutating func extract(existing: ExistingEntries = .ask) {
         guard let node = extractNode else { return }
-        let folder = extractInputText.isEmpty ? "." : extractInputText
+        let folder = extractFolder
         do {
             try Extractor.makeDestination(folder)
             var options = Extractor.Options()
