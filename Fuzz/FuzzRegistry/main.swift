@@ -22,6 +22,8 @@ func fuzzRegistry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? AuthFile.parse(Data(bytes), path: "fuzz", kind: .docker)
     _ = try? AuthFile.parse(Data(bytes), path: "fuzz", kind: .containers)
     _ = DpkgDatabase.packages(status: [bytes])
+    _ = DpkgDatabase.listedPaths(bytes)   // a .list, scanned by index over the raw bytes
+    _ = DpkgDatabase.md5sumsPaths(bytes)
     _ = ApkDatabase.packages(bytes)
     bytes.withUnsafeBytes { _ = RpmDatabase.package(header: $0) }   // an rpm header blob, its offsets and counts
     _ = PythonPackages.recordedPaths(bytes, sitePackages: "usr/lib/python3/site-packages")

@@ -29,6 +29,11 @@ import Testing
         #expect(p.map(\.name) == ["adduser", "libc6"] && p[1].version == "2.36-9+deb12u4" && p[1].architecture == "amd64")
         #expect(DpkgDatabase.listedPaths(Array("/.\n/usr\n/usr/sbin/adduser\n".utf8)) == ["usr", "usr/sbin/adduser"])
         #expect(DpkgDatabase.md5sumsPaths(Array("d41d8cd98f00b204e9800998ecf8427e  usr/lib/os-release\n".utf8)) == ["usr/lib/os-release"])
+        // a list as a stranger may write it: empty lines, only slashes, the root, no final newline, bytes
+        // that are not UTF-8 (shown with U+FFFD, never a crash), a NUL
+        let hostile: [UInt8] = Array("\n\n///\n/.\n/..\n/a//b\n".utf8) + [0x2F, 0xFF, 0xFE, 0x0A, 0x2F, 0x00, 0x0A] + Array("/last".utf8)
+        #expect(DpkgDatabase.listedPaths(hostile) == ["..", "a//b", "\u{FFFD}\u{FFFD}", "\u{0}", "last"])
+        #expect(DpkgDatabase.listedPaths([]) == [] && DpkgDatabase.listedPaths([0x0A]) == [] && DpkgDatabase.listedPaths([0x2F]) == [])
         #expect(p[0].purl(distro: "debian") == "pkg:deb/debian/adduser@3.134?arch=all")
         #expect(InstalledPackage(ecosystem: .deb, name: "libstdc++6", version: "12.2.0-14", architecture: "amd64", files: [])
             .purl(distro: "debian") == "pkg:deb/debian/libstdc%2B%2B6@12.2.0-14?arch=amd64")
