@@ -85,6 +85,10 @@ for text in [
     '{"auths":{"127.0.0.1:5000":{"auth":"ZmF0aG9tOnMzY3JldA=="}},"credsStore":"desktop","credHelpers":{"gcr.io":"gcloud"}}',
     "registry://127.0.0.1:5000/app:1", "ghcr.io/org/app@sha256:" + "a" * 64, "nginx",
     '{"schemaVersion":1,"name":"x"}',
+    # package databases: a dpkg status paragraph, a .list, an md5sums
+    "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9\nDepends: libgcc-s1, a (>= 1) | b:any\n"
+    "Description: GNU C Library\n continued\n\n",
+    "/.\n/usr\n/usr/bin\n/usr/bin/bash\n/bin/sh\n", "d41d8cd98f00b204e9800998ecf8427e  usr/lib/os-release\n",
 ]:
     seed("FuzzRegistry", text.encode())
 for path in archives:
