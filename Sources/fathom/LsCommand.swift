@@ -81,7 +81,7 @@ struct LsCommand: ParsableCommand {
 
     /// A JSON string of bytes that may not be UTF-8 (invalid sequences become U+FFFD).
     static func jsonString<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        let data = try! JSONSerialization.data(withJSONObject: [String(decoding: Array(bytes), as: UTF8.self)])
+        let data = try! JSONSerialization.data(withJSONObject: [String(decoding: Array(bytes), as: UTF8.self)], options: .withoutEscapingSlashes)
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 }

@@ -199,6 +199,13 @@ import Testing
         #expect(negative.status == 2 && negative.errorLines == ["fathom: \(image): no layer -1: the image has layers 0 to 0"], "\(negative.stderr)")
     }
 
+    /// `ls --json` writes paths as the other JSON outputs do: plain slashes, names escaped as JSON.
+    @Test func lsJSONWritesPlainSlashes() throws {
+        let image = try archive([DockerArchiveBuilder.layer { $0.add("dir/a \"b\".txt", data: [1]) }])
+        let r = try CLI.run(["ls", image, "/dir", "--json"])
+        #expect(r.status == 0 && r.stdout.contains(#""path":"/dir/a \"b\".txt""#) && !r.stdout.contains(#"\/"#), "\(r.stdout)")
+    }
+
     /// A path a later layer removed: the message names that layer and the one that still shows it.
     @Test func aRemovedPathNamesTheLayerThatRemovedIt() throws {
         let image = try archive([DockerArchiveBuilder.layer { $0.add("build/main.o", data: [1, 2, 3]) },

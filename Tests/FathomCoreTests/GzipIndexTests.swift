@@ -121,7 +121,7 @@ final class RangeReadTests: XCTestCase {
         try Data(tar.finished()).write(to: blob)
         if let command { try SyntheticImage.run("/bin/sh", ["-c", "\(command) \(blob.path) > \(blob.path).z && mv \(blob.path).z \(blob.path)"]) }
         let source = try FileRangeSource(path: blob.path)
-        var read = try LayerReader.read(ByteStream { try source.next() }, gzipIndexEvery: 4 << 20)
+        let read = try LayerReader.read(ByteStream { try source.next() }, gzipIndexEvery: 4 << 20)
         if tamper {   // the registry now answers other bytes in the middle of the blob
             let handle = try FileHandle(forWritingTo: blob)
             try handle.seek(toOffset: UInt64(read.storedBytes - 300_000))
