@@ -34,11 +34,8 @@ let package = Package(
             providers: [.apt(["libxxhash-dev"])]
         ),
         // HTTP for registries and the Engine API's Unix socket: TLS with the system's CA store, HTTP/2, proxies.
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // Loaded on first use (dlopen, see include/CCurl.h): the headers come from libcurl4-openssl-dev.
+        .target(name: "CCurl"),
         // SHA-256 for diff IDs and blob digests (OpenSSL 3 uses the CPU's SHA extensions).
         .systemLibrary(
             name: "CCrypto",

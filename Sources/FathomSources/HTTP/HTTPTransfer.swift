@@ -118,11 +118,19 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
     // MARK: the curl thread
 
     private func perform() {
+        guard fathom_curl_load() != 0 else {
+            condition.lock()
+            performed = true
+            abortReason = .other(String(cString: fathom_curl_error()))
+            condition.broadcast()
+            condition.unlock()
+            return
+        }
         let handle = CurlHandlePool.shared.take()
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        for (name, value) in request.headers { headerList = fathom_curl_slist_append(headerList, "\(name): \(value)") }
         let me = Unmanaged.passUnretained(self).toOpaque()
 
         fathom_curl_set_string(handle, CURLOPT_URL, request.url)
@@ -161,7 +169,7 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
         }
         fathom_curl_set_pointer(handle, CURLOPT_XFERINFODATA, me)
 
-        let code = curl_easy_perform(handle)
+        let code = fathom_curl_easy_perform(handle)
         var osError: Int = 0
         _ = withUnsafeMutablePointer(to: &osError) { fathom_curl_os_errno(handle, $0) }
         condition.lock()
@@ -171,7 +179,7 @@ final class HTTPTransfer: BlockSource, @unchecked Sendable {
         curlMessage = String(cString: errorBuffer)
         condition.broadcast()
         condition.unlock()
-        curl_slist_free_all(headerList)
+        fathom_curl_slist_free_all(headerList)
         errorBuffer.deallocate()
         CurlHandlePool.shared.give(handle)
     }
@@ -286,18 +294,18 @@ final class CurlHandlePool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [UnsafeMutableRawPointer] = []
 
-    private init() { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }
+    private init() { fathom_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }
 
     func take() -> UnsafeMutableRawPointer {
         lock.lock()
         defer { lock.unlock() }
-        return idle.popLast() ?? curl_easy_init()
+        return idle.popLast() ?? fathom_curl_easy_init()
     }
 
     func give(_ handle: UnsafeMutableRawPointer) {
-        curl_easy_reset(handle)
+        fathom_curl_easy_reset(handle)
         lock.lock()
         defer { lock.unlock() }
-        if idle.count < 8 { idle.append(handle) } else { curl_easy_cleanup(handle) }
+        if idle.count < 8 { idle.append(handle) } else { fathom_curl_easy_cleanup(handle) }
     }
 }
