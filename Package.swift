@@ -23,12 +23,9 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]
         ),
-        // RPM's package database (rpmdb.sqlite), read from memory with sqlite3_deserialize.
-        .systemLibrary(
-            name: "CSQLite",
-            pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"])]
-        ),
+        // RPM's package database (rpmdb.sqlite), read from memory with sqlite3_deserialize; loaded on first
+        // use (dlopen, see include/CSQLite.h): the headers come from libsqlite3-dev.
+        .target(name: "CSQLite"),
         .systemLibrary(
             name: "CXXHash",
             providers: [.apt(["libxxhash-dev"])]

@@ -32,9 +32,10 @@ mkdir -p "$shlibs/debian"
 printf 'Source: fathom\n\nPackage: fathom\nArchitecture: any\n' >"$shlibs/debian/control"
 depends=$(cd "$shlibs" && dpkg-shlibdeps -O -e "$OLDPWD/$root/usr/bin/fathom" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-# libcurl is loaded on first use (dlopen), so dpkg-shlibdeps does not see it; fathom sets
-# CURLOPT_PROTOCOLS_STR, which libcurl has since 7.85
-depends="$depends, libcurl4 (>= 7.85.0)"
+# libcurl and SQLite are loaded on first use (dlopen), so dpkg-shlibdeps does not see them; fathom
+# sets CURLOPT_PROTOCOLS_STR, which libcurl has since 7.85, and calls sqlite3_deserialize (3.36 for
+# its stable interface)
+depends="$depends, libcurl4 (>= 7.85.0), libsqlite3-0 (>= 3.36.0)"
 echo "$depends" | tr ',' '\n' | sed 's/(.*//; s/ //g' | grep -v '^$' >dist/depends.txt
 
 install -d "$root/DEBIAN"

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 
-/// libcurl is loaded on first use (Sources/CCurl): an analysis never maps it, and a machine without it
-/// gets one line saying what to install.
+/// libcurl and SQLite are loaded on first use (Sources/CCurl, Sources/CSQLite): an analysis of an image
+/// without an RPM database maps neither, and a machine without libcurl gets one line saying what to install.
 @Suite struct LazyLibraryTests {
-    @Test func theBinaryDoesNotLinkLibcurl() throws {
+    @Test func theBinaryDoesNotLinkLibcurlOrSQLite() throws {
         let ldd = try CLI.run(executable: "/usr/bin/ldd", [CLI.binary])
         #expect(ldd.status == 0)
         #expect(ldd.stdout.contains("libarchive"))   // the listing is real
         #expect(!ldd.stdout.contains("libcurl"))
+        #expect(!ldd.stdout.contains("libsqlite3"))
     }
 
     @Test func aMissingLibcurlIsOneLine() throws {

@@ -16,17 +16,18 @@ public enum RpmDatabase {
     }
 
     /// The packages recorded in `sqlite` (the bytes of `rpmdb.sqlite`).
-    /// - Throws: `Failure` when the bytes are not an SQLite database with a `Packages` table.
+    /// - Throws: `Failure` when the bytes are not an SQLite database with a `Packages` table, or SQLite is not installed.
     public static func packages(_ sqlite: [UInt8]) throws -> [InstalledPackage] {
+        guard fathom_sqlite_load() != 0 else { throw Failure(description: String(cString: fathom_sqlite_error())) }
         var db: OpaquePointer?
-        guard sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nil) == SQLITE_OK, let db else {
+        guard fathom_sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nil) == SQLITE_OK, let db else {
             throw Failure(description: "SQLite could not open a database in memory")
         }
-        defer { sqlite3_close(db) }
+        defer { fathom_sqlite3_close(db) }
         _ = fathom_sqlite_defensive(db)
         // SQLite owns the copy (SQLITE_DESERIALIZE_FREEONCLOSE): a buffer from sqlite3_malloc64
         let size = sqlite3_int64(sqlite.count)
-        guard let buffer = sqlite3_malloc64(sqlite3_uint64(max(sqlite.count, 1))) else { throw Failure(description: "out of memory") }
+        guard let buffer = fathom_sqlite3_malloc64(sqlite3_uint64(max(sqlite.count, 1))) else { throw Failure(description: "out of memory") }
         sqlite.withUnsafeBytes { if let base = $0.baseAddress { buffer.copyMemory(from: base, byteCount: sqlite.count) } }
         // rpm keeps its database in WAL mode (header bytes 18 and 19 = 2), which a database in memory
         // cannot open: read it as a rollback-journal database (1), as the checkpointed file it is
@@ -36,23 +37,23 @@ public enum RpmDatabase {
             if header[19] == 2 { header[19] = 1 }
         }
         let flags = UInt32(SQLITE_DESERIALIZE_READONLY | SQLITE_DESERIALIZE_FREEONCLOSE)
-        guard sqlite3_deserialize(db, "main", buffer.assumingMemoryBound(to: UInt8.self), size, size, flags) == SQLITE_OK else {
+        guard fathom_sqlite3_deserialize(db, "main", buffer.assumingMemoryBound(to: UInt8.self), size, size, flags) == SQLITE_OK else {
             throw Failure(description: "not an SQLite database")
         }
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, "SELECT blob FROM Packages", -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard fathom_sqlite3_prepare_v2(db, "SELECT blob FROM Packages", -1, &statement, nil) == SQLITE_OK, let statement else {
             // the header is only read here: bytes that are no database fail now
-            if sqlite3_errcode(db) == SQLITE_NOTADB { throw Failure(description: "not an SQLite database") }
-            throw Failure(description: "no Packages table (\(String(cString: sqlite3_errmsg(db))))")
+            if fathom_sqlite3_errcode(db) == SQLITE_NOTADB { throw Failure(description: "not an SQLite database") }
+            throw Failure(description: "no Packages table (\(String(cString: fathom_sqlite3_errmsg(db))))")
         }
-        defer { sqlite3_finalize(statement) }
+        defer { fathom_sqlite3_finalize(statement) }
         var out: [InstalledPackage] = []
         while true {
-            let step = sqlite3_step(statement)
+            let step = fathom_sqlite3_step(statement)
             if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw Failure(description: "unreadable: \(String(cString: sqlite3_errmsg(db)))") }
-            let count = Int(sqlite3_column_bytes(statement, 0))
-            guard let bytes = sqlite3_column_blob(statement, 0), count > 0 else { continue }
+            guard step == SQLITE_ROW else { throw Failure(description: "unreadable: \(String(cString: fathom_sqlite3_errmsg(db)))") }
+            let count = Int(fathom_sqlite3_column_bytes(statement, 0))
+            guard let bytes = fathom_sqlite3_column_blob(statement, 0), count > 0 else { continue }
             if let p = package(header: UnsafeRawBufferPointer(start: bytes, count: count)) { out.append(p) }
         }
         return out
