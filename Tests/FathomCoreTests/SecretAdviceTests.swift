@@ -114,6 +114,35 @@ import Testing
         #expect(text.contains("    30 kB  /usr/lib/big.so\n    20 kB  /app/data.bin\n    31 kB  /usr/\n    31 kB  /usr/lib/\n"))
     }
 
+    /// Hundreds of files and directories, sizes with many ties: the bounded selection keeps what sorting
+    /// everything gives (by bytes, ties by path).
+    @Test func largestOfManyMatchesSortingThemAll() throws {
+        var sizes: [String: Int] = [:]
+        let layer = DockerArchiveBuilder.layer { t in
+            for i in 0..<600 {
+                let path = "d\(i % 37)/e\(i % 5)/f\(i)"
+                let size = 100 + (i * 7919) % 23 * 10   // 23 distinct sizes
+                sizes[path] = size
+                t.add(path, data: [UInt8](repeating: UInt8(i & 0xFF), count: size))
+            }
+        }
+        let a = Analysis(image: try ImageLoader.load(path: try temporaryFile(DockerArchiveBuilder(layers: [layer]).build())))
+        var dirs: [String: Int] = [:]
+        for (path, size) in sizes {
+            let parts = path.split(separator: "/")
+            for k in 1..<parts.count { dirs["/" + parts[..<k].joined(separator: "/"), default: 0] += size }
+        }
+        func top(_ m: [String: Int], _ k: Int) -> [LargestPaths.Entry] {
+            m.map { LargestPaths.Entry(path: $0.key, bytes: Int64($0.value)) }
+                .sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.path < $1.path }.prefix(k).map { $0 }
+        }
+        for k in [1, 5, 12] {
+            let l = LargestPaths(a.replay, top: k)
+            #expect(l.files == top(Dictionary(uniqueKeysWithValues: sizes.map { ("/" + $0.key, $0.value) }), k))
+            #expect(l.directories == top(dirs, k))
+        }
+    }
+
     @Test func aCleanImageSaysSoInOneLine() throws {
         let layer = DockerArchiveBuilder.layer { t in t.add("app/main", data: [1, 2, 3]) }
         var builder = DockerArchiveBuilder(layers: [layer])

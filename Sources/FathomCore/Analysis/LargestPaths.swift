@@ -13,24 +13,54 @@ public struct LargestPaths: Sendable, Equatable {
     public init(_ replay: Replay, top: Int) {
         let paths = replay.paths
         let n = replay.nodeCount
+        let path = { (id: Int) in "/" + paths.path(PathTable.NodeID(id)) }
         var dirBytes = [Int64](repeating: 0, count: n)
-        var fileNodes: [(Int, Int64)] = []
+        var largestFiles = Largest(keep: max(0, top), path: path)
         // children have larger IDs than their parents: one pass from the leaves up sums the files
         for id in stride(from: n - 1, to: 0, by: -1) {
             guard let s = replay.currentState(id) else { continue }
-            if s.kind == .file { fileNodes.append((id, s.sizeBytes)); dirBytes[id] = s.sizeBytes }
+            if s.kind == .file { largestFiles.offer(id, s.sizeBytes); dirBytes[id] = s.sizeBytes }
             let parent = Int(paths.parents[id])
             if parent > 0 { dirBytes[parent] += dirBytes[id] }
         }
-        func best(_ items: [(Int, Int64)]) -> [Entry] {
-            items.map { Entry(path: "/" + paths.path(PathTable.NodeID($0.0)), bytes: $0.1) }
-                .sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.path < $1.path }
-                .prefix(max(0, top)).map { $0 }
+        files = largestFiles.result
+        var largestDirectories = Largest(keep: max(0, top), path: path)
+        for id in 1..<max(1, n) where dirBytes[id] > 0 && replay.currentState(id)?.kind == .directory {
+            largestDirectories.offer(id, dirBytes[id])
         }
-        files = best(Array(fileNodes.sorted { $0.1 > $1.1 }.prefix(max(0, top) * 4)))
-        let dirs = (1..<max(1, n)).compactMap { id -> (Int, Int64)? in
-            replay.currentState(id)?.kind == .directory && dirBytes[id] > 0 ? (id, dirBytes[id]) : nil
+        directories = largestDirectories.result
+    }
+
+    /// The `keep` largest of the nodes offered, ties by path, gathered in a buffer of at most about twice
+    /// that (a million files are not all kept and sorted to show ten). Once the buffer was cut to `keep`,
+    /// a node smaller than the last kept is turned away before its path is built.
+    private struct Largest {
+        let keep: Int
+        let path: (Int) -> String
+        private var items: [Entry] = []
+        private var floor = Int64.min
+
+        init(keep: Int, path: @escaping (Int) -> String) {
+            self.keep = keep
+            self.path = path
         }
-        directories = best(Array(dirs.sorted { $0.1 > $1.1 }.prefix(max(0, top) * 4)))
+
+        mutating func offer(_ id: Int, _ bytes: Int64) {
+            guard keep > 0, bytes >= floor else { return }
+            items.append(Entry(path: path(id), bytes: bytes))
+            if items.count >= 2 * keep + 64 { cut() }
+        }
+
+        private mutating func cut() {
+            items.sort { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.path < $1.path }
+            if items.count > keep { items.removeLast(items.count - keep) }
+            if items.count == keep, let last = items.last { floor = last.bytes }
+        }
+
+        var result: [Entry] {
+            var copy = self
+            copy.cut()
+            return copy.items
+        }
     }
 }
