@@ -41,6 +41,8 @@ func emptyValuesSpelledOut(_ arguments: [String]) -> [String] {
     return out
 }
 
+Malloc.limitArenas()
+
 // `fathom diff OLD NEW`, `fathom cat`, `fathom ls`, `fathom extract`, `fathom init` and `fathom help` are parsed on their own:
 // as real subcommands they would clash with the root's positional IMAGE. An image file named `diff` (or `cat`,
 // `ls`, `extract`, `init`, `help`) is given as `./diff`.

@@ -37,7 +37,7 @@ public struct Analysis: Sendable {
             let model = PhaseTimer.measure("dive model (thread)") { DiveModel(changesets: changesets) }
             // The model's working set (~130 MB on a million files) was allocated in this thread's malloc
             // arena, which keeps freed memory for this thread alone: give it back while the replay grows.
-            _ = malloc_trim(0)
+            Malloc.trim()
             return model
         }
         let replay = PhaseTimer.measure("replay") { Replay(changesets: changesets) }
@@ -89,8 +89,3 @@ final class Concurrent<T: Sendable>: @unchecked Sendable {
         return result!
     }
 }
-
-/// glibc's `malloc_trim(3)` (declared in `<malloc.h>`, which the Glibc module does not import):
-/// returns the free memory of every malloc arena to the system.
-@_silgen_name("malloc_trim")
-private func malloc_trim(_ pad: Int) -> Int32

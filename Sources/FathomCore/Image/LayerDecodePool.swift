@@ -24,7 +24,10 @@ final class LayerDecodePool: @unchecked Sendable {
     /// Keep gzip checkpoints (`LoadOptions.indexesGzip`).
     private let indexesGzip: Bool
 
-    init(workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)), indexesGzip: Bool = false,
+    /// Blobs decoded at once unless told otherwise: one per core, at most 4.
+    static let defaultWorkers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+
+    init(workers: Int = defaultWorkers, indexesGzip: Bool = false,
          onFinished: (@Sendable (String, Result<LayerBlob, LayerError>) -> Void)? = nil) {
         slots = DispatchSemaphore(value: workers)
         self.indexesGzip = indexesGzip
