@@ -140,10 +140,10 @@ deb: release
 	$(call install_missing,dpkg-dev)
 	packaging/deb.sh $(VERSION) $(ARCH)
 
-# The benchmark (not a test): release build, generated images cached in /tmp/fathom-bench.
-bench: deps-test
-	$(SWIFT) build -c release
-	python3 bench/bench.py .build/release/fathom --fixtures $(FIXTURES)
+# The benchmark (not a test) of the binary people install (`make release`: dist/fathom), generated
+# images cached in /tmp/fathom-bench.
+bench: deps-test release
+	python3 bench/bench.py dist/fathom --fixtures $(FIXTURES)
 
 clean:
 	rm -rf .build

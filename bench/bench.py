@@ -62,6 +62,18 @@ def packages_share(fathom, path, env):
     return (float(m.group(1)) if m else None), wall
 
 
+def warm(paths):
+    """Reads the files once so that every measure starts from the page cache (the kernel's idle-page
+    reclaim may have dropped them since they were written)."""
+    for p in paths:
+        subprocess.run(["cat", p], stdout=subprocess.DEVNULL, check=False)
+
+
+def help_peak(fathom, runs):
+    """The peak RSS of `fathom --help` in MB: what the process costs before it reads anything."""
+    return median_of(runs, [fathom, "--help"])[2]
+
+
 def shell_limit(runs, script):
     results = []
     for _ in range(runs):
@@ -394,6 +406,8 @@ def main():
                 limit_cmd, limit_name = real_limit(path, a.work)
                 images.append((f"(7) real Debian 12, 349 packages, {form}", path, limit_cmd, limit_name))
         for title, path, limit_cmd, limit_name in images:
+            layer_dir = path + ".layers"
+            warm([path] + ([os.path.join(layer_dir, l) for l in os.listdir(layer_dir)] if os.path.isdir(layer_dir) else []))
             report = json.loads(subprocess.run([fathom, "--json", "-", path], capture_output=True, env=env, check=True).stdout)
             entries = sum(l["entries"] for l in report["fathom"]["layers"])
             mb = os.path.getsize(path) / 1e6
@@ -425,8 +439,8 @@ def main():
            f"Medians of {a.runs} runs; wall and CPU in seconds, peak RSS in MB.", "",
            "Reproduce: `make bench` (generated images are cached in /tmp/fathom-bench; `DIVE=/path/to/dive make bench` adds dive, stopped after `DIVE_TIMEOUT` seconds, 600 by default).", "",
            "| case | entries | MB | `--ci` wall | `--ci` CPU | `--ci` peak MB | `--json` wall | `--json` peak MB | entries/s | MB/s | limit | limit wall | fathom / limit |"
-           + (" dive wall | dive peak MB | dive / fathom |" if dive else ""),
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|" if dive else "")]
+           + (" dive wall | dive peak MB | fathom / dive wall | fathom / dive peak |" if dive else ""),
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|---|" if dive else "")]
     for r in rows:
         ci, js = r["ci"], r["json"]
         line = (f"| {r['title']} | {r['entries']:,} | {r['mb']:.0f} | {ci[0]:.2f} | {ci[1]:.2f} | {ci[2]:.0f} | {js[0]:.2f} | {js[2]:.0f} | "
@@ -435,10 +449,11 @@ def main():
         if dive:
             d = r["dive"]
             if d[3] == 124:  # stopped by timeout(1)
-                line += f" > {dive_timeout} (stopped) | ≥ {d[2]:.0f} | > {dive_timeout / ci[0]:.0f}× |"
+                line += f" > {dive_timeout} (stopped) | ≥ {d[2]:.0f} | < {100 * ci[0] / dive_timeout:.1f} % | ≤ {100 * ci[2] / d[2]:.0f} % |"
             else:
-                line += f" {d[0]:.2f} | {d[2]:.0f} | {d[0] / ci[0]:.1f}× |"
+                line += f" {d[0]:.2f} | {d[2]:.0f} | {100 * ci[0] / d[0]:.0f} % | {100 * ci[2] / d[2]:.0f} % |"
         out.append(line)
+    out += ["", f"`fathom --help` peaks at {help_peak(fathom, a.runs):.1f} MB: the process before it reads anything."]
     if frame:
         out += ["", frame_line(frame)]
     out += ["", "Package databases (issue 21): the `packages` phase of one `--ci` run (`FATHOM_TIMINGS`) against the run's wall time.", "",
