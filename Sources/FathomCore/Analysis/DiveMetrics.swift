@@ -100,20 +100,20 @@ public struct DiveModel: Sendable {
     }
 
     mutating func compute(_ changesets: [Changeset]) {
-        var walk = DiveWalk(capacity: changesets.reduce(0) { $0 + $1.count })
+        var walk = DiveWalk(capacity: changesets.reduce(0) { $0 + $1.count }, nameBytes: changesets.reduce(0) { $0 + $1.pathBytes.count })
         for (i, changeset) in changesets.enumerated() { walk.add(changeset, layer: i) }
         abortedWalks = walk.abortedWalks.map { ($0.layer, String(decoding: $0.path, as: UTF8.self)) }
         let nodes = walk.nodes, order = walk.order
         var minSum: Int64 = 0, cumSum: Int64 = 0
-        for k in 0..<nodes.count where walk.isDiveKey(k) { minSum += nodes[k].minimum; cumSum += nodes[k].cumulative }
+        for k in 0..<nodes.count where walk.isDiveKey(k) { minSum += walk.minimum(Int32(k)); cumSum += nodes[k].cumulative }
         metrics.efficiency = cumSum == 0 ? 1.0 : Double(minSum) / Double(cumSum)
         // dive: Go's sort.Sort ascending by cumulative (its order of ties included), then reversed.
         var ascending = order
         GoSort.sort(&ascending) { nodes[Int($0)].cumulative < nodes[Int($1)].cumulative }
         metrics.inefficientFiles = ascending.reversed().map { k in
-            let bytes = walk.pathBytes(k), node = nodes[Int(k)]
-            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: Int(node.count),
-                                               sizeBytes: node.cumulative, layers: [Int(node.firstLayer)] + (walk.laterLayers[k] ?? []))
+            let bytes = walk.pathBytes(k)
+            return DiveMetrics.InefficientFile(path: String(decoding: bytes, as: UTF8.self), pathBytes: bytes, count: walk.count(k),
+                                               sizeBytes: nodes[Int(k)].cumulative, layers: walk.layers(k))
         }
         metrics.wastedBytes = order.reduce(0) { $0 + nodes[Int($1)].cumulative }
         metrics.sizeBytes = metrics.layerSizeBytes.reduce(0, +)

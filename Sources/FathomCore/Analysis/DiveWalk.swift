@@ -14,10 +14,9 @@ struct DiveWalk {
     /// A union node: its place in the trie, its state in the stacked tree and its entry in dive's
     /// efficiency map, side by side (one record per node: a lookup touches one cache line).
     struct Node {
-        // (the 64-bit fields first: 56 bytes a record, no padding inside)
-        /// Efficiency map: Σ sizes, smallest size (-1 = none yet).
+        // (the 64-bit fields first: 48 bytes a record)
+        /// Efficiency map: Σ sizes (the smallest is this while the key was seen once, else in `repeated`).
         var cumulative: Int64 = 0
-        var minimum: Int64 = -1
         /// The stacked payload's size (0 for an empty payload).
         var stackedSize: Int64 = 0
         var parent: Int32
@@ -27,8 +26,7 @@ struct DiveWalk {
         var nextSibling: Int32
         /// The node's local node in the current layer's tree, -1 when not in it.
         var local: Int32 = -1
-        /// Efficiency map: occurrences, first layer.
-        var count: Int32 = 0
+        /// Efficiency map: the first layer (once `seen`).
         var firstLayer: Int16 = 0
         var flags: UInt8
 
@@ -40,15 +38,15 @@ struct DiveWalk {
 
     /// Node flags: `alive` (in the stacked tree), `stackedDirectory` (its stacked payload is a directory),
     /// `diveKey` (dive created the key: a leaf was visited or a walk aborted on it), `whiteoutName`
-    /// (the name starts with `.wh.`).
-    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8
+    /// (the name starts with `.wh.`), `seen` (the efficiency map counted it at least once).
+    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8, seen: UInt8 = 16
 
-    /// A node of the current layer's tree.
+    /// A node of the current layer's tree: its payload is its changeset row's (size, directory or not), or
+    /// empty for a parent the layer does not list (`row` -1).
     struct Local {
         var union: Int32
         var parent: Int32
-        var size: Int64 = 0
-        var directory = false
+        var row: Int32 = -1
     }
 
     private(set) var nodes: ContiguousArray<Node> = [Node(parent: -1, nameStart: 0, nameLength: 0, nextSibling: -1, local: 0, flags: 1)]
@@ -58,13 +56,16 @@ struct DiveWalk {
     private var buckets: ContiguousArray<UInt64> = ContiguousArray(repeating: 0, count: 16)
     private var scratch: [UInt8] = []
 
-    /// Only for keys seen twice or more.
-    private(set) var laterLayers: [Int32: [Int]] = [:]
+    /// Only for keys seen twice or more: the smallest size and the layers after the first.
+    private var repeated: [Int32: (minimum: Int64, laterLayers: [Int])] = [:]
     /// Keys in the order they reached two occurrences (dive's `matches`).
     private(set) var order: [Int32] = []
     private(set) var abortedWalks: [(layer: Int, path: [UInt8])] = []
 
     private var locals: ContiguousArray<Local> = []
+    /// The current layer's sizes and kinds, by row (its changeset's columns).
+    private var layerSizes: ContiguousArray<Int64> = []
+    private var layerKinds: ContiguousArray<EntryKind> = []
     /// Children of local node `l`: `childList[childStart[l]..<childStart[l + 1]]`, in byte order.
     private var childStart: ContiguousArray<Int32> = []
     private var childList: ContiguousArray<Int32> = []
@@ -72,16 +73,43 @@ struct DiveWalk {
     /// Loads issued ahead of time to bring buckets into the cache; kept so that they are not dropped.
     private var prefetchSink: UInt64 = 0
 
-    init(capacity: Int) {
+    /// - Parameters:
+    ///   - capacity: Rows of all layers (at most one node each, whiteout targets aside).
+    ///   - nameBytes: Path bytes of all layers, a bound on the names' (reserved, touched only as used).
+    init(capacity: Int, nameBytes: Int = 0) {
         let n = capacity + 1
         nodes.reserveCapacity(n)
+        self.nameBytes.reserveCapacity(nameBytes)
         buckets = ContiguousArray(repeating: 0, count: max(16, n + n / 3 + 1))
     }
 
     func isDiveKey(_ u: Int) -> Bool { nodes[u].flags & Self.diveKey != 0 }
 
+    /// Efficiency map: the occurrences of key `u` (0 when a walk aborted on it before counting it).
+    func count(_ u: Int32) -> Int {
+        nodes[Int(u)].flags & Self.seen == 0 ? 0 : 1 + (repeated[u]?.laterLayers.count ?? 0)
+    }
+
+    /// Efficiency map: the smallest size counted for key `u` (-1 when none was).
+    func minimum(_ u: Int32) -> Int64 {
+        nodes[Int(u)].flags & Self.seen == 0 ? -1 : repeated[u]?.minimum ?? nodes[Int(u)].cumulative
+    }
+
+    /// Efficiency map: the layers key `u` was counted in, in order.
+    func layers(_ u: Int32) -> [Int] {
+        nodes[Int(u)].flags & Self.seen == 0 ? [] : [Int(nodes[Int(u)].firstLayer)] + (repeated[u]?.laterLayers ?? [])
+    }
+
+    /// The payload of local node `l`: its row's size and whether it is a directory.
+    @inline(__always) private func payload(_ l: Int) -> (size: Int64, directory: Bool) {
+        let row = Int(locals[l].row)
+        return row < 0 ? (0, false) : (layerSizes[row], layerKinds[row] == .directory)
+    }
+
     /// Adds layer `layer` (layers come in order 0, 1, …): its efficiency walk, then its stacking.
     mutating func add(_ changeset: Changeset, layer: Int) {
+        layerSizes = changeset.sizes
+        layerKinds = changeset.kinds
         buildLayerTree(changeset)
         if layer == 0 {
             // StackTreeRange(0..-1) is tree 0 itself
@@ -90,6 +118,8 @@ struct DiveWalk {
         walk(layer: layer)
         stackLayer()
         for l in 1..<locals.count { nodes[Int(locals[l].union)].local = -1 }
+        layerSizes = []
+        layerKinds = []
     }
 
     // MARK: union nodes
@@ -270,7 +300,7 @@ struct DiveWalk {
         var previousStart = 0, previousParentEnd = 0
         var componentEnds: [Int] = [], componentNodes: [Int32] = []
         var sink: UInt64 = 0
-        let pathEnds = c.pathEnds, kinds = c.kinds, sizes = c.sizes
+        let pathEnds = c.pathEnds, kinds = c.kinds
         let rowCount = kinds.count
         c.pathBytes.withUnsafeBytes { bytes in
             let base = bytes.baseAddress!
@@ -373,8 +403,7 @@ struct DiveWalk {
                     leaf = localChild(node, UnsafeRawBufferPointer(rebasing: bytes[leafStart..<end]), hash: known)
                 }
                 guard let leaf else { continue }
-                locals[Int(leaf)].size = sizes[row]
-                locals[Int(leaf)].directory = kind == .directory
+                locals[Int(leaf)].row = Int32(row)
             }
         }
         prefetchSink &+= sink
@@ -432,7 +461,7 @@ struct DiveWalk {
     // MARK: the stacked tree
 
     private mutating func setStacked(_ u: Int, local l: Int) {
-        let local = locals[l]
+        let local = payload(l)
         nodes[u].stackedSize = local.size
         nodes[u].flags = local.directory ? nodes[u].flags | Self.alive | Self.stackedDirectory
                                          : (nodes[u].flags | Self.alive) & ~Self.stackedDirectory
@@ -499,14 +528,21 @@ struct DiveWalk {
                 }
                 if nodes[k].flags & Self.stackedDirectory != 0 { size = subtreeSize(slot) }
             } else {
-                size = locals[l].size
+                size = payload(l).size
             }
-            nodes[k].cumulative += size
-            if nodes[k].minimum < 0 || size < nodes[k].minimum { nodes[k].minimum = size }
-            nodes[k].count += 1
-            let count = nodes[k].count
-            if count == 1 { nodes[k].firstLayer = Int16(layer) } else { laterLayers[slot, default: []].append(layer) }
-            if count == 2 { order.append(slot) }
+            if nodes[k].flags & Self.seen == 0 {
+                nodes[k].flags |= Self.seen
+                nodes[k].cumulative = size
+                nodes[k].firstLayer = Int16(truncatingIfNeeded: layer)
+            } else if repeated[slot] != nil {
+                repeated[slot]!.minimum = min(repeated[slot]!.minimum, size)
+                repeated[slot]!.laterLayers.append(layer)
+                nodes[k].cumulative += size
+            } else {
+                repeated[slot] = (min(nodes[k].cumulative, size), [layer])
+                nodes[k].cumulative += size
+                order.append(slot)
+            }
         }
     }
 
