@@ -116,10 +116,14 @@ else bad "docker build of the Dockerfile" "$(tail -20 "$work/build.log")"; fi
 mkdir -p "$work/out"
 if $DOCKER run --rm --network host -v "$here/dist:/dist:ro" -v "$sample:/sample.tar:ro" -v "$work/out:/out" fathom-test-base:bookworm \
      sh -c 'test ! -e /usr/bin/swift && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /dist/fathom_*.deb >/dev/null \
-            && fathom --version >/out/version && fathom /sample.tar --json /out/report.json' >"$work/fresh.log" 2>&1; then
+            && fathom --version >/out/version && fathom /sample.tar --json /out/report.json \
+            && { fathom registry://127.0.0.1:1/x:1 2>/out/registry.err; true; }' >"$work/fresh.log" 2>&1; then
   [ "$(cat "$work/out/version")" = "$version" ] && ok "fresh Debian 12 container: apt-get install ./fathom_$version.deb, fathom --version" \
     || bad "fresh container: fathom --version" "$(cat "$work/out/version")"
   same_report "fresh container: the report equals the host build's" "$work/host.json" "$work/out/report.json" --strict
+  # libcurl is loaded on first use, so only the .deb's Depends bring it: a registry source must reach the network
+  grep -q "connection refused" "$work/out/registry.err" && ok "fresh container: the .deb's Depends bring libcurl ($(cat "$work/out/registry.err"))" \
+    || bad "fresh container: a registry source" "$(cat "$work/out/registry.err")"
 else bad "fresh container: apt-get install of the .deb" "$(tail -10 "$work/fresh.log")"; fi
 
 echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"
