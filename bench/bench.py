@@ -50,6 +50,11 @@ def median_of(runs, cmd, env=None):
     return tuple(statistics.median(r[i] for r in results) for i in range(3)) + (results[-1][3],)
 
 
+def medians(results):
+    """(wall, CPU, peak) medians of several `median_of` results, with the last one's exit code."""
+    return tuple(statistics.median(r[i] for r in results) for i in range(3)) + (results[-1][3],)
+
+
 def packages_share(fathom, path, env):
     """The package databases' share of a `--ci` run (issue 21: within 15 %): the "packages" phase that
     FATHOM_TIMINGS prints, against the run's wall time; and the databases the JSON report names."""
@@ -411,10 +416,17 @@ def main():
             report = json.loads(subprocess.run([fathom, "--json", "-", path], capture_output=True, env=env, check=True).stdout)
             entries = sum(l["entries"] for l in report["fathom"]["layers"])
             mb = os.path.getsize(path) / 1e6
-            ci = median_of(a.runs, [fathom, "--ci", "--lowestEfficiency", "disabled", "--highestWastedBytes", "disabled",
-                                    "--highestUserWastedPercent", "disabled", path], env)
-            js = median_of(a.runs, [fathom, "--json", "/dev/null", path], env)
-            limit = shell_limit(a.runs, limit_cmd) if limit_cmd else None
+            # fathom and its limit take turns, so that a ratio compares runs of the same minutes (the
+            # machine's speed drifts by half within an hour)
+            ci_runs, js_runs, limit_runs = [], [], []
+            for _ in range(a.runs):
+                ci_runs.append(median_of(1, [fathom, "--ci", "--lowestEfficiency", "disabled", "--highestWastedBytes", "disabled",
+                                             "--highestUserWastedPercent", "disabled", path], env))
+                js_runs.append(median_of(1, [fathom, "--json", "/dev/null", path], env))
+                if limit_cmd:
+                    limit_runs.append(shell_limit(1, limit_cmd))
+            ci, js = medians(ci_runs), medians(js_runs)
+            limit = statistics.median(limit_runs) if limit_runs else None
             row = dict(title=title, entries=entries, mb=mb, ci=ci, json=js, limit=limit, limit_name=limit_name,
                        packages=packages_share(fathom, path, env), databases=(report["fathom"].get("packages") or {}).get("databases", []))
             if dive:
@@ -438,14 +450,17 @@ def main():
            f"Machine: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB memory, Linux {platform.release()}. "
            f"Medians of {a.runs} runs; wall and CPU in seconds, peak RSS in MB.", "",
            "Reproduce: `make bench` (generated images are cached in /tmp/fathom-bench; `DIVE=/path/to/dive make bench` adds dive, stopped after `DIVE_TIMEOUT` seconds, 600 by default).", "",
-           "| case | entries | MB | `--ci` wall | `--ci` CPU | `--ci` peak MB | `--json` wall | `--json` peak MB | entries/s | MB/s | limit | limit wall | fathom / limit |"
+           f"The limit runs one layer after another on one core: issue 22's goals compare fathom's CPU with it, and "
+           f"fathom's wall with it divided by the {os.cpu_count()} cores.", "",
+           "| case | entries | MB | `--ci` wall | `--ci` CPU | `--ci` peak MB | `--json` wall | `--json` peak MB | entries/s | MB/s | limit | limit | CPU / limit | wall / (limit ÷ cores) |"
            + (" dive wall | dive peak MB | fathom / dive wall | fathom / dive peak |" if dive else ""),
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|---|" if dive else "")]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|---|---|---|" if dive else "")]
     for r in rows:
         ci, js = r["ci"], r["json"]
         line = (f"| {r['title']} | {r['entries']:,} | {r['mb']:.0f} | {ci[0]:.2f} | {ci[1]:.2f} | {ci[2]:.0f} | {js[0]:.2f} | {js[2]:.0f} | "
                 f"{r['entries'] / ci[0]:,.0f} | {r['mb'] / ci[0]:.0f} | {r['limit_name'] or '-'} | "
-                f"{'%.2f' % r['limit'] if r['limit'] else '-'} | {'%.1f×' % (ci[0] / r['limit']) if r['limit'] else '-'} |")
+                f"{'%.2f' % r['limit'] if r['limit'] else '-'} | {'%.2f×' % (ci[1] / r['limit']) if r['limit'] else '-'} | "
+                f"{'%.2f×' % (ci[0] / (r['limit'] / os.cpu_count())) if r['limit'] else '-'} |")
         if dive:
             d = r["dive"]
             if d[3] == 124:  # stopped by timeout(1)
