@@ -50,6 +50,11 @@ def median_of(runs, cmd, env=None):
     return tuple(statistics.median(r[i] for r in results) for i in range(3)) + (results[-1][3],)
 
 
+def percent(ratio):
+    """A ratio as a percentage: one decimal below 10 %, none above."""
+    return f"{100 * ratio:.1f} %" if ratio < 0.1 else f"{100 * ratio:.0f} %"
+
+
 def medians(results):
     """(wall, CPU, peak) medians of several `median_of` results, with the last one's exit code."""
     return tuple(statistics.median(r[i] for r in results) for i in range(3)) + (results[-1][3],)
@@ -405,7 +410,8 @@ def main():
                     if not os.path.exists(path):
                         subprocess.run(f"zstd -dc '{src}' > '{path}'", shell=True, check=True)
                 limit_cmd, limit_name = real_limit(path, a.work)
-                images.append((f"(5) {rel}", path, limit_cmd, limit_name))
+                # a .zst fixture is measured as the tar it holds (decompressed once into the work folder)
+                images.append((f"(5) {rel[:-4] if rel.endswith('.zst') else rel}", path, limit_cmd, limit_name))
         elif case == "7":
             for form, path in real_debian(fathom, a.work):
                 limit_cmd, limit_name = real_limit(path, a.work)
@@ -466,7 +472,7 @@ def main():
             if d[3] == 124:  # stopped by timeout(1)
                 line += f" > {dive_timeout} (stopped) | ≥ {d[2]:.0f} | < {100 * ci[0] / dive_timeout:.1f} % | ≤ {100 * ci[2] / d[2]:.0f} % |"
             else:
-                line += f" {d[0]:.2f} | {d[2]:.0f} | {100 * ci[0] / d[0]:.0f} % | {100 * ci[2] / d[2]:.0f} % |"
+                line += f" {d[0]:.2f} | {d[2]:.0f} | {percent(ci[0] / d[0])} | {percent(ci[2] / d[2])} |"
         out.append(line)
     out += ["", f"`fathom --help` peaks at {help_peak(fathom, a.runs):.1f} MB: the process before it reads anything."]
     if frame:
