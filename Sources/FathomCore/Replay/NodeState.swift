@@ -31,9 +31,9 @@ public struct NodeState: Sendable, Equatable {
     }
 }
 
-/// A regular file's bytes as shipped by one layer entry; hardlinks share it.
+/// A regular file's bytes as shipped by one layer entry; hardlinks share it (`Replay.inodes`, which stores
+/// it in 16 bytes and reads its size from the changeset).
 public struct Inode: Sendable {
-    // Stored widest first: 24 bytes an inode instead of 32.
     public var sizeBytes: Int64
     /// Paths of the current filesystem that show it.
     public var visibleCount: Int32

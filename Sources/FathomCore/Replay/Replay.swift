@@ -10,7 +10,10 @@
 /// once and `reclaimable = shipped − final` holds exactly.
 public struct Replay: Sendable {
     public private(set) var paths = PathTable()
-    public private(set) var inodes: [Inode] = []
+    /// The regular files' inodes, by number (`NodeState.inode`): 16 bytes each, their size read from the
+    /// changeset row that shipped them.
+    public var inodes: Inodes { Inodes(replay: self) }
+    private var inodeRecords: ContiguousArray<InodeRecord> = []
     public private(set) var diffs: [LayerDiff] = []
     public private(set) var warnings: [String] = []
 
@@ -52,7 +55,7 @@ public struct Replay: Sendable {
         versionPrevious.reserveCapacity(n)
         versionNode.reserveCapacity(n)
         versionLayer.reserveCapacity(n)
-        inodes.reserveCapacity(n)
+        inodeRecords.reserveCapacity(n)
     }
 
     /// The current state of every node (nil = absent), indexed by node; after `apply` of the last
@@ -92,7 +95,7 @@ public struct Replay: Sendable {
         if row == Self.implicitRow { return .implicitDirectory(layer: layer) }
         let inode = versionInode[v], r = Int(row)
         return changesets[layer].withRow(r) { kind, mode, uid, gid in
-            NodeState(kind: kind, mode: mode, uid: uid, gid: gid, sizeBytes: inode >= 0 ? inodes[Int(inode)].sizeBytes : 0,
+            NodeState(kind: kind, mode: mode, uid: uid, gid: gid, sizeBytes: inode >= 0 ? inodeSize(Int(inode)) : 0,
                       inode: inode, layer: Int16(layer), row: row)
         }
     }
@@ -125,8 +128,8 @@ public struct Replay: Sendable {
             verifiedParent = -1
             let inode = versionInode[Int(latestVersion[Int(n)])]
             if inode >= 0 {
-                inodes[Int(inode)].visibleCount -= 1
-                if inodes[Int(inode)].visibleCount == 0 { inodes[Int(inode)].hiddenBy = Int16(layer) }
+                inodeRecords[Int(inode)].visibleCount -= 1
+                if inodeRecords[Int(inode)].visibleCount == 0 { inodeRecords[Int(inode)].hiddenBy = Int16(layer) }
             }
             let v = version(n)
             versionRow[v] = Self.absentRow
@@ -200,9 +203,8 @@ public struct Replay: Sendable {
                                 sizeBytes: 0, inode: -1, layer: Int16(layer), row: Int32(row))
             if kind == .file {
                 new.sizeBytes = changeset.sizes[row]
-                new.inode = Int32(inodes.count)
-                inodes.append(Inode(sizeBytes: new.sizeBytes, layer: Int16(layer), visibleCount: 0, hiddenBy: -1, node: node,
-                                    row: Int32(row)))
+                new.inode = Int32(inodeRecords.count)
+                inodeRecords.append(InodeRecord(visibleCount: 0, node: node, row: Int32(row), layer: Int16(layer), hiddenBy: -1))
             } else if kind == .hardlink {
                 let target = changeset.linkTargets[row] ?? []
                 let targetNode = paths.existingNode(forPath: target)
@@ -220,7 +222,7 @@ public struct Replay: Sendable {
             let v = version(node)
             versionRow[v] = Int32(row)
             versionInode[v] = new.inode
-            if new.inode >= 0 { inodes[Int(new.inode)].visibleCount += 1 }
+            if new.inode >= 0 { inodeRecords[Int(new.inode)].visibleCount += 1 }
         }
 
         // 3. The diff against the stack below: one version per node this layer touched.
@@ -293,7 +295,7 @@ public struct Replay: Sendable {
     /// XXH3-128 of a state's content (a file, or a hardlink resolved to one), else zero.
     public func content(_ s: NodeState) -> ContentDigest {
         guard s.inode >= 0 else { return .zero }
-        let inode = inodes[Int(s.inode)]
+        let inode = inodeRecords[Int(s.inode)]
         return changesets[Int(inode.layer)].contentDigests[Int(inode.row)]
     }
 
@@ -314,9 +316,36 @@ public struct Replay: Sendable {
     // MARK: totals
 
     /// Regular-file bytes shipped by all layers (one per inode).
-    public var shippedBytes: Int64 { inodes.reduce(0) { $0 + $1.sizeBytes } }
+    public var shippedBytes: Int64 { inodeRecords.indices.reduce(0) { $0 + inodeSize($1) } }
     /// Regular-file bytes visible in the final filesystem (distinct inodes).
-    public var finalBytes: Int64 { inodes.reduce(0) { $0 + ($1.visibleCount > 0 ? $1.sizeBytes : 0) } }
+    public var finalBytes: Int64 { inodeRecords.indices.reduce(0) { $0 + (inodeRecords[$1].visibleCount > 0 ? inodeSize($1) : 0) } }
+
+    /// Inode `i`'s bytes: the size in the header of the entry that shipped it.
+    @inline(__always) private func inodeSize(_ i: Int) -> Int64 {
+        let r = inodeRecords[i]
+        return changesets[Int(r.layer)].sizes[Int(r.row)]
+    }
+
+    /// An inode as stored (`Inode` without its size, which its changeset row has).
+    struct InodeRecord {
+        var visibleCount: Int32
+        var node: PathTable.NodeID
+        var row: Int32
+        var layer: Int16
+        var hiddenBy: Int16
+    }
+
+    /// The inodes as `Inode` values, by number.
+    public struct Inodes: RandomAccessCollection, Sendable {
+        fileprivate let replay: Replay
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { replay.inodeRecords.count }
+        public subscript(i: Int) -> Inode {
+            let r = replay.inodeRecords[i]
+            return Inode(sizeBytes: replay.inodeSize(i), layer: r.layer, visibleCount: r.visibleCount, hiddenBy: r.hiddenBy,
+                         node: r.node, row: r.row)
+        }
+    }
     /// Bytes shipped that the final filesystem does not show: `shippedBytes − finalBytes`.
     public var reclaimableBytes: Int64 { shippedBytes - finalBytes }
 }
