@@ -346,6 +346,7 @@ public struct Replay: Sendable {
                          node: r.node, row: r.row)
         }
     }
+
     /// Bytes shipped that the final filesystem does not show: `shippedBytes − finalBytes`.
     public var reclaimableBytes: Int64 { shippedBytes - finalBytes }
 }
