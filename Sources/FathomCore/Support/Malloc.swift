@@ -7,7 +7,7 @@ public enum Malloc {
     /// their own whose freed pages stay resident: on a small image (35,384 entries) that was 5 MB of a
     /// 41 MB peak (`mallopt(3)`, `M_ARENA_MAX`). Call it before any thread starts.
     public static func limitArenas() {
-        guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
+        guard getenv("MALLOC_ARENA_MAX") == nil else { return }   // not ProcessInfo's copy of the whole environment
         _ = mallopt(-8 /* M_ARENA_MAX */, Int32(LayerDecodePool.defaultWorkers))
     }
 
