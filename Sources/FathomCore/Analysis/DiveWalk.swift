@@ -38,8 +38,10 @@ struct DiveWalk {
 
     /// Node flags: `alive` (in the stacked tree), `stackedDirectory` (its stacked payload is a directory),
     /// `diveKey` (dive created the key: a leaf was visited or a walk aborted on it), `whiteoutName`
-    /// (the name starts with `.wh.`), `seen` (the efficiency map counted it at least once).
-    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8, seen: UInt8 = 16
+    /// (the name starts with `.wh.`), `seen` (the efficiency map counted it at least once), `repeatedKey`
+    /// (counted twice or more: it has an entry in `repeated`).
+    private static let alive: UInt8 = 1, stackedDirectory: UInt8 = 2, diveKey: UInt8 = 4, whiteoutName: UInt8 = 8, seen: UInt8 = 16,
+                       repeatedKey: UInt8 = 32
 
     /// A node of the current layer's tree: its payload is its changeset row's (size, directory or not), or
     /// empty for a parent the layer does not list (`row` -1).
@@ -87,17 +89,21 @@ struct DiveWalk {
 
     /// Efficiency map: the occurrences of key `u` (0 when a walk aborted on it before counting it).
     func count(_ u: Int32) -> Int {
-        nodes[Int(u)].flags & Self.seen == 0 ? 0 : 1 + (repeated[u]?.laterLayers.count ?? 0)
+        let flags = nodes[Int(u)].flags
+        return flags & Self.seen == 0 ? 0 : flags & Self.repeatedKey == 0 ? 1 : 1 + repeated[u]!.laterLayers.count
     }
 
     /// Efficiency map: the smallest size counted for key `u` (-1 when none was).
     func minimum(_ u: Int32) -> Int64 {
-        nodes[Int(u)].flags & Self.seen == 0 ? -1 : repeated[u]?.minimum ?? nodes[Int(u)].cumulative
+        let flags = nodes[Int(u)].flags
+        return flags & Self.seen == 0 ? -1 : flags & Self.repeatedKey == 0 ? nodes[Int(u)].cumulative : repeated[u]!.minimum
     }
 
     /// Efficiency map: the layers key `u` was counted in, in order.
     func layers(_ u: Int32) -> [Int] {
-        nodes[Int(u)].flags & Self.seen == 0 ? [] : [Int(nodes[Int(u)].firstLayer)] + (repeated[u]?.laterLayers ?? [])
+        let flags = nodes[Int(u)].flags
+        if flags & Self.seen == 0 { return [] }
+        return [Int(nodes[Int(u)].firstLayer)] + (flags & Self.repeatedKey == 0 ? [] : repeated[u]!.laterLayers)
     }
 
     /// The payload of local node `l`: its row's size and whether it is a directory.
@@ -534,12 +540,13 @@ struct DiveWalk {
                 nodes[k].flags |= Self.seen
                 nodes[k].cumulative = size
                 nodes[k].firstLayer = Int16(truncatingIfNeeded: layer)
-            } else if repeated[slot] != nil {
+            } else if nodes[k].flags & Self.repeatedKey != 0 {
                 repeated[slot]!.minimum = min(repeated[slot]!.minimum, size)
                 repeated[slot]!.laterLayers.append(layer)
                 nodes[k].cumulative += size
             } else {
                 repeated[slot] = (min(nodes[k].cumulative, size), [layer])
+                nodes[k].flags |= Self.repeatedKey
                 nodes[k].cumulative += size
                 order.append(slot)
             }
